@@ -1,0 +1,71 @@
+package org.cellforge.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cellforge.evaluator.data.FashionMnist;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.evaluator.data.Split;
+import org.cellforge.evaluator.nb201.MacroSettings;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class Nb201TrainerTest {
+
+    private static final Nb201Cell CELL = Nb201Space.standard()
+            .parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
+
+    private static Split split;
+
+    @BeforeAll
+    static void loadData() {
+        Path dir = FashionMnist.installedDirectory().orElseThrow(() -> new AssertionError(
+                "Fashion-MNIST is missing: install the " + FashionMnist.DEBIAN_PACKAGE + " package"));
+        ImageSet all = FashionMnist.train(dir);
+        assertEquals(60_000, all.size());
+        split = Split.of(all, 4_000, 1_000, 17);
+    }
+
+    @Test
+    void oneEpochOnASubsetBeatsChanceClearly() {
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrainingResult result = Nb201Trainer.train(CELL, new MacroSettings(8, 1, 1, 10), split,
+                TrainSettings.defaults(1, 3).withBatchSize(64), seen::add);
+        assertTrue(result.succeeded(), () -> result.failure().orElse(""));
+        assertEquals(1, seen.size());
+        assertEquals(result.validationAccuracy(), seen.get(0).validationAccuracy());
+        assertTrue(result.validationAccuracy() > 0.5,
+                "validation accuracy " + result.validationAccuracy() + " should clearly beat 10% chance");
+        assertTrue(seen.get(0).trainLoss() < 2.3, "mean training loss should fall below ln(10)");
+        assertEquals(55_218, result.parameters());
+    }
+
+    @Test
+    void sameSeedGivesTheSameMetrics() {
+        Split small = Split.of(split.train(), 1_000, 500, 2);
+        TrainSettings settings = TrainSettings.defaults(1, 11).withBatchSize(50);
+        MacroSettings macro = new MacroSettings(4, 1, 1, 10);
+        TrainingResult a = Nb201Trainer.train(CELL, macro, small, settings, EpochListener.none());
+        TrainingResult b = Nb201Trainer.train(CELL, macro, small, settings, EpochListener.none());
+        assertEquals(a.validationAccuracy(), b.validationAccuracy());
+        assertEquals(a.epochs().get(0).trainLoss(), b.epochs().get(0).trainLoss());
+    }
+
+    @Test
+    void aDivergingTrialEndsAsFailedWithTheReason() {
+        Split small = Split.of(split.train(), 500, 100, 2);
+        TrainSettings explosive = new TrainSettings(1, 50, 1e6, 0.9, 0, 1, 2, 0);
+        TrainingResult result = Nb201Trainer.train(CELL, new MacroSettings(4, 1, 1, 10), small, explosive,
+                EpochListener.none());
+        assertFalse(result.succeeded());
+        assertTrue(result.failure().orElseThrow().contains("diverged"), result.failure().orElseThrow());
+        assertTrue(Double.isNaN(result.validationAccuracy()));
+    }
+}
