@@ -1,0 +1,86 @@
+package org.cellforge.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** A search as stored: its request, its split and its lifecycle. */
+@Entity
+@Table(name = "search")
+public class SearchEntity {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String space;
+
+    @Column(nullable = false)
+    public String controller;
+
+    @Column(name = "trial_budget", nullable = false)
+    public int trialBudget;
+
+    @Column(name = "epochs_per_trial", nullable = false)
+    public int epochsPerTrial;
+
+    @Column(nullable = false)
+    public long seed;
+
+    @Column(nullable = false)
+    public int channels;
+
+    @Column(name = "cells_per_stage", nullable = false)
+    public int cellsPerStage;
+
+    @Column(name = "batch_size", nullable = false)
+    public int batchSize;
+
+    @Column(name = "train_size", nullable = false)
+    public int trainSize;
+
+    @Column(name = "validation_size", nullable = false)
+    public int validationSize;
+
+    @Column(name = "split_seed", nullable = false)
+    public long splitSeed;
+
+    @Column(nullable = false)
+    public String dataset;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public SearchStatus status;
+
+    public String error;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    @Version
+    public long version;
+
+    @OneToMany(mappedBy = "search", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("number")
+    public List<TrialEntity> trials = new ArrayList<>();
+}

@@ -1,0 +1,102 @@
+package org.cellforge.persistence;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/** Queries over searches and trials; callers own the transaction. */
+@ApplicationScoped
+public class SearchRepository {
+
+    @Inject
+    EntityManager em;
+
+    /** Stores a new search and assigns its id. */
+    public SearchEntity persist(SearchEntity search) {
+        em.persist(search);
+        em.flush();
+        return search;
+    }
+
+    /** The search with {@code id}. */
+    public Optional<SearchEntity> find(long id) {
+        return Optional.ofNullable(em.find(SearchEntity.class, id));
+    }
+
+    /** All searches, newest first. */
+    public List<SearchEntity> list(int offset, int limit) {
+        return em.createQuery("select s from SearchEntity s order by s.id desc", SearchEntity.class)
+                .setFirstResult(offset)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** Number of searches stored. */
+    public long count() {
+        return em.createQuery("select count(s) from SearchEntity s", Long.class).getSingleResult();
+    }
+
+    /** Trials of a search in the order they were proposed. */
+    public List<TrialEntity> trials(long searchId) {
+        return em.createQuery("select t from TrialEntity t where t.search.id = :id order by t.number",
+                        TrialEntity.class)
+                .setParameter("id", searchId)
+                .getResultList();
+    }
+
+    /** The trial with {@code id}. */
+    public Optional<TrialEntity> findTrial(long id) {
+        return Optional.ofNullable(em.find(TrialEntity.class, id));
+    }
+
+    /** The successful trial with the highest validation accuracy (earliest on ties). */
+    public Optional<TrialEntity> best(long searchId) {
+        return em.createQuery("select t from TrialEntity t where t.search.id = :id and t.status = :ok "
+                        + "order by t.validationAccuracy desc, t.number asc", TrialEntity.class)
+                .setParameter("id", searchId)
+                .setParameter("ok", TrialStatus.SUCCEEDED)
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** Counts of trials per status for a search. */
+    public long countTrials(long searchId, TrialStatus status) {
+        return em.createQuery("select count(t) from TrialEntity t where t.search.id = :id and t.status = :s",
+                        Long.class)
+                .setParameter("id", searchId)
+                .setParameter("s", status)
+                .getSingleResult();
+    }
+
+    /** Stores a new trial of {@code search}. */
+    public TrialEntity persistTrial(TrialEntity trial) {
+        em.persist(trial);
+        em.flush();
+        return trial;
+    }
+
+    /**
+     * Marks searches and trials left running by a process that stopped as interrupted, so they
+     * are not shown as live forever.
+     *
+     * @return number of searches marked
+     */
+    public int interruptUnfinished(String reason) {
+        em.createQuery("update TrialEntity t set t.status = :failed, t.failure = :reason, t.finishedAt = current_timestamp "
+                        + "where t.status = :running")
+                .setParameter("failed", TrialStatus.FAILED)
+                .setParameter("reason", reason)
+                .setParameter("running", TrialStatus.RUNNING)
+                .executeUpdate();
+        return em.createQuery("update SearchEntity s set s.status = :interrupted, s.error = :reason, "
+                        + "s.finishedAt = current_timestamp, s.version = s.version + 1 where s.status in :live")
+                .setParameter("interrupted", SearchStatus.INTERRUPTED)
+                .setParameter("reason", reason)
+                .setParameter("live", List.of(SearchStatus.QUEUED, SearchStatus.RUNNING))
+                .executeUpdate();
+    }
+}

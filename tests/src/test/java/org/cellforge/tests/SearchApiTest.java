@@ -1,0 +1,151 @@
+package org.cellforge.tests;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class SearchApiTest {
+
+    /** A search small enough for CI: three trials of one epoch on 600 images at width 4. */
+    static final String TINY_SEARCH = """
+            {"space": "nas-bench-201", "controller": "random", "trials": 3, "epochs": 1, "seed": 7,
+             "channels": 4, "cellsPerStage": 1, "batchSize": 50, "trainSize": 600, "validationSize": 200}
+            """;
+
+    @Inject
+    EntityManager em;
+
+    static JsonPath awaitFinished(long id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath search = given().get("/api/searches/{id}", id).then().statusCode(200).extract().jsonPath();
+            String status = search.getString("status");
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                return search;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("search " + id + " did not finish in time");
+    }
+
+    @Test
+    void aRandomSearchRunsStoresItsTrialsAndExportsTheBest() throws InterruptedException {
+        long id = given().contentType(ContentType.JSON).body(TINY_SEARCH)
+                .post("/api/searches")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/searches/"))
+                .body("status", equalTo("QUEUED"))
+                .extract().jsonPath().getLong("id");
+
+        JsonPath search = awaitFinished(id);
+        assertEquals("SUCCEEDED", search.getString("status"), () -> "error: " + search.getString("error"));
+        List<Map<String, Object>> trials = search.getList("trials");
+        assertEquals(3, trials.size());
+        Set<String> archs = new HashSet<>();
+        for (Map<String, Object> t : trials) {
+            assertEquals("SUCCEEDED", t.get("status"));
+            Nb201Space.standard().parse((String) t.get("arch"));
+            archs.add((String) t.get("arch"));
+            double acc = ((Number) t.get("validationAccuracy")).doubleValue();
+            assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+        }
+        assertEquals(3, archs.size(), "trials must have distinct genotypes");
+
+        // What REST reported is what Postgres holds.
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "select t.arch, t.validationAccuracy, t.status from TrialEntity t where t.search.id = :id",
+                        Object[].class)
+                .setParameter("id", id).getResultList());
+        assertEquals(3, rows.size());
+        Set<String> stored = new HashSet<>();
+        for (Object[] row : rows) {
+            stored.add((String) row[0]);
+            double acc = (Double) row[1];
+            assertTrue(acc >= 0 && acc <= 1);
+            assertEquals("SUCCEEDED", row[2].toString());
+        }
+        assertEquals(archs, stored);
+
+        given().get("/api/searches").then().statusCode(200).body("id", hasItem((int) id));
+
+        JsonPath export = given().get("/api/searches/{id}/best/export?format=json", id)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("cellforge-genotype", export.getString("format"));
+        assertEquals(1, export.getInt("version"));
+        Nb201Cell fromString = Nb201Space.standard().parse(export.getString("arch"));
+        List<Map<String, Object>> edges = export.getList("edges");
+        String[] ops = new String[Nb201Cell.EDGES];
+        for (Map<String, Object> e : edges) {
+            ops[Nb201Cell.edge((Integer) e.get("from"), (Integer) e.get("to"))] = (String) e.get("op");
+        }
+        assertEquals(fromString, Nb201Cell.of(ops), "edge list and arch string describe the same cell");
+        double best = trials.stream().mapToDouble(t -> ((Number) t.get("validationAccuracy")).doubleValue()).max()
+                .orElseThrow();
+        assertEquals(best, export.getDouble("validationAccuracy"), 1e-6);
+        assertTrue(archs.contains(export.getString("arch")));
+        assertNotNull(export.getString("accuracyKind"));
+    }
+
+    @Test
+    void badBodiesGet400NamingTheField() {
+        given().contentType(ContentType.JSON).body("{\"trials\": 0, \"space\": \"nb301\"}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations.field", hasItem("trials"))
+                .body("violations.field", hasItem("space"))
+                .body("violations.reason", hasItem(containsString("between 1 and")));
+        given().contentType(ContentType.JSON).body("{\"trails\": 3}").log().ifValidationFails()
+                .post("/api/searches")
+                .then().statusCode(400)
+                .log().ifValidationFails().body("violations[0].field", equalTo("trails"))
+                .body("violations[0].reason", containsString("unknown field"));
+        given().contentType(ContentType.JSON).body("{\"trials\": \"many\"}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("trials"))
+                .body("violations[0].reason", containsString("integer"));
+        given().contentType(ContentType.JSON).body("{\"trials\": 3")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("error", containsString("malformed JSON"));
+        given().contentType(ContentType.JSON).body("{\"trainSize\": 59000, \"validationSize\": 5000}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("validationSize"));
+    }
+
+    @Test
+    void unknownSearchesAndFormatsAreClearErrors() {
+        given().get("/api/searches/{id}", 987654).then().statusCode(404)
+                .body("error", containsString("987654"));
+        given().get("/api/searches/{id}/best/export?format=onnx", 1).then().statusCode(400)
+                .body("violations[0].field", equalTo("format"));
+        given().get("/api/searches?limit=0").then().statusCode(400)
+                .body("violations[0].field", equalTo("limit"));
+    }
+}

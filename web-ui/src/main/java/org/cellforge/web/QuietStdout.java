@@ -1,0 +1,62 @@
+package org.cellforge.web;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Drops the line SameDiff prints to standard output for every operation it differentiates
+ * ("Added differentiated op ..."), which this ND4J release writes with println rather than
+ * through a logger. Without this, the command line's progress lines drown in it.
+ */
+final class QuietStdout extends OutputStream {
+
+    static final String NOISE = "Added differentiated op ";
+
+    private final PrintStream target;
+    private final StringBuilder line = new StringBuilder();
+
+    private QuietStdout(PrintStream target) {
+        this.target = target;
+    }
+
+    /** Replaces {@link System#out} with a filtering stream. */
+    static void install() {
+        System.setOut(new PrintStream(new QuietStdout(System.out), true, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public synchronized void write(int b) {
+        line.append((char) b);
+        if (b == '\n') {
+            flushLine();
+        }
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\n') {
+                line.append(s, start, i + 1);
+                flushLine();
+                start = i + 1;
+            }
+        }
+        line.append(s, start, s.length());
+    }
+
+    @Override
+    public synchronized void flush() {
+        target.flush();
+    }
+
+    private void flushLine() {
+        String text = line.toString();
+        line.setLength(0);
+        if (!text.startsWith(NOISE)) {
+            target.print(text);
+        }
+    }
+}

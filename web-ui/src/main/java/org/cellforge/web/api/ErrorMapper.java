@@ -1,0 +1,123 @@
+package org.cellforge.web.api;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cellforge.web.search.ConflictException;
+import org.cellforge.web.search.InvalidRequestException;
+import org.cellforge.web.search.NotFoundException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+/** Turns every error into an {@link ApiError} JSON body; no stack trace ever reaches a client. */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return respond(400, "invalid search request", e.violations().stream()
+                .map(v -> new ApiError.Violation(v.field(), v.reason())).toList());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return respond(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return respond(409, e.getMessage(), List.of());
+    }
+
+    // The JSON extension maps these specific types itself with a different body; mapping each
+    // type here takes precedence over it and keeps one error shape.
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(InvalidFormatException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return respond(400, "invalid search request", List.of(new ApiError.Violation(path(u),
+                    "unknown field; known fields: " + u.getKnownPropertyIds().stream().map(Object::toString)
+                            .sorted().collect(Collectors.joining(", ")))));
+        }
+        if (e instanceof InvalidFormatException f) {
+            return respond(400, "invalid search request", List.of(new ApiError.Violation(path(f),
+                    "expected " + typeName(f.getTargetType()) + ", got " + f.getValue())));
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return respond(400, "invalid search request", List.of(new ApiError.Violation(path(m),
+                    "expected " + typeName(m.getTargetType()))));
+        }
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return respond(400, "malformed JSON" + where + ": " + e.getOriginalMessage(),
+                List.of(new ApiError.Violation("body", "must be a JSON object")));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        // The JSON reader reports body problems wrapped in a 400; unwrap them to name the field.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof JsonProcessingException j) {
+                return badJson(j);
+            }
+        }
+        int status = e.getResponse().getStatus();
+        return respond(status, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("unexpected error answering a request", e);
+        return respond(500, "internal error: " + e.getClass().getSimpleName() + "; see the server log", List.of());
+    }
+
+    private static String path(JsonMappingException e) {
+        String p = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return p.isEmpty() ? "body" : p;
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "a value of another type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static Response respond(int status, String message, List<ApiError.Violation> violations) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(status, message, violations)).build();
+    }
+}

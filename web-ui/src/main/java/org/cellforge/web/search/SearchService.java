@@ -1,0 +1,199 @@
+package org.cellforge.web.search;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.cellforge.evaluator.TrainingResult;
+import org.cellforge.persistence.SearchEntity;
+import org.cellforge.persistence.SearchRepository;
+import org.cellforge.persistence.SearchStatus;
+import org.cellforge.persistence.TrialEntity;
+import org.cellforge.persistence.TrialStatus;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Space;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Searches and their trials: every state change is one transaction, so what is stored is never
+ * half-written, and a search's status only changes here.
+ */
+@ApplicationScoped
+public class SearchService {
+
+    private static final Logger LOG = Logger.getLogger(SearchService.class);
+
+    /** Seed of the train/validation permutation; fixed so all searches compare on the same split. */
+    public static final long SPLIT_SEED = 0;
+
+    @Inject
+    SearchRepository repository;
+
+    @Inject
+    SearchRunner runner;
+
+    // One search at a time: trials already use every core through ND4J's native threads.
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cellforge-search");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void onStart(@Observes StartupEvent event) {
+        int interrupted = interruptUnfinished();
+        if (interrupted > 0) {
+            LOG.infof("marked %d search(es) left unfinished by an earlier process as INTERRUPTED", interrupted);
+        }
+    }
+
+    @Transactional
+    int interruptUnfinished() {
+        return repository.interruptUnfinished("the process running it stopped before it finished");
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    /** Validates and stores a search, then runs it in the background. */
+    public SearchInfo submit(SearchRequest request) {
+        long id = create(request);
+        executor.submit(() -> runner.run(id, SearchProgress.none()));
+        return get(id);
+    }
+
+    /** Validates and stores a search, then runs it on the calling thread to the end. */
+    public SearchInfo runNow(SearchRequest request, SearchProgress progress) {
+        long id = create(request);
+        runner.run(id, progress);
+        return get(id);
+    }
+
+    /** Validates and stores a new search in QUEUED state. */
+    @Transactional
+    public long create(SearchRequest request) {
+        if (request == null) {
+            throw new InvalidRequestException(List.of(new SearchRequest.Violation("body",
+                    "a JSON object describing the search is required")));
+        }
+        List<SearchRequest.Violation> violations = request.validate();
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        SearchRequest r = request.withDefaults();
+        SearchEntity s = new SearchEntity();
+        s.space = r.space();
+        s.controller = r.controller();
+        s.trialBudget = r.trials();
+        s.epochsPerTrial = r.epochs();
+        s.seed = r.seed();
+        s.channels = r.channels();
+        s.cellsPerStage = r.cellsPerStage();
+        s.batchSize = r.batchSize();
+        s.trainSize = r.trainSize();
+        s.validationSize = r.validationSize();
+        s.splitSeed = SPLIT_SEED;
+        s.dataset = DatasetProvider.FASHION_MNIST;
+        s.status = SearchStatus.QUEUED;
+        s.createdAt = Instant.now();
+        return repository.persist(s).id;
+    }
+
+    /** A search with its trials. */
+    @Transactional
+    public SearchInfo get(long id) {
+        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+        List<TrialInfo> trials = repository.trials(id).stream().map(TrialInfo::of).toList();
+        return SearchInfo.of(s, finished(trials), best(trials), trials);
+    }
+
+    /** Searches, newest first, without their trials. */
+    @Transactional
+    public List<SearchInfo> list(int offset, int limit) {
+        return repository.list(offset, limit).stream().map(s -> {
+            List<TrialInfo> trials = repository.trials(s.id).stream().map(TrialInfo::of).toList();
+            return SearchInfo.of(s, finished(trials), best(trials), null);
+        }).toList();
+    }
+
+    /** The best trial's genotype with its provenance. */
+    @Transactional
+    public GenotypeExport exportBest(long id) {
+        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+        TrialEntity best = repository.best(id).orElseThrow(() -> new ConflictException(
+                "search " + id + " has no successful trial yet (status " + s.status + ")"));
+        Nb201Cell cell = Nb201Space.standard().parse(best.arch);
+        return new GenotypeExport(GenotypeExport.FORMAT, GenotypeExport.VERSION, s.space, best.arch,
+                GenotypeExport.edges(cell), new GenotypeExport.Macro(s.channels, s.cellsPerStage, 1, 10), s.dataset,
+                best.validationAccuracy, "stand-alone training, validation split", best.parameters, s.id, best.number,
+                s.seed, s.epochsPerTrial);
+    }
+
+    /** Moves a queued search to RUNNING and returns it. */
+    @Transactional
+    public SearchEntity markRunning(long id) {
+        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+        if (s.status != SearchStatus.QUEUED) {
+            throw new ConflictException("search " + id + " is " + s.status + ", not QUEUED");
+        }
+        s.status = SearchStatus.RUNNING;
+        s.startedAt = Instant.now();
+        return s;
+    }
+
+    /** Stores a trial that is about to be trained. */
+    @Transactional
+    public long startTrial(long searchId, int number, String arch) {
+        TrialEntity t = new TrialEntity();
+        t.search = repository.find(searchId).orElseThrow();
+        t.number = number;
+        t.arch = arch;
+        t.status = TrialStatus.RUNNING;
+        t.createdAt = Instant.now();
+        return repository.persistTrial(t).id;
+    }
+
+    /** Stores the outcome of a trial. */
+    @Transactional
+    public TrialInfo finishTrial(long trialId, TrainingResult result) {
+        TrialEntity t = repository.findTrial(trialId).orElseThrow();
+        t.status = result.succeeded() ? TrialStatus.SUCCEEDED : TrialStatus.FAILED;
+        t.validationAccuracy = result.succeeded() ? result.validationAccuracy() : null;
+        t.parameters = result.parameters();
+        t.seconds = result.seconds();
+        t.failure = result.failure().orElse(null);
+        t.finishedAt = Instant.now();
+        return TrialInfo.of(t);
+    }
+
+    /** Ends a search. */
+    @Transactional
+    public void finish(long id, SearchStatus status, String error) {
+        SearchEntity s = repository.find(id).orElseThrow();
+        s.status = status;
+        s.error = error;
+        s.finishedAt = Instant.now();
+    }
+
+    private static int finished(List<TrialInfo> trials) {
+        return (int) trials.stream().filter(t -> !TrialStatus.RUNNING.name().equals(t.status())).count();
+    }
+
+    private static TrialInfo best(List<TrialInfo> trials) {
+        Optional<TrialInfo> best = trials.stream()
+                .filter(t -> t.validationAccuracy() != null)
+                .reduce((a, b) -> b.validationAccuracy() > a.validationAccuracy() ? b : a);
+        return best.orElse(null);
+    }
+}
