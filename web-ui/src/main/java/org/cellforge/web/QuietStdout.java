@@ -1,5 +1,6 @@
 package org.cellforge.web;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ final class QuietStdout extends OutputStream {
     static final String NOISE = "Added differentiated op ";
 
     private final PrintStream target;
-    private final StringBuilder line = new StringBuilder();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     private QuietStdout(PrintStream target) {
         this.target = target;
@@ -27,7 +28,7 @@ final class QuietStdout extends OutputStream {
 
     @Override
     public synchronized void write(int b) {
-        line.append((char) b);
+        line.write(b);
         if (b == '\n') {
             flushLine();
         }
@@ -35,16 +36,9 @@ final class QuietStdout extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        String s = new String(b, off, len, StandardCharsets.UTF_8);
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '\n') {
-                line.append(s, start, i + 1);
-                flushLine();
-                start = i + 1;
-            }
+        for (int i = off; i < off + len; i++) {
+            write(b[i]);
         }
-        line.append(s, start, s.length());
     }
 
     @Override
@@ -53,8 +47,8 @@ final class QuietStdout extends OutputStream {
     }
 
     private void flushLine() {
-        String text = line.toString();
-        line.setLength(0);
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
         if (!text.startsWith(NOISE)) {
             target.print(text);
         }
