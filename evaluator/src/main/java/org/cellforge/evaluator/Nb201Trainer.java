@@ -72,7 +72,7 @@ public final class Nb201Trainer {
                     }
                     optimizer.step(net.parameters(), result.getGradients(), schedule.valueAt(iteration++, epoch - 1));
                     lossSum += loss;
-                    correct += countCorrect(result.getOutputs().get(Nb201Network.LOGITS), b.labels(), 0);
+                    correct += countCorrect(result.getOutputs().get(Nb201Network.LOGITS), b.labels());
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
                 calibrate(net, train, batch, settings.calibrationBatches());
@@ -135,19 +135,16 @@ public final class Nb201Trainer {
             ImageSet b = data.select(Shuffle.range(start, end));
             INDArray logits = net.inferenceGraph().outputSingle(Map.of(Nb201Network.INPUT, features(b)),
                     Nb201Network.LOGITS);
-            correct += countCorrect(logits, b.labels(), 0);
+            correct += countCorrect(logits, b.labels());
         }
         return correct / (double) data.size();
     }
 
-    private static long countCorrect(INDArray logits, int[] labels, int offset) {
-        if (logits == null) {
-            return 0;
-        }
+    private static long countCorrect(INDArray logits, int[] labels) {
         INDArray predicted = logits.argMax(1);
         long correct = 0;
         for (int i = 0; i < labels.length; i++) {
-            if (predicted.getInt(i) == labels[offset + i]) {
+            if (predicted.getInt(i) == labels[i]) {
                 correct++;
             }
         }

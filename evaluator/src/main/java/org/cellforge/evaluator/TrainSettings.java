@@ -36,12 +36,6 @@ public record TrainSettings(int epochs, int batchSize, double learningRate, doub
         return new TrainSettings(epochs, size, learningRate, momentum, weightDecay, seed, calibrationBatches, threads);
     }
 
-    /** A copy with another thread count. */
-    public TrainSettings withThreads(int count) {
-        return new TrainSettings(epochs, batchSize, learningRate, momentum, weightDecay, seed, calibrationBatches,
-                count);
-    }
-
     private static void require(boolean ok, String field, Object value, String reason) {
         if (!ok) {
             throw new IllegalArgumentException(field + " " + reason + ", got " + value);

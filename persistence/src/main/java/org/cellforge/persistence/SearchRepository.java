@@ -34,11 +34,6 @@ public class SearchRepository {
                 .getResultList();
     }
 
-    /** Number of searches stored. */
-    public long count() {
-        return em.createQuery("select count(s) from SearchEntity s", Long.class).getSingleResult();
-    }
-
     /** Trials of a search in the order they were proposed. */
     public List<TrialEntity> trials(long searchId) {
         return em.createQuery("select t from TrialEntity t where t.search.id = :id order by t.number",
@@ -61,15 +56,6 @@ public class SearchRepository {
                 .setMaxResults(1)
                 .getResultStream()
                 .findFirst();
-    }
-
-    /** Counts of trials per status for a search. */
-    public long countTrials(long searchId, TrialStatus status) {
-        return em.createQuery("select count(t) from TrialEntity t where t.search.id = :id and t.status = :s",
-                        Long.class)
-                .setParameter("id", searchId)
-                .setParameter("s", status)
-                .getSingleResult();
     }
 
     /** Stores a new trial of {@code search}. */

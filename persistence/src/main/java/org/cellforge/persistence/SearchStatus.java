@@ -11,10 +11,5 @@ public enum SearchStatus {
     /** Stopped by an error; {@code error} says which. */
     FAILED,
     /** The process running it stopped before it finished. */
-    INTERRUPTED;
-
-    /** Whether the search will not change any more. */
-    public boolean isFinal() {
-        return this != QUEUED && this != RUNNING;
-    }
+    INTERRUPTED
 }

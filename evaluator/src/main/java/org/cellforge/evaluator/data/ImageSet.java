@@ -56,14 +56,6 @@ public record ImageSet(float[] pixels, int[] labels, int channels, int height, i
         return new ImageSet(p, l, channels, height, width, classes);
     }
 
-    /** The first {@code n} images (all of them if there are fewer). */
-    public ImageSet head(int n) {
-        if (n >= size()) {
-            return this;
-        }
-        return select(Shuffle.range(0, n));
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ImageSet other && channels == other.channels && height == other.height

@@ -190,8 +190,8 @@ public final class Nb201Network {
             int width = c * 4;
             x = sd.nn().relu(norm("head/bn", x, width), 0);
             SDVariable pooled = x.mean(2, 3);
-            SDVariable w = param("head/linear/weight", uniform(width, new long[] {width, macro.classes()}));
-            SDVariable b = param("head/linear/bias", uniform(width, new long[] {macro.classes()}));
+            SDVariable w = param("head/linear/weight", () -> uniform(width, new long[] {width, macro.classes()}));
+            SDVariable b = param("head/linear/bias", () -> uniform(width, new long[] {macro.classes()}));
             // Not sd.nn().linear: its oneDNN float kernel accumulates into a reused output buffer,
             // so every call after the first returns wrong logits (caught by Nb201NetworkTest).
             SDVariable logits = pooled.mmul(w).add(LOGITS, b);
@@ -267,7 +267,7 @@ public final class Nb201Network {
         }
 
         private SDVariable conv(String name, SDVariable x, int cin, int cout, int k, int stride) {
-            SDVariable w = param(name + "/weight", uniform((long) cin * k * k, new long[] {k, k, cin, cout}));
+            SDVariable w = param(name + "/weight", () -> uniform((long) cin * k * k, new long[] {k, k, cin, cout}));
             return sd.cnn().conv2d(x, w, Conv2DConfig.builder()
                     .kH(k).kW(k).sH(stride).sW(stride).pH(k / 2).pW(k / 2).dH(1).dW(1)
                     .paddingMode(PaddingMode.VALID)
@@ -277,8 +277,8 @@ public final class Nb201Network {
         }
 
         private SDVariable norm(String name, SDVariable x, int c) {
-            SDVariable gamma = param(name + "/gamma", Nd4j.ones(dtype, c));
-            SDVariable beta = param(name + "/beta", Nd4j.zeros(dtype, c));
+            SDVariable gamma = param(name + "/gamma", () -> Nd4j.ones(dtype, c));
+            SDVariable beta = param(name + "/beta", () -> Nd4j.zeros(dtype, c));
             if (!train) {
                 SDVariable mean = sd.constant(populationMean(name), populationStatistics.computeIfAbsent(
                         populationMean(name), k -> Nd4j.zeros(dtype, c)));
@@ -298,9 +298,9 @@ public final class Nb201Network {
             return x.mul(scale).add(shift);
         }
 
-        private SDVariable param(String name, INDArray initial) {
-            INDArray value = parameters.computeIfAbsent(name, k -> initial);
-            return sd.var(name, value);
+        /** The training graph creates each parameter; the inference graph reuses the same array. */
+        private SDVariable param(String name, java.util.function.Supplier<INDArray> initial) {
+            return sd.var(name, parameters.computeIfAbsent(name, k -> initial.get()));
         }
 
         /** PyTorch's default initialization for convolutions and linear layers: U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
@@ -311,10 +311,8 @@ public final class Nb201Network {
             }
             float bound = (float) (1.0 / Math.sqrt(fanIn));
             float[] values = new float[Math.toIntExact(n)];
-            if (train) {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-                }
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
             }
             return Nd4j.create(values, shape, 'c').castTo(dtype);
         }
