@@ -11,14 +11,18 @@ import org.cellforge.space.Architecture;
 import org.cellforge.space.SearchSpace;
 
 /**
- * Random search: uniform samples without repetition. The baseline every other controller has to
- * beat; it ignores what it is told.
+ * Random search: uniform samples, never proposing two architectures that compute the same function
+ * (equal {@link SearchSpace#canonical canonical forms}). The baseline every other controller has to
+ * beat; it ignores the scores it is told.
  *
  * @param <A> the architecture type
  */
 public final class RandomController<A extends Architecture> implements Controller<A> {
 
-    /** Draws tried per proposal before concluding the unseen rest of the space is too small to hit. */
+    /**
+     * Draws tried per proposal before concluding the unseen rest of the space is too small to hit;
+     * large enough to find the last unseen NAS-Bench-201 function with probability above 99.8 %.
+     */
     private static final int MAX_DRAWS = 100_000;
 
     private final SearchSpace<A> space;
@@ -42,7 +46,7 @@ public final class RandomController<A extends Architecture> implements Controlle
         }
         for (int i = 0; i < MAX_DRAWS; i++) {
             A candidate = space.sample(random);
-            if (proposed.add(candidate.key())) {
+            if (proposed.add(space.canonical(candidate).expression())) {
                 return Optional.of(candidate);
             }
         }
@@ -52,6 +56,6 @@ public final class RandomController<A extends Architecture> implements Controlle
     @Override
     public void tell(Observation<A> observation) {
         // Random search does not learn; remembering what was proposed is enough to avoid repeats.
-        proposed.add(observation.architecture().key());
+        proposed.add(space.canonical(observation.architecture()).expression());
     }
 }

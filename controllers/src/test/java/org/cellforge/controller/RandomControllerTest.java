@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Space;
@@ -36,11 +37,22 @@ class RandomControllerTest {
     }
 
     @Test
-    void neverRepeatsAndStopsWhenTheSpaceIsExhausted() {
-        Nb201Space tiny = Nb201Space.of(List.of("skip_connect", "nor_conv_3x3"));
+    void neverProposesTheSameFunctionTwiceAndStopsWhenAllAreProposed() {
+        Nb201Space tiny = Nb201Space.of(List.of("none", "skip_connect", "nor_conv_3x3"));
+        Set<String> functions = new HashSet<>();
+        for (int n = 0; n < 729; n++) {
+            int[] genes = new int[Nb201Cell.EDGES];
+            for (int e = 0, rest = n; e < genes.length; e++, rest /= 3) {
+                genes[e] = rest % 3;
+            }
+            functions.add(tiny.canonical(tiny.encoding().decode(genes)).expression());
+        }
+        assertTrue(functions.size() < 729, "some of the 729 strings compute the same function");
         List<String> all = proposals(RandomController.of(tiny, 5), 1_000);
-        assertEquals(64, all.size());
-        assertEquals(64, new HashSet<>(all).size());
-        all.forEach(key -> assertTrue(tiny.contains(tiny.parse(key))));
+        Set<String> proposed = new HashSet<>();
+        for (String key : all) {
+            assertTrue(proposed.add(tiny.canonical(tiny.parse(key)).expression()), "repeated function " + key);
+        }
+        assertEquals(functions, proposed);
     }
 }

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.data.Shuffle;
 import org.cellforge.evaluator.data.Split;
-import org.cellforge.evaluator.nb201.MacroSettings;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.evaluator.nb201.Nb201Network;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -34,7 +34,7 @@ public final class Nb201Trainer {
     }
 
     /** Trains {@code cell} with {@code settings}, reporting each epoch to {@code listener}. */
-    public static TrainingResult train(Nb201Cell cell, MacroSettings macro, Split split, TrainSettings settings,
+    public static TrainingResult train(Nb201Cell cell, Nb201Macro macro, Split split, TrainSettings settings,
             EpochListener listener) {
         long start = System.nanoTime();
         if (settings.threads() > 0) {

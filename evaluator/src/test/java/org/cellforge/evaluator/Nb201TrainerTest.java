@@ -11,7 +11,7 @@ import java.util.List;
 import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.data.Split;
-import org.cellforge.evaluator.nb201.MacroSettings;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +36,7 @@ class Nb201TrainerTest {
     @Test
     void oneEpochOnASubsetBeatsChanceClearly() {
         List<EpochMetrics> seen = new ArrayList<>();
-        TrainingResult result = Nb201Trainer.train(CELL, new MacroSettings(8, 1, 1, 10), split,
+        TrainingResult result = Nb201Trainer.train(CELL, new Nb201Macro(8, 1, 1, 10), split,
                 TrainSettings.defaults(1, 3).withBatchSize(64), seen::add);
         assertTrue(result.succeeded(), () -> result.failure().orElse(""));
         assertEquals(1, seen.size());
@@ -51,7 +51,7 @@ class Nb201TrainerTest {
     void sameSeedGivesTheSameMetrics() {
         Split small = Split.of(split.train(), 1_000, 500, 2);
         TrainSettings settings = TrainSettings.defaults(1, 11).withBatchSize(50);
-        MacroSettings macro = new MacroSettings(4, 1, 1, 10);
+        Nb201Macro macro = new Nb201Macro(4, 1, 1, 10);
         TrainingResult a = Nb201Trainer.train(CELL, macro, small, settings, EpochListener.none());
         TrainingResult b = Nb201Trainer.train(CELL, macro, small, settings, EpochListener.none());
         assertEquals(a.validationAccuracy(), b.validationAccuracy());
@@ -62,7 +62,7 @@ class Nb201TrainerTest {
     void aDivergingTrialEndsAsFailedWithTheReason() {
         Split small = Split.of(split.train(), 500, 100, 2);
         TrainSettings explosive = new TrainSettings(1, 50, 1e6, 0.9, 0, 1, 2, 0);
-        TrainingResult result = Nb201Trainer.train(CELL, new MacroSettings(4, 1, 1, 10), small, explosive,
+        TrainingResult result = Nb201Trainer.train(CELL, new Nb201Macro(4, 1, 1, 10), small, explosive,
                 EpochListener.none());
         assertFalse(result.succeeded());
         assertTrue(result.failure().orElseThrow().contains("diverged"), result.failure().orElseThrow());

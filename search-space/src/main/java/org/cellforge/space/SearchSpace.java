@@ -1,10 +1,14 @@
 package org.cellforge.space;
 
 import java.math.BigInteger;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
+import org.cellforge.space.ops.Op;
+
 /**
- * A set of architectures: parse their text form and sample from them.
+ * A set of cell architectures: their text and JSON forms, sampling, canonical forms, the encodings
+ * controllers search over, and the variation operators of evolution.
  *
  * @param <A> the architecture type
  */
@@ -13,6 +17,9 @@ public interface SearchSpace<A extends Architecture> {
     /** Stable name used in configuration, storage and exports. */
     String name();
 
+    /** The candidate operations of an edge, in the order encodings and relaxations use. */
+    List<Op> ops();
+
     /**
      * Reads the public text form.
      *
@@ -20,9 +27,47 @@ public interface SearchSpace<A extends Architecture> {
      */
     A parse(String text);
 
-    /** Draws an architecture uniformly at random. */
+    /** Whether {@code architecture} belongs to this space (its ops and its shape). */
+    boolean contains(A architecture);
+
+    /** Draws an architecture uniformly from all {@link #size()} text forms. */
     A sample(RandomGenerator random);
 
-    /** Number of distinct text forms (not of distinct functions). */
+    /** Number of distinct text forms (not of distinct functions; see {@link #canonical}). */
     BigInteger size();
+
+    /** What {@code architecture} computes, equal for architectures that compute the same function. */
+    CanonicalForm canonical(A architecture);
+
+    /** The fixed-length integer form. */
+    Encoding<A> encoding();
+
+    /** The shape of the continuous relaxation. */
+    Relaxation relaxation();
+
+    /**
+     * The discrete architecture a relaxation's logits select ({@link Relaxation#shape()} shaped; a
+     * softmax is taken per edge).
+     */
+    A discretize(double[][][] logits);
+
+    /**
+     * One random local change: a different architecture of this space.
+     *
+     * @throws IllegalStateException if the space has a single architecture
+     */
+    A mutate(A parent, RandomGenerator random);
+
+    /** A child that takes each part (an edge or a node) from one of the parents. */
+    A crossover(A first, A second, RandomGenerator random);
+
+    /** The versioned JSON form of an architecture. */
+    String toJson(A architecture);
+
+    /**
+     * Reads the JSON form.
+     *
+     * @throws org.cellforge.space.json.JsonFormatException naming the bad field
+     */
+    A fromJson(String json);
 }

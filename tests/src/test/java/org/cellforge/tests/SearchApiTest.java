@@ -18,7 +18,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
+import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -75,6 +77,8 @@ class SearchApiTest {
             assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
         }
         assertEquals(3, archs.size(), "trials must have distinct genotypes");
+        assertEquals(3, archs.stream().map(a -> Nb201Space.standard().canonical(Nb201Space.standard().parse(a)))
+                .distinct().count(), "random search must not train the same function twice");
 
         // What REST reported is what Postgres holds.
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
@@ -109,6 +113,12 @@ class SearchApiTest {
         assertEquals(best, export.getDouble("validationAccuracy"), 1e-6);
         assertTrue(archs.contains(export.getString("arch")));
         assertNotNull(export.getString("accuracyKind"));
+        // What the evaluator counted on the built network agrees with the search space's formulas.
+        Nb201Macro macro = new Nb201Macro(export.getInt("macro.channels"), export.getInt("macro.cellsPerStage"),
+                export.getInt("macro.inputChannels"), export.getInt("macro.classes"));
+        assertEquals(macro.parameters(fromString), export.getLong("parameters"));
+        assertEquals(macro.flops(OpRegistry.builtIn(), fromString, 28, 28), export.getLong("flops"));
+        assertEquals(Nb201Space.standard().canonical(fromString).hash(), export.getString("canonical"));
     }
 
     @Test

@@ -22,6 +22,15 @@ public final class FashionMnist {
     /** Standard deviation of the training pixels after scaling to [0, 1]. */
     public static final float STD = 0.3530f;
 
+    /** Colour channels of the images. */
+    public static final int CHANNELS = 1;
+
+    /** Side of the square images in pixels. */
+    public static final int SIDE = 28;
+
+    /** Number of classes. */
+    public static final int CLASSES = 10;
+
     /** The Debian package that installs the files. */
     public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
 

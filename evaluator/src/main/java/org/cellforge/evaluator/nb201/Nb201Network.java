@@ -9,6 +9,9 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.ops.Op;
+import org.cellforge.space.ops.OpRegistry;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
@@ -49,7 +52,8 @@ public final class Nb201Network {
     private static final double BN_EPSILON = 1e-5;
 
     private final Nb201Cell cell;
-    private final MacroSettings macro;
+    private final OpRegistry ops;
+    private final Nb201Macro macro;
     private final DataType dtype;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, Integer> norms = new LinkedHashMap<>();
@@ -57,7 +61,8 @@ public final class Nb201Network {
     private final SameDiff training;
     private final SameDiff inference;
 
-    private Nb201Network(Nb201Cell cell, MacroSettings macro, long seed, DataType dtype) {
+    private Nb201Network(OpRegistry ops, Nb201Cell cell, Nb201Macro macro, long seed, DataType dtype) {
+        this.ops = ops;
         this.cell = cell;
         this.macro = macro;
         this.dtype = dtype;
@@ -71,7 +76,7 @@ public final class Nb201Network {
      *
      * @throws IllegalArgumentException if the cell uses an operation this builder cannot make
      */
-    public static Nb201Network create(Nb201Cell cell, MacroSettings macro, long seed) {
+    public static Nb201Network create(Nb201Cell cell, Nb201Macro macro, long seed) {
         return create(cell, macro, seed, DataType.FLOAT);
     }
 
@@ -79,11 +84,24 @@ public final class Nb201Network {
      * Builds the network in another floating-point type; double precision serves gradient checks,
      * float is what training uses.
      */
-    public static Nb201Network create(Nb201Cell cell, MacroSettings macro, long seed, DataType dtype) {
+    public static Nb201Network create(Nb201Cell cell, Nb201Macro macro, long seed, DataType dtype) {
+        return create(OpRegistry.builtIn(), cell, macro, seed, dtype);
+    }
+
+    /**
+     * Builds the network with operations looked up in {@code ops}, so that registered operations of
+     * a supported type (zero, identity, convolution of any odd kernel and dilation, average pooling)
+     * need no code.
+     *
+     * @throws IllegalArgumentException if the cell uses an unknown operation or a type this builder lacks
+     */
+    public static Nb201Network create(OpRegistry ops, Nb201Cell cell, Nb201Macro macro, long seed, DataType dtype) {
         if (!dtype.isFPType()) {
             throw new IllegalArgumentException("the network needs a floating-point type, got " + dtype);
         }
-        return new Nb201Network(Objects.requireNonNull(cell, "cell"), Objects.requireNonNull(macro, "macro"), seed,
+        Objects.requireNonNull(cell, "cell");
+        cell.ops().forEach(ops::get);
+        return new Nb201Network(Objects.requireNonNull(ops, "ops"), cell, Objects.requireNonNull(macro, "macro"), seed,
                 dtype);
     }
 
@@ -93,7 +111,7 @@ public final class Nb201Network {
     }
 
     /** The macro skeleton. */
-    public MacroSettings macro() {
+    public Nb201Macro macro() {
         return macro;
     }
 
@@ -177,7 +195,7 @@ public final class Nb201Network {
         SameDiff build() {
             SDVariable x = sd.placeHolder(INPUT, dtype, -1, macro.inputChannels(), -1, -1);
             int c = macro.channels();
-            x = norm("stem/bn", conv("stem/conv", x, macro.inputChannels(), c, 3, 1), c);
+            x = norm("stem/bn", conv("stem/conv", x, macro.inputChannels(), c, 3, 1, 1), c);
             for (int stage = 0; stage < 3; stage++) {
                 int width = c << stage;
                 if (stage > 0) {
@@ -232,44 +250,53 @@ public final class Nb201Network {
             return states.get(Nb201Cell.NODES - 1);
         }
 
-        /** One candidate operation, or null for 'none', whose contribution to a sum is zero. */
-        private SDVariable op(String prefix, String op, SDVariable x, int c) {
-            return switch (op) {
-                case "none" -> null;
-                case "skip_connect" -> x;
-                case "nor_conv_1x1" -> reluConvBn(prefix, x, c, c, 1, 1);
-                case "nor_conv_3x3" -> reluConvBn(prefix, x, c, c, 3, 1);
-                case "avg_pool_3x3" -> sd.cnn().avgPooling2d(x, Pooling2DConfig.builder()
-                        .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1)
+        /** One candidate operation, or null for a zero op, whose contribution to a sum is zero. */
+        private SDVariable op(String prefix, String name, SDVariable x, int c) {
+            Op op = ops.get(name);
+            return switch (op.type()) {
+                case ZERO -> null;
+                case IDENTITY -> x;
+                case CONV -> {
+                    if (op.dilation() != 1) {
+                        // oneDNN in this ND4J release cannot create a dilated conv2d primitive.
+                        throw new IllegalArgumentException("operation '" + name + "': dilated convolutions are not"
+                                + " supported by the ND4J backend yet");
+                    }
+                    yield reluConvBn(prefix, x, c, c, op.kernel(), 1, 1);
+                }
+                case AVG_POOL -> sd.cnn().avgPooling2d(x, Pooling2DConfig.builder()
+                        .kH(op.kernel()).kW(op.kernel()).sH(1).sW(1).pH(op.kernel() / 2).pW(op.kernel() / 2)
                         .paddingMode(PaddingMode.VALID)
                         .divisor(Pooling2D.Divisor.EXCLUDE_PADDING)
                         .isNHWC(false)
                         .build());
-                default -> throw new IllegalArgumentException(
-                        "the NB201 network builder has no implementation of operation '" + op + "'");
+                default -> throw new IllegalArgumentException("the NB201 network builder has no implementation of "
+                        + "operation type " + op.type().configName() + " (operation '" + name + "') yet");
             };
         }
 
         private SDVariable reduction(String prefix, SDVariable x, int cin, int cout) {
-            SDVariable a = reluConvBn(prefix + "/a", x, cin, cout, 3, 2);
-            SDVariable b = reluConvBn(prefix + "/b", a, cout, cout, 3, 1);
+            SDVariable a = reluConvBn(prefix + "/a", x, cin, cout, 3, 2, 1);
+            SDVariable b = reluConvBn(prefix + "/b", a, cout, cout, 3, 1, 1);
             SDVariable pooled = sd.cnn().avgPooling2d(x, Pooling2DConfig.builder()
                     .kH(2).kW(2).sH(2).sW(2).pH(0).pW(0)
                     .paddingMode(PaddingMode.VALID)
                     .divisor(Pooling2D.Divisor.EXCLUDE_PADDING)
                     .isNHWC(false)
                     .build());
-            return conv(prefix + "/down", pooled, cin, cout, 1, 1).add(b);
+            return conv(prefix + "/down", pooled, cin, cout, 1, 1, 1).add(b);
         }
 
-        private SDVariable reluConvBn(String prefix, SDVariable x, int cin, int cout, int k, int stride) {
-            return norm(prefix + "/bn", conv(prefix + "/conv", sd.nn().relu(x, 0), cin, cout, k, stride), cout);
+        private SDVariable reluConvBn(String prefix, SDVariable x, int cin, int cout, int k, int stride, int dilation) {
+            return norm(prefix + "/bn", conv(prefix + "/conv", sd.nn().relu(x, 0), cin, cout, k, stride, dilation),
+                    cout);
         }
 
-        private SDVariable conv(String name, SDVariable x, int cin, int cout, int k, int stride) {
+        private SDVariable conv(String name, SDVariable x, int cin, int cout, int k, int stride, int dilation) {
             SDVariable w = param(name + "/weight", () -> uniform((long) cin * k * k, new long[] {k, k, cin, cout}));
+            int pad = dilation * (k - 1) / 2;
             return sd.cnn().conv2d(x, w, Conv2DConfig.builder()
-                    .kH(k).kW(k).sH(stride).sW(stride).pH(k / 2).pW(k / 2).dH(1).dW(1)
+                    .kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dH(dilation).dW(dilation)
                     .paddingMode(PaddingMode.VALID)
                     .dataFormat("NCHW")
                     .weightsFormat(WeightsFormat.YXIO)

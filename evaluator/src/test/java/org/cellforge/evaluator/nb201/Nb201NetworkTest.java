@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
+import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,14 +42,52 @@ class Nb201NetworkTest {
         "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|;16;5;1531258",
     })
     void parameterCountMatchesThePyTorchReference(String arch, int c, int n, long expected) {
-        Nb201Network net = Nb201Network.create(Nb201Space.standard().parse(arch), new MacroSettings(c, n, 1, 10), 1);
+        Nb201Network net = Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(c, n, 1, 10), 1);
         assertEquals(expected, net.parameterCount());
+    }
+
+    /** The built graph and the search space's formula agree, also for registered convolution shapes. */
+    @Test
+    void parameterCountMatchesTheSearchSpaceFormula() {
+        OpRegistry ops = OpRegistry.builtIn().withConfig("""
+                {"version": 1, "ops": [{"name": "nor_conv_5x5", "type": "conv", "kernel": 5},
+                                       {"name": "avg_pool_5x5", "type": "avg_pool", "kernel": 5}]}""");
+        Nb201Space space = Nb201Space.of(ops, List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3",
+                "avg_pool_3x3", "nor_conv_5x5", "avg_pool_5x5"));
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 12; i++) {
+            Nb201Cell cell = space.sample(random);
+            Nb201Macro macro = new Nb201Macro(4 + 4 * (i % 2), 1 + i % 3, 1, 10);
+            Nb201Network net = Nb201Network.create(ops, cell, macro, i, DataType.FLOAT);
+            assertEquals(macro.parameters(ops, cell), net.parameterCount(), cell.key() + " at " + macro);
+        }
+    }
+
+    @Test
+    void registeredConvolutionsKeepTheSpatialSize() {
+        OpRegistry ops = OpRegistry.builtIn().withConfig("""
+                {"version": 1, "ops": [{"name": "nor_conv_5x5", "type": "conv", "kernel": 5},
+                                       {"name": "nor_conv_3x3_d2", "type": "conv", "kernel": 3, "dilation": 2}]}""");
+        Nb201Cell cell = Nb201Space.of(ops, List.of("none", "nor_conv_5x5")).parse(
+                "|nor_conv_5x5~0|+|none~0|nor_conv_5x5~1|+|none~0|none~1|nor_conv_5x5~2|");
+        Nb201Network net = Nb201Network.create(ops, cell, new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT);
+        INDArray logits = net.inferenceGraph().outputSingle(
+                Map.of(Nb201Network.INPUT, Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)), Nb201Network.LOGITS);
+        assertEquals(List.of(3L, 10L), List.of(logits.shape()[0], logits.shape()[1]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nb201Network.create(
+                OpRegistry.builtIn(), Nb201Cell.of("sep_conv_3x3", "none", "none", "none", "none", "none"),
+                new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT));
+        assertTrue(e.getMessage().contains("type sep_conv"), e.getMessage());
+        IllegalArgumentException dilated = assertThrows(IllegalArgumentException.class, () -> Nb201Network.create(
+                ops, Nb201Cell.of("nor_conv_3x3_d2", "none", "none", "none", "none", "none"),
+                new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT));
+        assertTrue(dilated.getMessage().contains("dilated convolutions are not supported"), dilated.getMessage());
     }
 
     @Test
     void logitsHaveOneRowPerImageAndAClassPerColumn() {
         Nb201Network net = Nb201Network.create(Nb201Space.standard().sample(new SplittableRandom(2)),
-                new MacroSettings(4, 1, 1, 10), 3);
+                new Nb201Macro(4, 1, 1, 10), 3);
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 1, 28, 28);
         INDArray logits = net.inferenceGraph().outputSingle(Map.of(Nb201Network.INPUT, x), Nb201Network.LOGITS).dup();
         assertEquals(List.of(5L, 10L), List.of(logits.size(0), logits.size(1)));
@@ -62,7 +102,7 @@ class Nb201NetworkTest {
     void averagePoolingExcludesPaddingLikeThePyTorchReference() {
         // A pool that counted the zero padding would darken the borders of a constant image.
         Nb201Cell pools = Nb201Cell.of("avg_pool_3x3", "none", "none", "none", "none", "avg_pool_3x3");
-        Nb201Network net = Nb201Network.create(pools, new MacroSettings(2, 1, 1, 10), 0);
+        Nb201Network net = Nb201Network.create(pools, new Nb201Macro(2, 1, 1, 10), 0);
         SameDiff sd = net.inferenceGraph();
         String cellOut = sd.getVariable(Nb201Network.INPUT).name();
         INDArray x = Nd4j.ones(DataType.FLOAT, 1, 1, 5, 5);
@@ -85,7 +125,7 @@ class Nb201NetworkTest {
         // Checks the whole backward pass, BatchNorm with batch statistics included.
         Nb201Cell cell = Nb201Space.standard()
                 .parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
-        Nb201Network net = Nb201Network.create(cell, new MacroSettings(2, 1, 1, 3), 5, DataType.DOUBLE);
+        Nb201Network net = Nb201Network.create(cell, new Nb201Macro(2, 1, 1, 3), 5, DataType.DOUBLE);
         SameDiff sd = net.trainingGraph();
         SplittableRandom r = new SplittableRandom(9);
         float[] px = new float[6 * 8 * 8];
@@ -120,7 +160,7 @@ class Nb201NetworkTest {
         // Guards against float kernels that leave stale data in reused buffers.
         Nb201Cell cell = Nb201Space.standard()
                 .parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
-        MacroSettings macro = new MacroSettings(4, 1, 1, 10);
+        Nb201Macro macro = new Nb201Macro(4, 1, 1, 10);
         SameDiff single = Nb201Network.create(cell, macro, 5).trainingGraph();
         SameDiff precise = Nb201Network.create(cell, macro, 5, DataType.DOUBLE).trainingGraph();
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 12, 12);
@@ -141,7 +181,7 @@ class Nb201NetworkTest {
     void unknownOperationsAreNamed() {
         Nb201Cell odd = Nb201Cell.of("sep_conv_7x7", "none", "none", "none", "none", "none");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Nb201Network.create(odd, new MacroSettings(2, 1, 1, 10), 0));
+                () -> Nb201Network.create(odd, new Nb201Macro(2, 1, 1, 10), 0));
         assertTrue(e.getMessage().contains("sep_conv_7x7"));
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
 
 /**
  * The JSON export of an architecture: the cell in both the public string and an explicit edge
@@ -13,20 +14,22 @@ import org.cellforge.space.nb201.Nb201Cell;
  * @param version format version, {@value #VERSION}
  * @param space search space name
  * @param arch public arch string
+ * @param canonical hash of the cell's canonical form: equal for cells that compute the same function
  * @param edges the cell's edges with their operations
  * @param macro the macro network around the cell
  * @param dataset dataset it was trained on
  * @param validationAccuracy accuracy on the validation split
  * @param accuracyKind how that accuracy was obtained
  * @param parameters trainable parameter count
+ * @param flops multiply-accumulates of convolutions and the classifier per image
  * @param searchId search it comes from
  * @param trialNumber trial it comes from
  * @param seed training seed
  * @param epochs training epochs
  */
-public record GenotypeExport(String format, int version, String space, String arch, List<Edge> edges, Macro macro,
-        String dataset, Double validationAccuracy, String accuracyKind, Long parameters, long searchId,
-        int trialNumber, long seed, int epochs) {
+public record GenotypeExport(String format, int version, String space, String arch, String canonical,
+        List<Edge> edges, Nb201Macro macro, String dataset, Double validationAccuracy, String accuracyKind,
+        Long parameters, Long flops, long searchId, int trialNumber, long seed, int epochs) {
 
     /** Identifies the document type. */
     public static final String FORMAT = "cellforge-genotype";
@@ -36,10 +39,6 @@ public record GenotypeExport(String format, int version, String space, String ar
 
     /** One edge {@code from → to} and its operation. */
     public record Edge(int from, int to, String op) {
-    }
-
-    /** Macro settings of the NB201 network. */
-    public record Macro(int channels, int cellsPerStage, int inputChannels, int classes) {
     }
 
     /** The edge list of {@code cell} in arch-string order. */

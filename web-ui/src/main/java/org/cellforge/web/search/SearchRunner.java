@@ -12,7 +12,7 @@ import org.cellforge.evaluator.Nb201Trainer;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.TrainingResult;
 import org.cellforge.evaluator.data.Split;
-import org.cellforge.evaluator.nb201.MacroSettings;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchStatus;
 import org.cellforge.space.nb201.Nb201Cell;
@@ -40,7 +40,7 @@ public class SearchRunner {
             SearchEntity s = service.markRunning(id);
             Split split = datasets.split(s.trainSize, s.validationSize, s.splitSeed);
             Controller<Nb201Cell> controller = RandomController.of(Nb201Space.standard(), s.seed);
-            MacroSettings macro = new MacroSettings(s.channels, s.cellsPerStage, split.train().channels(),
+            Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, split.train().channels(),
                     split.train().classes());
             TrainSettings settings = TrainSettings.defaults(s.epochsPerTrial, s.seed).withBatchSize(s.batchSize);
             for (int n = 1; n <= s.trialBudget; n++) {

@@ -13,13 +13,16 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import org.cellforge.evaluator.TrainingResult;
+import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.SearchStatus;
 import org.cellforge.persistence.TrialEntity;
 import org.cellforge.persistence.TrialStatus;
 import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
+import org.cellforge.space.ops.OpRegistry;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -133,10 +136,13 @@ public class SearchService {
         SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
         TrialEntity best = repository.best(id).orElseThrow(() -> new ConflictException(
                 "search " + id + " has no successful trial yet (status " + s.status + ")"));
-        Nb201Cell cell = Nb201Space.standard().parse(best.arch);
+        Nb201Space space = Nb201Space.standard();
+        Nb201Cell cell = space.parse(best.arch);
+        Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, FashionMnist.CHANNELS, FashionMnist.CLASSES);
         return new GenotypeExport(GenotypeExport.FORMAT, GenotypeExport.VERSION, s.space, best.arch,
-                GenotypeExport.edges(cell), new GenotypeExport.Macro(s.channels, s.cellsPerStage, 1, 10), s.dataset,
-                best.validationAccuracy, "stand-alone training, validation split", best.parameters, s.id, best.number,
+                space.canonical(cell).hash(), GenotypeExport.edges(cell), macro, s.dataset, best.validationAccuracy,
+                "stand-alone training, validation split", best.parameters,
+                macro.flops(OpRegistry.builtIn(), cell, FashionMnist.SIDE, FashionMnist.SIDE), s.id, best.number,
                 s.seed, s.epochsPerTrial);
     }
 
