@@ -99,10 +99,11 @@ public final class Nb201Network {
         if (!dtype.isFPType()) {
             throw new IllegalArgumentException("the network needs a floating-point type, got " + dtype);
         }
+        Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(cell, "cell");
+        // Unknown operations fail here, before any graph is built.
         cell.ops().forEach(ops::get);
-        return new Nb201Network(Objects.requireNonNull(ops, "ops"), cell, Objects.requireNonNull(macro, "macro"), seed,
-                dtype);
+        return new Nb201Network(ops, cell, Objects.requireNonNull(macro, "macro"), seed, dtype);
     }
 
     /** The cell repeated in every stage. */

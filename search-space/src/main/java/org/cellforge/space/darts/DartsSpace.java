@@ -21,7 +21,6 @@ import org.cellforge.space.SearchSpace;
 import org.cellforge.space.darts.DartsGenotype.CellKind;
 import org.cellforge.space.darts.DartsGenotype.Edge;
 import org.cellforge.space.json.Json;
-import org.cellforge.space.json.JsonFormatException;
 import org.cellforge.space.json.JsonNode;
 import org.cellforge.space.ops.Op;
 import org.cellforge.space.ops.OpRegistry;
@@ -182,8 +181,8 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
 
     @Override
     public DartsGenotype sample(RandomGenerator random) {
-        int[] genes = new int[encoding().length()];
         Encoding<DartsGenotype> enc = encoding();
+        int[] genes = new int[enc.length()];
         for (int i = 0; i < genes.length; i++) {
             genes[i] = random.nextInt(enc.cardinality(i));
         }
@@ -453,14 +452,13 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
         }
         List<Edge> normal = readPairs(root.get("normal"));
         List<Edge> reduce = readPairs(root.get("reduce"));
+        List<Integer> normalConcat = root.get("normal_concat").integers();
+        List<Integer> reduceConcat = root.get("reduce_concat").integers();
         DartsGenotype g;
         try {
-            g = DartsGenotype.of(normal, root.get("normal_concat").integers(), reduce,
-                    root.get("reduce_concat").integers());
+            g = DartsGenotype.of(normal, normalConcat, reduce, reduceConcat);
         } catch (IllegalArgumentException e) {
-            if (e instanceof JsonFormatException jfe) {
-                throw jfe;
-            }
+            // DartsGenotype's messages start with the field they are about ("normal_concat: ...").
             String field = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
             throw (root.has(field) ? root.get(field) : root).error(e.getMessage());
         }
@@ -476,12 +474,11 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
         List<Edge> out = new ArrayList<>();
         for (JsonNode pair : list.elements()) {
             pair.only(Set.of("op", "input"));
+            String op = pair.get("op").string();
+            int input = pair.get("input").integer(0);
             try {
-                out.add(new Edge(pair.get("op").string(), pair.get("input").integer(0)));
+                out.add(new Edge(op, input));
             } catch (IllegalArgumentException e) {
-                if (e instanceof JsonFormatException jfe) {
-                    throw jfe;
-                }
                 throw pair.get("op").error(e.getMessage());
             }
         }
