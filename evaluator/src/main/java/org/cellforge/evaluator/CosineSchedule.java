@@ -14,8 +14,8 @@ final class CosineSchedule {
         this.steps = steps;
     }
 
-    /** The value at zero-based step {@code iteration}; {@code epoch} is ignored. */
-    double valueAt(int iteration, int epoch) {
+    /** The value at zero-based step {@code iteration}. */
+    double valueAt(int iteration) {
         double progress = Math.min(iteration, steps) / (double) steps;
         return 0.5 * base * (1 + Math.cos(Math.PI * progress));
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rather than taken from ND4J's updaters so that trained weights are comparable with the PyTorch
  * reference and the same code runs on any ND4J backend.
  */
-final class SgdNesterov {
+final class SgdNesterov implements Optimizer {
 
     private final double momentum;
     private final double weightDecay;
@@ -22,8 +22,8 @@ final class SgdNesterov {
         this.weightDecay = weightDecay;
     }
 
-    /** Updates {@code parameters} in place from {@code gradients} (which it may overwrite). */
-    void step(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double learningRate) {
+    @Override
+    public void step(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double learningRate) {
         for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
             INDArray p = parameters.get(e.getKey());
             INDArray g = e.getValue();

@@ -61,7 +61,7 @@ class Nb201TrainerTest {
     @Test
     void aDivergingTrialEndsAsFailedWithTheReason() {
         Split small = Split.of(split.train(), 500, 100, 2);
-        TrainSettings explosive = new TrainSettings(1, 50, 1e6, 0.9, 0, 1, 2, 0);
+        TrainSettings explosive = TrainSettings.defaults(1, 1).withBatchSize(50).withOptimizer(Optimizer.Kind.SGD, 1e6);
         TrainingResult result = Nb201Trainer.train(CELL, new Nb201Macro(4, 1, 1, 10), small, explosive,
                 EpochListener.none());
         assertFalse(result.succeeded());

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.cellforge.evaluator.nn.AvgPool2d;
+import org.cellforge.evaluator.nn.Network;
+import org.cellforge.evaluator.nn.Parameters;
+import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -15,11 +18,9 @@ import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 class Nb201NetworkTest {
 
@@ -42,11 +43,11 @@ class Nb201NetworkTest {
         "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|;16;5;1531258",
     })
     void parameterCountMatchesThePyTorchReference(String arch, int c, int n, long expected) {
-        Nb201Network net = Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(c, n, 1, 10), 1);
+        Network net = Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(c, n, 1, 10), 1);
         assertEquals(expected, net.parameterCount());
     }
 
-    /** The built graph and the search space's formula agree, also for registered convolution shapes. */
+    /** The built network and the search space's formula agree, also for registered convolution shapes. */
     @Test
     void parameterCountMatchesTheSearchSpaceFormula() {
         OpRegistry ops = OpRegistry.builtIn().withConfig("""
@@ -58,122 +59,104 @@ class Nb201NetworkTest {
         for (int i = 0; i < 12; i++) {
             Nb201Cell cell = space.sample(random);
             Nb201Macro macro = new Nb201Macro(4 + 4 * (i % 2), 1 + i % 3, 1, 10);
-            Nb201Network net = Nb201Network.create(ops, cell, macro, i, DataType.FLOAT);
+            Network net = Nb201Network.create(ops, cell, macro, Parameters.of(DataType.FLOAT, i));
             assertEquals(macro.parameters(ops, cell), net.parameterCount(), cell.key() + " at " + macro);
         }
     }
 
     @Test
-    void registeredConvolutionsKeepTheSpatialSize() {
+    void registeredConvolutionsKeepTheSpatialSizeAndUnbuildableOnesAreNamed() {
         OpRegistry ops = OpRegistry.builtIn().withConfig("""
                 {"version": 1, "ops": [{"name": "nor_conv_5x5", "type": "conv", "kernel": 5},
                                        {"name": "nor_conv_3x3_d2", "type": "conv", "kernel": 3, "dilation": 2}]}""");
         Nb201Cell cell = Nb201Space.of(ops, List.of("none", "nor_conv_5x5")).parse(
                 "|nor_conv_5x5~0|+|none~0|nor_conv_5x5~1|+|none~0|none~1|nor_conv_5x5~2|");
-        Nb201Network net = Nb201Network.create(ops, cell, new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT);
-        INDArray logits = net.inferenceGraph().outputSingle(
-                Map.of(Nb201Network.INPUT, Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)), Nb201Network.LOGITS);
+        Network net = Nb201Network.create(ops, cell, new Nb201Macro(2, 1, 1, 10), Parameters.of(DataType.FLOAT, 0));
+        INDArray logits = net.logits(Nd4j.rand(DataType.FLOAT, 3, 28, 28, 1));
         assertEquals(List.of(3L, 10L), List.of(logits.shape()[0], logits.shape()[1]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nb201Network.create(
                 OpRegistry.builtIn(), Nb201Cell.of("sep_conv_3x3", "none", "none", "none", "none", "none"),
-                new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT));
+                new Nb201Macro(2, 1, 1, 10), Parameters.of(DataType.FLOAT, 0)));
         assertTrue(e.getMessage().contains("type sep_conv"), e.getMessage());
         IllegalArgumentException dilated = assertThrows(IllegalArgumentException.class, () -> Nb201Network.create(
                 ops, Nb201Cell.of("nor_conv_3x3_d2", "none", "none", "none", "none", "none"),
-                new Nb201Macro(2, 1, 1, 10), 0, DataType.FLOAT));
+                new Nb201Macro(2, 1, 1, 10), Parameters.of(DataType.FLOAT, 0)));
         assertTrue(dilated.getMessage().contains("dilated convolutions are not supported"), dilated.getMessage());
     }
 
     @Test
-    void logitsHaveOneRowPerImageAndAClassPerColumn() {
-        Nb201Network net = Nb201Network.create(Nb201Space.standard().sample(new SplittableRandom(2)),
+    void repeatedCallsGiveTheSameLogits() {
+        Network net = Nb201Network.create(Nb201Space.standard().sample(new SplittableRandom(2)),
                 new Nb201Macro(4, 1, 1, 10), 3);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 1, 28, 28);
-        INDArray logits = net.inferenceGraph().outputSingle(Map.of(Nb201Network.INPUT, x), Nb201Network.LOGITS).dup();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 28, 28, 1);
+        INDArray logits = net.logits(x).dup();
         assertEquals(List.of(5L, 10L), List.of(logits.size(0), logits.size(1)));
         assertTrue(Double.isFinite(logits.sumNumber().doubleValue()));
-        // Output buffers are reused between calls; a kernel that does not overwrite them shows here.
+        // Layers reuse their output arrays; a kernel that accumulates instead of overwriting shows here.
         for (int i = 0; i < 3; i++) {
-            assertEquals(logits, net.inferenceGraph().outputSingle(Map.of(Nb201Network.INPUT, x), Nb201Network.LOGITS));
+            assertEquals(logits, net.logits(x));
         }
     }
 
     @Test
     void averagePoolingExcludesPaddingLikeThePyTorchReference() {
         // A pool that counted the zero padding would darken the borders of a constant image.
-        Nb201Cell pools = Nb201Cell.of("avg_pool_3x3", "none", "none", "none", "none", "avg_pool_3x3");
-        Nb201Network net = Nb201Network.create(pools, new Nb201Macro(2, 1, 1, 10), 0);
-        SameDiff sd = net.inferenceGraph();
-        String cellOut = sd.getVariable(Nb201Network.INPUT).name();
-        INDArray x = Nd4j.ones(DataType.FLOAT, 1, 1, 5, 5);
-        SameDiff probe = SameDiff.create();
-        org.nd4j.autodiff.samediff.SDVariable in = probe.placeHolder("x", DataType.FLOAT, 1, 1, 5, 5);
-        probe.cnn().avgPooling2d("pooled", in,
-                org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig.builder()
-                        .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1)
-                        .paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID)
-                        .divisor(org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D.Divisor.EXCLUDE_PADDING)
-                        .isNHWC(false).build());
-        INDArray pooled = probe.outputSingle(Map.of("x", x), "pooled");
-        assertEquals(Nb201Network.INPUT, cellOut);
+        AvgPool2d pool = new AvgPool2d(3, 1, 1);
+        INDArray pooled = pool.forward(Nd4j.ones(DataType.FLOAT, 1, 5, 5, 2), false);
         assertEquals(1.0, pooled.minNumber().doubleValue(), 1e-6);
         assertEquals(1.0, pooled.maxNumber().doubleValue(), 1e-6);
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        // Checks the whole backward pass, BatchNorm with batch statistics included.
+        // Checks the whole backward pass in double: every layer type, BatchNorm with batch statistics,
+        // identity and zero edges, the residual reduction and the head.
         Nb201Cell cell = Nb201Space.standard()
                 .parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
-        Nb201Network net = Nb201Network.create(cell, new Nb201Macro(2, 1, 1, 3), 5, DataType.DOUBLE);
-        SameDiff sd = net.trainingGraph();
-        SplittableRandom r = new SplittableRandom(9);
-        float[] px = new float[6 * 8 * 8];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (float) r.nextGaussian();
-        }
-        INDArray x = Nd4j.create(px, new long[] {6, 1, 8, 8}, 'c').castTo(DataType.DOUBLE);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 6, 3);
-        for (int i = 0; i < 6; i++) {
-            y.putScalar(i, i % 3, 1f);
-        }
-        Map<String, INDArray> feed = Map.of(Nb201Network.INPUT, x, Nb201Network.LABEL, y);
-        for (String name : List.of("stem/conv/weight", "stage0/cell0/edge01/conv/weight", "stage1/reduce/down/weight",
-                "stem/bn/gamma", "head/linear/weight")) {
-            INDArray grad = sd.calculateGradients(feed, name).get(name);
-            INDArray w = sd.getArrForVarName(name);
-            long worst = Nd4j.argMax(Transforms.abs(grad.reshape(-1)), 0).getLong(0);
-            double original = w.getDouble(worst);
-            double h = 1e-5;
-            w.putScalar(worst, original + h);
-            double up = sd.outputSingle(feed, Nb201Network.LOSS).getDouble(0);
-            w.putScalar(worst, original - h);
-            double down = sd.outputSingle(feed, Nb201Network.LOSS).getDouble(0);
-            w.putScalar(worst, original);
-            double numeric = (up - down) / (2 * h);
-            assertEquals(numeric, grad.getDouble(worst), 1e-6 * Math.abs(numeric) + 1e-8, name);
+        Parameters store = Parameters.of(DataType.DOUBLE, 5);
+        Network net = Nb201Network.create(OpRegistry.builtIn(), cell, new Nb201Macro(2, 1, 2, 3), store);
+        INDArray x = Nd4j.randn(new SplittableRandom(9).nextLong(), new long[] {6, 8, 8, 2}).castTo(DataType.DOUBLE);
+        int[] labels = {0, 1, 2, 0, 1, 2};
+        net.backward(x, labels);
+        java.util.Map<String, INDArray> gradients = new java.util.HashMap<>();
+        store.gradients().forEach((k, v) -> gradients.put(k, v.dup()));
+        // Node 2 reaches the output only through a 'none' edge, so its edges get no gradient, as in PyTorch.
+        java.util.Set<String> live = new java.util.HashSet<>(net.weights().keySet());
+        live.removeIf(n -> n.contains("/edge02/"));
+        assertEquals(live, gradients.keySet());
+        for (String name : List.of("stem/conv/weight", "stage0/cell0/edge01/nor_conv_3x3/conv/weight",
+                "stage0/cell0/edge13/nor_conv_3x3/bn/gamma", "stage1/reduce/a/conv/weight",
+                "stage1/reduce/down/weight", "stage2/cell0/edge13/nor_conv_3x3/bn/beta", "stem/bn/gamma",
+                "head/bn/beta", "head/linear/weight", "head/linear/bias")) {
+            INDArray grad = gradients.get(name);
+            INDArray w = store.weights().get(name);
+            for (long i : new long[] {0, w.length() / 2, w.length() - 1}) {
+                double original = w.getDouble(i);
+                double h = 1e-5;
+                w.putScalar(i, original + h);
+                double up = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
+                w.putScalar(i, original - h);
+                double down = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
+                w.putScalar(i, original);
+                double numeric = (up - down) / (2 * h);
+                assertEquals(numeric, grad.getDouble(i), 1e-5 * Math.abs(numeric) + 1e-8, name + "[" + i + "]");
+            }
         }
     }
 
     @Test
-    void floatTrainingLossAgreesWithDoubleOnRepeatedCalls() {
-        // Guards against float kernels that leave stale data in reused buffers.
+    void floatAgreesWithDoubleOnRepeatedSteps() {
+        // Guards against float kernels that leave stale data in reused arrays.
         Nb201Cell cell = Nb201Space.standard()
                 .parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
         Nb201Macro macro = new Nb201Macro(4, 1, 1, 10);
-        SameDiff single = Nb201Network.create(cell, macro, 5).trainingGraph();
-        SameDiff precise = Nb201Network.create(cell, macro, 5, DataType.DOUBLE).trainingGraph();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 12, 12);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 10);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i, 1f);
-        }
-        double expected = precise.outputSingle(Map.of(Nb201Network.INPUT, x.castTo(DataType.DOUBLE),
-                Nb201Network.LABEL, y.castTo(DataType.DOUBLE)), Nb201Network.LOSS).getDouble(0);
+        Network single = Nb201Network.create(OpRegistry.builtIn(), cell, macro, Parameters.of(DataType.FLOAT, 5));
+        Network precise = Nb201Network.create(OpRegistry.builtIn(), cell, macro, Parameters.of(DataType.DOUBLE, 5));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 12, 12, 1);
+        int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
+        double expected = precise.backward(x.castTo(DataType.DOUBLE), labels).loss();
         for (int i = 0; i < 4; i++) {
-            double loss = single.outputSingle(Map.of(Nb201Network.INPUT, x, Nb201Network.LABEL, y),
-                    Nb201Network.LOSS).getDouble(0);
-            assertEquals(expected, loss, 1e-4 * expected, "call " + i);
+            assertEquals(expected, single.backward(x, labels).loss(), 1e-4 * expected, "call " + i);
         }
     }
 

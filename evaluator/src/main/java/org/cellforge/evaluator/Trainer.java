@@ -1,0 +1,120 @@
+package org.cellforge.evaluator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.evaluator.data.Shuffle;
+import org.cellforge.evaluator.data.Split;
+import org.cellforge.evaluator.nn.Network;
+import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a network on the training split and measures it on the validation split after every
+ * epoch. A diverging loss ends the trial as failed with the reason instead of throwing, so a
+ * search goes on.
+ */
+public final class Trainer {
+
+    /** A loss above this is treated as divergence: cross-entropy over ten classes starts near 2.3. */
+    static final double DIVERGED_LOSS = 1e3;
+
+    private static final int EVAL_BATCH = 500;
+
+    private Trainer() {
+    }
+
+    /** Applies the thread setting; ND4J's thread pools are process-wide. */
+    static void useThreads(int threads) {
+        if (threads > 0) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        }
+    }
+
+    /** Trains {@code net} with {@code settings}, reporting each epoch to {@code listener}. */
+    public static TrainingResult train(Network net, Split split, TrainSettings settings, EpochListener listener) {
+        long start = System.nanoTime();
+        useThreads(settings.threads());
+        ImageSet train = split.train();
+        int batch = Math.min(settings.batchSize(), train.size());
+        int stepsPerEpoch = train.size() / batch;
+        CosineSchedule schedule = new CosineSchedule(settings.learningRate(), settings.epochs() * stepsPerEpoch);
+        Optimizer optimizer = Optimizer.of(settings);
+        SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
+        SplittableRandom augment = new SplittableRandom(settings.seed() ^ 0x2545F4914F6CDD1DL);
+        int iteration = 0;
+        List<EpochMetrics> history = new ArrayList<>();
+        double accuracy = Double.NaN;
+        try {
+            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                int[] perm = Shuffle.permutation(train.size(), order);
+                double lossSum = 0;
+                long correct = 0;
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    ImageSet b = train.select(Arrays.copyOfRange(perm, s * batch, (s + 1) * batch));
+                    float[] pixels = b.pixels();
+                    settings.augmentation().apply(pixels, b.size(), b.channels(), b.height(), b.width(), augment);
+                    INDArray x = Batches.images(pixels, b.size(), b.channels(), b.height(), b.width());
+                    SoftmaxCrossEntropy.Result r = net.backward(x, b.labels());
+                    if (!Double.isFinite(r.loss()) || r.loss() > DIVERGED_LOSS) {
+                        return failed(net, start, history, "loss diverged to " + r.loss() + " at epoch " + epoch
+                                + ", step " + (s + 1));
+                    }
+                    optimizer.step(net.store().weights(), new HashMap<>(net.store().gradients()),
+                            schedule.valueAt(iteration++));
+                    lossSum += r.loss();
+                    correct += r.correct();
+                }
+                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                accuracy = accuracy(net, split.validation());
+                EpochMetrics m = new EpochMetrics(epoch, lossSum / stepsPerEpoch,
+                        correct / (double) (stepsPerEpoch * batch), accuracy, (System.nanoTime() - epochStart) / 1e9,
+                        stepsPerEpoch * batch / trainSeconds);
+                history.add(m);
+                listener.epochDone(m);
+            }
+        } catch (RuntimeException e) {
+            return failed(net, start, history, "training failed: " + e);
+        }
+        return new TrainingResult(true, accuracy, net.parameterCount(), (System.nanoTime() - start) / 1e9, history,
+                Optional.empty());
+    }
+
+    private static TrainingResult failed(Network net, long start, List<EpochMetrics> history, String reason) {
+        return new TrainingResult(false, Double.NaN, net.parameterCount(), (System.nanoTime() - start) / 1e9, history,
+                Optional.of(reason));
+    }
+
+    /** Top-1 accuracy on {@code data} with running BatchNorm statistics. */
+    public static double accuracy(Network net, ImageSet data) {
+        long correct = 0;
+        for (int start = 0; start < data.size(); start += EVAL_BATCH) {
+            int end = Math.min(data.size(), start + EVAL_BATCH);
+            INDArray predicted = net.logits(Batches.range(data, start, end)).argMax(1);
+            for (int i = start; i < end; i++) {
+                if (predicted.getInt(i - start) == data.labels()[i]) {
+                    correct++;
+                }
+            }
+        }
+        return correct / (double) data.size();
+    }
+
+    /** The first {@code batches} training batches of {@code batch} images, for BatchNorm recalibration. */
+    public static List<INDArray> calibrationBatches(ImageSet train, int batch, int batches) {
+        List<INDArray> out = new ArrayList<>();
+        for (int start = 0; start + batch <= train.size() && out.size() < batches; start += batch) {
+            out.add(Batches.range(train, start, start + batch));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,192 @@
+package org.cellforge.evaluator.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TrainSettings;
+import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.FashionMnist;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.Network;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.nb201.Nb201Space;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Times training steps of one NB201 network in Cellforge and, in the same invocation, in the
+ * PyTorch reference script, and prints both medians with their ratio. The step is what a trial
+ * repeats: forward, loss, backward and an SGD-Nesterov update on a Fashion-MNIST batch, batches
+ * taken in the same order as the reference takes them.
+ */
+public final class Bench {
+
+    private static final String USAGE = """
+            usage: bench [--arch STR] [--channels C] [--cells N] [--batch B] [--steps S] [--warmup W]
+                         [--threads T] [--rounds R] [--reference PATH/torch_reference.py] [--python PYTHON]
+            Without --reference only Cellforge is timed.""";
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
+        o.put("channels", "16");
+        o.put("cells", "1");
+        o.put("batch", "128");
+        o.put("steps", "60");
+        o.put("warmup", "10");
+        o.put("threads", "2");
+        o.put("rounds", "3");
+        o.put("python", "/usr/bin/python3");
+        o.put("reference", "");
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (!o.containsKey(key) || i + 1 >= args.length) {
+                System.err.println("bench: " + (o.containsKey(key) ? "flag " + args[i] + " needs a value"
+                        : "unknown flag '" + args[i] + "'") + "\n" + USAGE);
+                System.exit(2);
+            }
+            o.put(key, args[++i]);
+        }
+        int channels = positive(o, "channels");
+        int cells = positive(o, "cells");
+        int batch = positive(o, "batch");
+        int steps = positive(o, "steps");
+        int warmup = Integer.parseInt(o.get("warmup"));
+        int threads = positive(o, "threads");
+        int rounds = positive(o, "rounds");
+        Nb201Cell cell = Nb201Space.standard().parse(o.get("arch"));
+
+        ImageSet train = FashionMnist.train(FashionMnist.installedDirectory().orElseThrow(() -> new IllegalStateException(
+                "Fashion-MNIST is not installed: install the " + FashionMnist.DEBIAN_PACKAGE + " package")));
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        long params = 0;
+        long referenceParams = -1;
+        String framework = "";
+        // Alternating rounds spread any drift in machine load over both sides.
+        for (int round = 0; round < rounds; round++) {
+            Network net = Nb201Network.create(cell, new Nb201Macro(channels, cells, 1, 10), round);
+            params = net.parameterCount();
+            ours.add(cellforge(net, train, batch, steps, warmup));
+            if (!o.get("reference").isEmpty()) {
+                Map<String, String> ref = reference(o, threads);
+                theirs.add(Double.parseDouble(ref.get("ms_per_step")));
+                referenceParams = Long.parseLong(ref.get("params"));
+                framework = ref.get("framework");
+            }
+        }
+        double a = median(ours);
+        System.out.printf(Locale.ROOT, "cellforge  %s C=%d N=%d batch=%d threads=%d params=%d: median %.1f ms/step"
+                + " (round medians %s)%n", cell.key(), channels, cells, batch, threads, params, a, rounded(ours));
+        if (!theirs.isEmpty()) {
+            double b = median(theirs);
+            System.out.printf(Locale.ROOT, "reference  %s params=%d: median %.1f ms/step (round medians %s)%n",
+                    framework, referenceParams, b, rounded(theirs));
+            System.out.printf(Locale.ROOT, "ratio cellforge/reference = %.2f%s%n", a / b,
+                    referenceParams == params ? "" : "  (parameter counts differ!)");
+        }
+        System.out.printf(Locale.ROOT, "peak resident memory %.0f MiB%n", peakResidentMiB());
+    }
+
+    /** Median milliseconds of {@code steps} timed training steps after {@code warmup} untimed ones. */
+    static double cellforge(Network net, ImageSet train, int batch, int steps, int warmup) {
+        Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
+        List<Double> times = new ArrayList<>();
+        for (int s = 0; s < warmup + steps; s++) {
+            int off = (s * batch) % (train.size() - batch);
+            long t = System.nanoTime();
+            int[] labels = Arrays.copyOfRange(train.labels(), off, off + batch);
+            INDArray x = Batches.range(train, off, off + batch);
+            net.backward(x, labels);
+            sgd.step(net.store().weights(), new LinkedHashMap<>(net.store().gradients()), 0.05);
+            if (s >= warmup) {
+                times.add((System.nanoTime() - t) / 1e6);
+            }
+        }
+        return median(times);
+    }
+
+    private static Map<String, String> reference(Map<String, String> o, int threads)
+            throws IOException, InterruptedException {
+        Path script = Path.of(o.get("reference"));
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalArgumentException("--reference: no file " + script);
+        }
+        Process p = new ProcessBuilder(o.get("python"), script.toString(), "--arch", o.get("arch"),
+                "--channels", o.get("channels"), "--cells", o.get("cells"), "--batch", o.get("batch"),
+                "--steps", o.get("steps"), "--warmup", o.get("warmup"), "--threads", String.valueOf(threads))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("the reference script failed: " + out);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("\"(\\w+)\": (\"[^\"]*\"|[-0-9.eE]+)").matcher(out);
+        while (m.find()) {
+            fields.put(m.group(1), m.group(2).replace("\"", ""));
+        }
+        if (!fields.containsKey("ms_per_step")) {
+            throw new IllegalStateException("the reference script printed no ms_per_step: " + out);
+        }
+        return fields;
+    }
+
+    private static int positive(Map<String, String> o, String key) {
+        try {
+            int v = Integer.parseInt(o.get(key));
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("bench: --" + key + " must be a positive whole number, got '" + o.get(key) + "'");
+        System.exit(2);
+        return 0;
+    }
+
+    private static List<String> rounded(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The process's high-water mark of resident memory (heap and native), from the kernel. */
+    static double peakResidentMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,76 @@
+package org.cellforge.evaluator.nb201;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cellforge.evaluator.nn.Layer;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One NB201 cell: node j is the sum over i &lt; j of edge(i→j) applied to node i; node 3 is the
+ * output. Zero edges are left out of the sums rather than computed as zeros.
+ */
+final class Nb201CellLayer implements Layer {
+
+    /** Edge layers in arch-string order; null for a zero operation. */
+    private final List<Layer> edges;
+    private final INDArray[] nodeCopies = new INDArray[Nb201Cell.NODES];
+    private final INDArray[] gradCopies = new INDArray[Nb201Cell.NODES];
+
+    Nb201CellLayer(List<Layer> edges) {
+        if (edges.size() != Nb201Cell.EDGES) {
+            throw new IllegalArgumentException("an NB201 cell has " + Nb201Cell.EDGES + " edges, got " + edges.size());
+        }
+        this.edges = new ArrayList<>(edges);
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean train) {
+        INDArray[] nodes = new INDArray[Nb201Cell.NODES];
+        nodes[0] = x;
+        for (int to = 1; to < Nb201Cell.NODES; to++) {
+            INDArray sum = null;
+            for (int from = 0; from < to; from++) {
+                Layer edge = edges.get(Nb201Cell.edge(from, to));
+                if (edge != null) {
+                    INDArray term = edge.forward(nodes[from], train);
+                    // Edge layers own their outputs, so a sum can go into its first term, unless that
+                    // term is a node itself (identity edge): then it goes into a copy the cell owns.
+                    sum = sum == null ? (term == nodes[from] ? copy(nodeCopies, to, term) : term) : sum.addi(term);
+                }
+            }
+            nodes[to] = sum == null ? copy(nodeCopies, to, x).assign(0) : sum;
+        }
+        return nodes[Nb201Cell.NODES - 1];
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        INDArray[] grads = new INDArray[Nb201Cell.NODES];
+        grads[Nb201Cell.NODES - 1] = gradOut;
+        for (int to = Nb201Cell.NODES - 1; to >= 1; to--) {
+            if (grads[to] == null) {
+                continue;
+            }
+            for (int from = to - 1; from >= 0; from--) {
+                Layer edge = edges.get(Nb201Cell.edge(from, to));
+                if (edge != null) {
+                    INDArray g = edge.backward(grads[to]);
+                    grads[from] = grads[from] == null ? (g == grads[to] ? copy(gradCopies, from, g) : g)
+                            : grads[from].addi(g);
+                }
+            }
+        }
+        return grads[0] == null ? copy(gradCopies, 0, gradOut).assign(0) : grads[0];
+    }
+
+    /** {@code value} copied into slot {@code i} of {@code slots}, reusing the slot's array when shapes agree. */
+    private static INDArray copy(INDArray[] slots, int i, INDArray value) {
+        if (slots[i] == null || !java.util.Arrays.equals(slots[i].shape(), value.shape())
+                || slots[i].dataType() != value.dataType()) {
+            slots[i] = value.ulike();
+        }
+        return slots[i].assign(value);
+    }
+}

@@ -1,0 +1,50 @@
+package org.cellforge.evaluator.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A bias-free convolution with square kernel, "same" padding for odd kernels and a stride. */
+public final class Conv2d implements Layer {
+
+    private final Parameters store;
+    private final String name;
+    private final INDArray weight;
+    private final int stride;
+    private final int pad;
+    private final Buffer out = new Buffer();
+    private final Buffer gradIn = new Buffer();
+    private final Buffer gradWeight = new Buffer();
+    private INDArray input;
+
+    /** Looks up (or creates) weight {@code name + "/weight"} of shape [k, k, in, out]. */
+    public Conv2d(Parameters store, String name, int in, int out, int k, int stride) {
+        if (k % 2 == 0) {
+            throw new IllegalArgumentException("convolution " + name + ": kernel " + k + " must be odd to keep the"
+                    + " spatial size");
+        }
+        this.store = store;
+        this.name = name + "/weight";
+        this.weight = store.weight(this.name, Parameters.uniform((long) in * k * k, k, k, in, out));
+        this.stride = stride;
+        this.pad = k / 2;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean train) {
+        if (train) {
+            input = x;
+        }
+        INDArray y = out.get(x.dataType(), Kernels.windowed(x, (int) weight.size(0), stride, pad, weight.size(3)));
+        Kernels.conv2d(x, weight, stride, pad, y);
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        INDArray gx = gradIn.like(input);
+        INDArray gw = gradWeight.like(weight);
+        Kernels.conv2dBackward(input, weight, gradOut, stride, pad, gx, gw);
+        input = null;
+        store.accumulate(name, gw);
+        return gx;
+    }
+}

@@ -1,0 +1,29 @@
+package org.cellforge.evaluator.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** max(x, 0). */
+public final class Relu implements Layer {
+
+    private final Buffer out = new Buffer();
+    private final Buffer gradIn = new Buffer();
+    private INDArray input;
+
+    @Override
+    public INDArray forward(INDArray x, boolean train) {
+        if (train) {
+            input = x;
+        }
+        INDArray y = out.like(x);
+        Kernels.relu(x, y);
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        INDArray g = gradIn.like(input);
+        Kernels.reluBackward(input, gradOut, g);
+        input = null;
+        return g;
+    }
+}
