@@ -39,6 +39,11 @@ public interface Optimizer {
         }
     }
 
+    /** Adam with the given moment decays, epsilon and L2 weight decay (DARTS trains its alpha with (0.5, 0.999)). */
+    static Optimizer adam(double beta1, double beta2, double epsilon, double weightDecay) {
+        return new Adam(beta1, beta2, epsilon, weightDecay);
+    }
+
     /** A fresh optimizer of {@code settings}' kind (optimizers keep per-weight state). */
     static Optimizer of(TrainSettings settings) {
         return switch (settings.optimizer()) {

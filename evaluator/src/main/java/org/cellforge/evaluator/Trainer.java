@@ -1,15 +1,16 @@
 package org.cellforge.evaluator;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.cellforge.evaluator.data.Batches;
 import org.cellforge.evaluator.data.ImageSet;
-import org.cellforge.evaluator.data.Shuffle;
+import org.cellforge.evaluator.data.EpochBatches;
 import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
@@ -41,6 +42,18 @@ public final class Trainer {
 
     /** Trains {@code net} with {@code settings}, reporting each epoch to {@code listener}. */
     public static TrainingResult train(Network net, Split split, TrainSettings settings, EpochListener listener) {
+        return train(random -> net, () -> net, net.parameterCount(), split, settings, listener);
+    }
+
+    /**
+     * The training loop behind every mode: each step trains the network {@code stepNetwork} gives
+     * for it (a supernet draws a path from the generator it is handed), and after each epoch
+     * {@code evaluated} gives the network measured on the validation split.
+     *
+     * @param parameters the trainable parameter count reported with the result
+     */
+    public static TrainingResult train(Function<SplittableRandom, Network> stepNetwork, Supplier<Network> evaluated,
+            long parameters, Split split, TrainSettings settings, EpochListener listener) {
         long start = System.nanoTime();
         useThreads(settings.threads());
         ImageSet train = split.train();
@@ -50,24 +63,23 @@ public final class Trainer {
         Optimizer optimizer = Optimizer.of(settings);
         SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
         SplittableRandom augment = new SplittableRandom(settings.seed() ^ 0x2545F4914F6CDD1DL);
+        SplittableRandom paths = new SplittableRandom(settings.seed() ^ 0x9E3779B97F4A7C15L);
         int iteration = 0;
         List<EpochMetrics> history = new ArrayList<>();
         double accuracy = Double.NaN;
         try {
             for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                int[] perm = Shuffle.permutation(train.size(), order);
+                EpochBatches batches = new EpochBatches(train, batch, order, settings.augmentation(), augment);
                 double lossSum = 0;
                 long correct = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
-                    ImageSet b = train.select(Arrays.copyOfRange(perm, s * batch, (s + 1) * batch));
-                    float[] pixels = b.pixels();
-                    settings.augmentation().apply(pixels, b.size(), b.channels(), b.height(), b.width(), augment);
-                    INDArray x = Batches.images(pixels, b.size(), b.channels(), b.height(), b.width());
-                    SoftmaxCrossEntropy.Result r = net.backward(x, b.labels());
+                    EpochBatches.Batch b = batches.get(s);
+                    Network net = stepNetwork.apply(paths);
+                    SoftmaxCrossEntropy.Result r = net.backward(b.images(), b.labels());
                     if (!Double.isFinite(r.loss()) || r.loss() > DIVERGED_LOSS) {
-                        return failed(net, start, history, "loss diverged to " + r.loss() + " at epoch " + epoch
-                                + ", step " + (s + 1));
+                        return failed(parameters, start, history, "loss diverged to " + r.loss() + " at epoch "
+                                + epoch + ", step " + (s + 1));
                     }
                     optimizer.step(net.store().weights(), new HashMap<>(net.store().gradients()),
                             schedule.valueAt(iteration++));
@@ -75,7 +87,7 @@ public final class Trainer {
                     correct += r.correct();
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                accuracy = accuracy(net, split.validation());
+                accuracy = accuracy(evaluated.get(), split.validation());
                 EpochMetrics m = new EpochMetrics(epoch, lossSum / stepsPerEpoch,
                         correct / (double) (stepsPerEpoch * batch), accuracy, (System.nanoTime() - epochStart) / 1e9,
                         stepsPerEpoch * batch / trainSeconds);
@@ -83,14 +95,14 @@ public final class Trainer {
                 listener.epochDone(m);
             }
         } catch (RuntimeException e) {
-            return failed(net, start, history, "training failed: " + e);
+            return failed(parameters, start, history, "training failed: " + e);
         }
-        return new TrainingResult(true, accuracy, net.parameterCount(), (System.nanoTime() - start) / 1e9, history,
+        return new TrainingResult(true, accuracy, parameters, (System.nanoTime() - start) / 1e9, history,
                 Optional.empty());
     }
 
-    private static TrainingResult failed(Network net, long start, List<EpochMetrics> history, String reason) {
-        return new TrainingResult(false, Double.NaN, net.parameterCount(), (System.nanoTime() - start) / 1e9, history,
+    private static TrainingResult failed(long parameters, long start, List<EpochMetrics> history, String reason) {
+        return new TrainingResult(false, Double.NaN, parameters, (System.nanoTime() - start) / 1e9, history,
                 Optional.of(reason));
     }
 

@@ -1,6 +1,7 @@
 package org.cellforge.evaluator.nb201;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.cellforge.evaluator.nn.Layer;
@@ -13,16 +14,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Nb201CellLayer implements Layer {
 
+    /** Slots per cell: a node copy and a gradient copy per node. */
+    static final int SCRATCH = 2 * Nb201Cell.NODES;
+
     /** Edge layers in arch-string order; null for a zero operation. */
     private final List<Layer> edges;
-    private final INDArray[] nodeCopies = new INDArray[Nb201Cell.NODES];
-    private final INDArray[] gradCopies = new INDArray[Nb201Cell.NODES];
+    private final INDArray[] scratch;
 
-    Nb201CellLayer(List<Layer> edges) {
-        if (edges.size() != Nb201Cell.EDGES) {
-            throw new IllegalArgumentException("an NB201 cell has " + Nb201Cell.EDGES + " edges, got " + edges.size());
+    /**
+     * A cell of {@code edges} that copies, where it must, into {@code scratch}: {@link #SCRATCH}
+     * slots it may share with the other cells of its position (supernet paths), never used at once.
+     */
+    Nb201CellLayer(List<Layer> edges, INDArray[] scratch) {
+        if (edges.size() != Nb201Cell.EDGES || scratch.length != SCRATCH) {
+            throw new IllegalArgumentException("an NB201 cell has " + Nb201Cell.EDGES + " edges and " + SCRATCH
+                    + " scratch slots, got " + edges.size() + " and " + scratch.length);
         }
         this.edges = new ArrayList<>(edges);
+        this.scratch = scratch;
     }
 
     @Override
@@ -37,10 +46,10 @@ final class Nb201CellLayer implements Layer {
                     INDArray term = edge.forward(nodes[from], train);
                     // Edge layers own their outputs, so a sum can go into its first term, unless that
                     // term is a node itself (identity edge): then it goes into a copy the cell owns.
-                    sum = sum == null ? (term == nodes[from] ? copy(nodeCopies, to, term) : term) : sum.addi(term);
+                    sum = sum == null ? (term == nodes[from] ? copy(to, term) : term) : sum.addi(term);
                 }
             }
-            nodes[to] = sum == null ? copy(nodeCopies, to, x).assign(0) : sum;
+            nodes[to] = sum == null ? copy(to, x).assign(0) : sum;
         }
         return nodes[Nb201Cell.NODES - 1];
     }
@@ -57,20 +66,20 @@ final class Nb201CellLayer implements Layer {
                 Layer edge = edges.get(Nb201Cell.edge(from, to));
                 if (edge != null) {
                     INDArray g = edge.backward(grads[to]);
-                    grads[from] = grads[from] == null ? (g == grads[to] ? copy(gradCopies, from, g) : g)
+                    grads[from] = grads[from] == null ? (g == grads[to] ? copy(Nb201Cell.NODES + from, g) : g)
                             : grads[from].addi(g);
                 }
             }
         }
-        return grads[0] == null ? copy(gradCopies, 0, gradOut).assign(0) : grads[0];
+        return grads[0] == null ? copy(Nb201Cell.NODES, gradOut).assign(0) : grads[0];
     }
 
-    /** {@code value} copied into slot {@code i} of {@code slots}, reusing the slot's array when shapes agree. */
-    private static INDArray copy(INDArray[] slots, int i, INDArray value) {
-        if (slots[i] == null || !java.util.Arrays.equals(slots[i].shape(), value.shape())
-                || slots[i].dataType() != value.dataType()) {
-            slots[i] = value.ulike();
+    /** {@code value} copied into scratch slot {@code i}, reusing the slot's array when shapes agree. */
+    private INDArray copy(int i, INDArray value) {
+        if (scratch[i] == null || !Arrays.equals(scratch[i].shape(), value.shape())
+                || scratch[i].dataType() != value.dataType()) {
+            scratch[i] = value.ulike();
         }
-        return slots[i].assign(value);
+        return scratch[i].assign(value);
     }
 }

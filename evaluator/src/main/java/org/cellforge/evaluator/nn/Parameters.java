@@ -1,6 +1,8 @@
 package org.cellforge.evaluator.nn;
 
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.LinkedHashSet;
@@ -29,7 +31,7 @@ public final class Parameters {
     private final Map<String, INDArray> values = new LinkedHashMap<>();
     private final Map<String, INDArray> buffers = new LinkedHashMap<>();
     private final Map<String, INDArray> gradients = new LinkedHashMap<>();
-    private Set<String> recording;
+    private final Deque<Set<String>> recording = new ArrayDeque<>();
 
     private Parameters(DataType dtype, long seed) {
         this.dtype = dtype;
@@ -51,22 +53,28 @@ public final class Parameters {
 
     /** The weight {@code name}, created by {@code init} from the store's generator if absent. */
     public INDArray weight(String name, Function<SplittableRandom, INDArray> init) {
-        if (recording != null) {
-            recording.add(name);
-        }
+        noteUse(List.of(name));
         return values.computeIfAbsent(name, k -> init.apply(random).castTo(dtype));
     }
 
-    /** Starts noting the names of the weights looked up, so a network knows which of the store's are its own. */
+    /**
+     * Starts noting the names of the weights looked up, so a network (or a part of one) knows which
+     * of the store's weights are its own. Recordings nest: a name counts for every open one.
+     */
     void startRecording() {
-        recording = new LinkedHashSet<>();
+        recording.push(new LinkedHashSet<>());
     }
 
-    /** The names looked up since {@link #startRecording()}, in first-use order. */
+    /** The names looked up since the matching {@link #startRecording()}, in first-use order. */
     List<String> stopRecording() {
-        List<String> names = List.copyOf(recording);
-        recording = null;
-        return names;
+        return List.copyOf(recording.pop());
+    }
+
+    /** Counts {@code names} as looked up by every open recording (a reused part of a network). */
+    void noteUse(List<String> names) {
+        for (Set<String> open : recording) {
+            open.addAll(names);
+        }
     }
 
     /** The buffer {@code name}, created filled with {@code fill} and shape {@code shape} if absent. */

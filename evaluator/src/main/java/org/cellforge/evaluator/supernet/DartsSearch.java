@@ -1,0 +1,123 @@
+package org.cellforge.evaluator.supernet;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import org.cellforge.evaluator.Augmentation;
+import org.cellforge.evaluator.EpochListener;
+import org.cellforge.evaluator.EpochMetrics;
+import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TrainSettings;
+import org.cellforge.evaluator.Trainer;
+import org.cellforge.evaluator.TrainingResult;
+import org.cellforge.evaluator.data.EpochBatches;
+import org.cellforge.evaluator.data.Split;
+import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.Network;
+import org.cellforge.evaluator.nn.Parameters;
+import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.nb201.Nb201Space;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DARTS on the NB201 space (first order): every edge mixes all candidate operations by
+ * softmax(alpha); network weights step on training batches, alpha on validation batches, in
+ * alternation; the genotype keeps each edge's strongest operation. Alpha's optimizer is DARTS's:
+ * Adam, learning rate 3e-4, betas (0.5, 0.999), weight decay 1e-3.
+ */
+public final class DartsSearch {
+
+    /** Learning rate of alpha, as DARTS. */
+    public static final double ALPHA_LEARNING_RATE = 3e-4;
+
+    private DartsSearch() {
+    }
+
+    /**
+     * What a DARTS search found.
+     *
+     * @param genotype each edge's operation with the largest alpha
+     * @param alpha the architecture logits, [edge][op] in the space's op order
+     * @param training per-epoch metrics; validation accuracy is the relaxed network's, a supernet estimate
+     */
+    public record Result(Nb201Cell genotype, double[][] alpha, TrainingResult training) {
+    }
+
+    /** Runs the search on {@code split} with {@code settings} for the weights. */
+    public static Result search(Nb201Space space, Nb201Macro macro, Split split, TrainSettings settings,
+            EpochListener listener) {
+        long start = System.nanoTime();
+        Parameters store = Parameters.of(DataType.FLOAT, settings.seed());
+        Network net = Nb201Network.relaxed(space, macro, store);
+        int batch = Math.min(settings.batchSize(), Math.min(split.train().size(), split.validation().size()));
+        Optimizer weights = Optimizer.of(settings);
+        Optimizer architecture = Optimizer.adam(0.5, 0.999, 1e-8, 1e-3);
+        SplittableRandom trainOrder = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
+        SplittableRandom validationOrder = new SplittableRandom(settings.seed() ^ 0x27BB2EE687B0B0FDL);
+        SplittableRandom augment = new SplittableRandom(settings.seed() ^ 0x2545F4914F6CDD1DL);
+        int steps = split.train().size() / batch;
+        double total = (double) settings.epochs() * steps;
+        List<EpochMetrics> history = new ArrayList<>();
+        double accuracy = Double.NaN;
+        long parameters = net.parameterCount();
+        int iteration = 0;
+        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            EpochBatches train = new EpochBatches(split.train(), batch, trainOrder, settings.augmentation(), augment);
+            EpochBatches validation = new EpochBatches(split.validation(), batch, validationOrder,
+                    Augmentation.none(), augment);
+            double lossSum = 0;
+            long correct = 0;
+            for (int s = 0; s < steps; s++) {
+                EpochBatches.Batch v = validation.get(s % validation.size());
+                net.backward(v.images(), v.labels());
+                architecture.step(store.weights(), only(store.gradients(), true), ALPHA_LEARNING_RATE);
+                EpochBatches.Batch t = train.get(s);
+                SoftmaxCrossEntropy.Result r = net.backward(t.images(), t.labels());
+                if (!Double.isFinite(r.loss()) || r.loss() > 1e3) {
+                    return new Result(genotype(space, store), alpha(store), new TrainingResult(false, Double.NaN,
+                            parameters, (System.nanoTime() - start) / 1e9, history, Optional.of("loss diverged to "
+                            + r.loss() + " at epoch " + epoch + ", step " + (s + 1))));
+                }
+                double rate = 0.5 * settings.learningRate() * (1 + Math.cos(Math.PI * iteration++ / total));
+                weights.step(store.weights(), only(store.gradients(), false), rate);
+                lossSum += r.loss();
+                correct += r.correct();
+            }
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            accuracy = Trainer.accuracy(net, split.validation());
+            EpochMetrics m = new EpochMetrics(epoch, lossSum / steps, correct / (double) (steps * batch), accuracy,
+                    (System.nanoTime() - epochStart) / 1e9, steps * batch / seconds);
+            history.add(m);
+            listener.epochDone(m);
+        }
+        return new Result(genotype(space, store), alpha(store), new TrainingResult(true, accuracy, parameters,
+                (System.nanoTime() - start) / 1e9, history, Optional.empty()));
+    }
+
+    /** The gradients of the architecture weights ({@code arch}) or of all others. */
+    private static Map<String, INDArray> only(Map<String, INDArray> gradients, boolean arch) {
+        Map<String, INDArray> out = new HashMap<>();
+        gradients.forEach((name, g) -> {
+            if (name.equals(Nb201Network.ALPHA) == arch) {
+                out.put(name, g);
+            }
+        });
+        return out;
+    }
+
+    private static double[][] alpha(Parameters store) {
+        return store.weights().get(Nb201Network.ALPHA).toDoubleMatrix();
+    }
+
+    private static Nb201Cell genotype(Nb201Space space, Parameters store) {
+        return space.discretize(new double[][][] {alpha(store)});
+    }
+}
