@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,7 @@ import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.nb201.Nb201Network;
 import org.cellforge.evaluator.nn.Network;
+import org.cellforge.evaluator.supernet.Nb201Supernet;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -36,9 +39,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Bench {
 
     private static final String USAGE = """
-            usage: bench [--arch STR] [--channels C] [--cells N] [--batch B] [--steps S] [--warmup W]
-                         [--threads T] [--rounds R] [--reference PATH/torch_reference.py] [--python PYTHON]
-            Without --reference only Cellforge is timed.""";
+            usage: bench [--mode step|supernet] [--arch STR] [--channels C] [--cells N] [--batch B] [--steps S]
+                         [--warmup W] [--threads T] [--rounds R] [--paths P]
+                         [--reference PATH/torch_reference.py] [--python PYTHON]
+            step: training steps of one network against the PyTorch reference (without --reference only
+                  Cellforge is timed).
+            supernet: single-path supernet steps against stand-alone steps of the same paths, P paths.""";
 
     private Bench() {
     }
@@ -55,6 +61,8 @@ public final class Bench {
         o.put("rounds", "3");
         o.put("python", "/usr/bin/python3");
         o.put("reference", "");
+        o.put("mode", "step");
+        o.put("paths", "20");
         for (int i = 0; i < args.length; i++) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : "";
             if (!o.containsKey(key) || i + 1 >= args.length) {
@@ -77,6 +85,14 @@ public final class Bench {
                 "Fashion-MNIST is not installed: install the " + FashionMnist.DEBIAN_PACKAGE + " package")));
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nb201Macro macro = new Nb201Macro(channels, cells, 1, 10);
+        if (o.get("mode").equals("supernet")) {
+            supernet(macro, train, batch, positive(o, "paths"), threads);
+            return;
+        } else if (!o.get("mode").equals("step")) {
+            System.err.println("bench: --mode must be step or supernet, got '" + o.get("mode") + "'");
+            System.exit(2);
+        }
 
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
@@ -85,7 +101,7 @@ public final class Bench {
         String framework = "";
         // Alternating rounds spread any drift in machine load over both sides.
         for (int round = 0; round < rounds; round++) {
-            Network net = Nb201Network.create(cell, new Nb201Macro(channels, cells, 1, 10), round);
+            Network net = Nb201Network.create(cell, macro, round);
             params = net.parameterCount();
             ours.add(cellforge(net, train, batch, steps, warmup));
             if (!o.get("reference").isEmpty()) {
@@ -113,17 +129,74 @@ public final class Bench {
         Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
         List<Double> times = new ArrayList<>();
         for (int s = 0; s < warmup + steps; s++) {
-            int off = (s * batch) % (train.size() - batch);
-            long t = System.nanoTime();
-            int[] labels = Arrays.copyOfRange(train.labels(), off, off + batch);
-            INDArray x = Batches.range(train, off, off + batch);
-            net.backward(x, labels);
-            sgd.step(net.store().weights(), new LinkedHashMap<>(net.store().gradients()), 0.05);
+            double ms = step(() -> net, sgd, train, batch, s);
             if (s >= warmup) {
-                times.add((System.nanoTime() - t) / 1e6);
+                times.add(ms);
             }
         }
         return median(times);
+    }
+
+    /** Milliseconds of one training step on batch {@code s}, the network got from {@code net} inside the timing. */
+    private static double step(Supplier<Network> net, Optimizer sgd, ImageSet train, int batch, int s) {
+        int off = (s * batch) % (train.size() - batch);
+        long t = System.nanoTime();
+        int[] labels = Arrays.copyOfRange(train.labels(), off, off + batch);
+        INDArray x = Batches.range(train, off, off + batch);
+        Network n = net.get();
+        n.backward(x, labels);
+        sgd.step(n.store().weights(), new LinkedHashMap<>(n.store().gradients()), 0.05);
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    /**
+     * For {@code paths} sampled paths: the median single-path step on a supernet holding every
+     * operation of the standard space, against the median step of a stand-alone network of the
+     * same path; prints the median of the per-path ratios.
+     */
+    static void supernet(Nb201Macro macro, ImageSet train, int batch, int paths, int threads) {
+        Nb201Supernet supernet = Nb201Supernet.of(Nb201Space.standard(), macro, 0);
+        Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
+        SplittableRandom random = new SplittableRandom(1);
+        // Warm up as training does, one random path per step, until every operation has run.
+        for (int s = 0; s < 40; s++) {
+            Nb201Cell cell = Nb201Space.standard().sample(random);
+            step(() -> supernet.path(cell), sgd, train, batch, s);
+        }
+        List<Nb201Cell> cells = new ArrayList<>();
+        List<Double> shared = new ArrayList<>();
+        for (int p = 0; p < paths; p++) {
+            Nb201Cell cell = Nb201Space.standard().sample(random);
+            List<Double> a = new ArrayList<>();
+            for (int s = 0; s < 5; s++) {
+                a.add(step(() -> supernet.path(cell), sgd, train, batch, s));
+            }
+            cells.add(cell);
+            shared.add(median(a));
+        }
+        // Before any stand-alone network exists, so the figure is the supernet's alone.
+        double peak = peakResidentMiB();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> alone = new ArrayList<>();
+        for (int p = 0; p < paths; p++) {
+            Nb201Cell cell = cells.get(p);
+            List<Double> b = new ArrayList<>();
+            Network net = Nb201Network.create(cell, macro, p);
+            Optimizer own = Optimizer.of(TrainSettings.defaults(1, 0));
+            for (int s = 0; s < 7; s++) {
+                double ms = step(() -> net, own, train, batch, s);
+                if (s >= 2) {
+                    b.add(ms);
+                }
+            }
+            alone.add(median(b));
+            ratios.add(shared.get(p) / median(b));
+        }
+        System.out.printf(Locale.ROOT, "supernet C=%d N=%d batch=%d threads=%d, %d weights: single-path step median"
+                + " %.1f ms, stand-alone step of the same paths median %.1f ms, median per-path ratio %.2f (%d paths)%n",
+                macro.channels(), macro.cellsPerStage(), batch, threads, supernet.parameterCount(), median(shared),
+                median(alone), median(ratios), paths);
+        System.out.printf(Locale.ROOT, "peak resident memory while training the supernet %.0f MiB%n", peak);
     }
 
     private static Map<String, String> reference(Map<String, String> o, int threads)

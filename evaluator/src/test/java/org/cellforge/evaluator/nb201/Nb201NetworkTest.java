@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.cellforge.evaluator.nn.AvgPool2d;
+import org.cellforge.evaluator.nn.FiniteDifference;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
-import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -131,14 +131,7 @@ class Nb201NetworkTest {
             INDArray grad = gradients.get(name);
             INDArray w = store.weights().get(name);
             for (long i : new long[] {0, w.length() / 2, w.length() - 1}) {
-                double original = w.getDouble(i);
-                double h = 1e-5;
-                w.putScalar(i, original + h);
-                double up = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
-                w.putScalar(i, original - h);
-                double down = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
-                w.putScalar(i, original);
-                double numeric = (up - down) / (2 * h);
+                double numeric = FiniteDifference.derivative(net, x, labels, w, i);
                 assertEquals(numeric, grad.getDouble(i), 1e-5 * Math.abs(numeric) + 1e-8, name + "[" + i + "]");
             }
         }

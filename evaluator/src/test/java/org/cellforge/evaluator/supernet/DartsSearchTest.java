@@ -11,9 +11,9 @@ import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.FiniteDifference;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
-import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.Test;
@@ -36,14 +36,7 @@ class DartsSearchTest {
         INDArray grad = store.gradients().get(Nb201Network.ALPHA).dup();
         assertTrue(grad.norm2Number().doubleValue() > 0, "alpha must receive a gradient");
         for (long i = 0; i < alpha.length(); i += 7) {
-            double original = alpha.getDouble(i);
-            double h = 1e-5;
-            alpha.putScalar(i, original + h);
-            double up = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
-            alpha.putScalar(i, original - h);
-            double down = SoftmaxCrossEntropy.of(net.trainingLogits(x), labels).loss();
-            alpha.putScalar(i, original);
-            double numeric = (up - down) / (2 * h);
+            double numeric = FiniteDifference.derivative(net, x, labels, alpha, i);
             assertEquals(numeric, grad.getDouble(i), 1e-5 * Math.abs(numeric) + 1e-9, "alpha[" + i + "]");
         }
     }
