@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cellforge.evaluator.nn.GraphWriter;
 import org.cellforge.evaluator.nn.Layer;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,6 +51,24 @@ final class Nb201CellLayer implements Layer {
                 }
             }
             nodes[to] = sum == null ? copy(to, x).assign(0) : sum;
+        }
+        return nodes[Nb201Cell.NODES - 1];
+    }
+
+    @Override
+    public String export(GraphWriter out, String input) {
+        String[] nodes = new String[Nb201Cell.NODES];
+        nodes[0] = input;
+        for (int to = 1; to < Nb201Cell.NODES; to++) {
+            String sum = null;
+            for (int from = 0; from < to; from++) {
+                Layer edge = edges.get(Nb201Cell.edge(from, to));
+                if (edge != null) {
+                    String term = edge.export(out, nodes[from]);
+                    sum = sum == null ? term : out.add(sum, term);
+                }
+            }
+            nodes[to] = sum == null ? out.zerosLike(input) : sum;
         }
         return nodes[Nb201Cell.NODES - 1];
     }

@@ -29,6 +29,11 @@ public final class AvgPool2d implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.avgPool(input, k, stride, pad);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         INDArray g = gradIn.like(input);
         Kernels.avgPoolBackward(input, gradOut, k, stride, pad, g);

@@ -94,6 +94,12 @@ public final class BatchNorm2d implements Layer {
     }
 
     @Override
+    public String export(GraphWriter writer, String input) {
+        return writer.batchNorm(gammaName.substring(0, gammaName.length() - "/gamma".length()), input, gamma, beta,
+                runningMean, runningVar, EPSILON);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         INDArray g = gradOut.reshape('c', -1, gradOut.size(3));
         long m = g.size(0);

@@ -39,6 +39,11 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.conv(name.substring(0, name.length() - "/weight".length()), input, weight, stride, pad);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         INDArray gx = gradIn.like(input);
         INDArray gw = gradWeight.like(weight);

@@ -19,6 +19,11 @@ public final class GlobalAvgPool implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.globalAvgPool(input);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         long n = inputShape[0];
         long cells = inputShape[1] * inputShape[2];

@@ -11,6 +11,11 @@ public final class Identity implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return input;
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         return gradOut;
     }

@@ -15,4 +15,11 @@ public interface Layer {
 
     /** The gradient of the loss with respect to the last training input, given that of the output. */
     INDArray backward(INDArray gradOut);
+
+    /**
+     * Writes this layer in evaluation form to {@code out}, reading {@code input}; returns its output's name.
+     *
+     * @throws UnsupportedOperationException for layers that exist only during search (mixed operations)
+     */
+    String export(GraphWriter out, String input);
 }

@@ -32,6 +32,11 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.linear(weightName.substring(0, weightName.length() - "/weight".length()), input, weight, bias);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         store.accumulate(weightName, input.transpose().mmul(gradOut));
         store.accumulate(biasName, gradOut.sum(0));

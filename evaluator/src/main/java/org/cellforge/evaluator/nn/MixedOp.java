@@ -58,6 +58,12 @@ public final class MixedOp implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        throw new UnsupportedOperationException("a mixed operation exists only during search: discretize the"
+                + " architecture and export the network of the genotype");
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         int n = candidates.size();
         double[] gradWeights = new double[n];

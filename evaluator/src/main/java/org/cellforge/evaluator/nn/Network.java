@@ -48,6 +48,11 @@ public final class Network {
         return body.forward(images, true);
     }
 
+    /** Writes the network in evaluation form to {@code out}, reading {@code input}; returns the logits' name. */
+    public String export(GraphWriter out, String input) {
+        return body.export(out, input);
+    }
+
     /** The store the weights live in. */
     public Parameters store() {
         return store;

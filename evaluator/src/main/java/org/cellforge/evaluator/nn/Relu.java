@@ -31,6 +31,11 @@ public final class Relu implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.relu(input);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         INDArray g = gradIn.like(input);
         Kernels.reluBackward(input, gradOut, g);

@@ -20,6 +20,11 @@ public final class Residual implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        return out.add(main.export(out, input), shortcut.export(out, input));
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         return main.backward(gradOut).addi(shortcut.backward(gradOut));
     }

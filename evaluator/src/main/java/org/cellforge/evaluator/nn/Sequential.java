@@ -22,6 +22,14 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public String export(GraphWriter out, String input) {
+        for (Layer layer : layers) {
+            input = layer.export(out, input);
+        }
+        return input;
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             gradOut = layers.get(i).backward(gradOut);

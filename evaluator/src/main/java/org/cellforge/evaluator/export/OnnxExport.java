@@ -1,0 +1,173 @@
+package org.cellforge.evaluator.export;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import org.cellforge.evaluator.nn.GraphWriter;
+import org.cellforge.evaluator.nn.Network;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Writes a trained network as an ONNX model (opset 13) with its weights as initializers: input
+ * {@value #INPUT} as NCHW floats with a free batch dimension, output {@value #OUTPUT} as logits.
+ * BatchNorm uses the running statistics, as evaluation does.
+ */
+public final class OnnxExport implements GraphWriter {
+
+    /** Name of the model input, [batch, channels, height, width]. */
+    public static final String INPUT = "input";
+
+    /** Name of the model output, [batch, classes]. */
+    public static final String OUTPUT = "logits";
+
+    static final int OPSET = 13;
+    private static final int IR_VERSION = 7;
+
+    private final List<NodeProto> nodes = new ArrayList<>();
+    private final List<TensorProto> initializers = new ArrayList<>();
+    private int counter;
+
+    private OnnxExport() {
+    }
+
+    /**
+     * The serialized model of {@code net} for images of {@code channels x height x width}, with
+     * {@code metadata} (seeds, architecture, provenance) stored as model properties.
+     */
+    public static byte[] toBytes(Network net, int channels, int height, int width, int classes,
+            Map<String, String> metadata) {
+        OnnxExport w = new OnnxExport();
+        String logits = net.export(w, INPUT);
+        w.nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(logits).addOutput(OUTPUT)
+                .setName("output").build());
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("cellforge")
+                .addAllNode(w.nodes)
+                .addAllInitializer(w.initializers)
+                .addInput(value(INPUT, dims("batch", channels, height, width)))
+                .addOutput(value(OUTPUT, dims("batch", classes)))
+                .build();
+        ModelProto.Builder model = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("cellforge")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph);
+        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return model.build().toByteArray();
+    }
+
+    @Override
+    public String conv(String name, String input, INDArray weight, int stride, int pad) {
+        // [kH, kW, in, out] to ONNX's [out, in, kH, kW].
+        String w = initializer(name + "/weight", weight.permute(3, 2, 0, 1));
+        int k = (int) weight.size(0);
+        return node("Conv", List.of(input, w), ints("kernel_shape", k, k), ints("strides", stride, stride),
+                ints("pads", pad, pad, pad, pad));
+    }
+
+    @Override
+    public String batchNorm(String name, String input, INDArray gamma, INDArray beta, INDArray mean,
+            INDArray variance, double epsilon) {
+        return node("BatchNormalization", List.of(input, initializer(name + "/gamma", gamma),
+                initializer(name + "/beta", beta), initializer(name + "/running_mean", mean),
+                initializer(name + "/running_var", variance)),
+                AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF((float) epsilon).build());
+    }
+
+    @Override
+    public String relu(String input) {
+        return node("Relu", List.of(input));
+    }
+
+    @Override
+    public String avgPool(String input, int k, int stride, int pad) {
+        return node("AveragePool", List.of(input), ints("kernel_shape", k, k), ints("strides", stride, stride),
+                ints("pads", pad, pad, pad, pad),
+                AttributeProto.newBuilder().setName("count_include_pad").setType(AttributeProto.AttributeType.INT)
+                        .setI(0).build());
+    }
+
+    @Override
+    public String add(String a, String b) {
+        return node("Add", List.of(a, b));
+    }
+
+    @Override
+    public String zerosLike(String input) {
+        String zero = initializer("zero" + counter, org.nd4j.linalg.factory.Nd4j.scalar(DataType.FLOAT, 0f));
+        return node("Mul", List.of(input, zero));
+    }
+
+    @Override
+    public String globalAvgPool(String input) {
+        String pooled = node("GlobalAveragePool", List.of(input));
+        return node("Flatten", List.of(pooled));
+    }
+
+    @Override
+    public String linear(String name, String input, INDArray weight, INDArray bias) {
+        // Gemm computes A·B + C; the [in, out] weight is B as it is.
+        return node("Gemm", List.of(input, initializer(name + "/weight", weight), initializer(name + "/bias", bias)));
+    }
+
+    private String node(String op, List<String> inputs, AttributeProto... attributes) {
+        String out = op.toLowerCase(java.util.Locale.ROOT) + "_" + counter++;
+        nodes.add(NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out)
+                .addAllAttribute(List.of(attributes)).build());
+        return out;
+    }
+
+    private String initializer(String name, INDArray value) {
+        INDArray c = value.castTo(DataType.FLOAT).dup('c');
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(c.length() * 4)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : c.data().asFloat()) {
+            bytes.putFloat(f);
+        }
+        bytes.flip();
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(bytes));
+        for (long d : c.shape()) {
+            t.addDims(d);
+        }
+        initializers.add(t.build());
+        return name;
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    private static TypeProto dims(String batch, long... rest) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
+        for (long d : rest) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+    }
+
+    private static ValueInfoProto value(String name, TypeProto type) {
+        return ValueInfoProto.newBuilder().setName(name).setType(type).build();
+    }
+}

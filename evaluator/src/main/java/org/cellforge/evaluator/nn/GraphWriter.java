@@ -1,0 +1,32 @@
+package org.cellforge.evaluator.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Receives a trained network layer by layer, in evaluation form (BatchNorm with running
+ * statistics), to write it in another format. Every method takes the names of its inputs and
+ * returns the name of its output; arrays are in this engine's layouts ([kH, kW, in, out]
+ * convolution weights, [in, out] linear weights), which a writer converts as its format needs.
+ */
+public interface GraphWriter {
+
+    String conv(String name, String input, INDArray weight, int stride, int pad);
+
+    String batchNorm(String name, String input, INDArray gamma, INDArray beta, INDArray mean, INDArray variance,
+            double epsilon);
+
+    String relu(String input);
+
+    /** Average pooling that divides by the cells inside the image. */
+    String avgPool(String input, int k, int stride, int pad);
+
+    String add(String a, String b);
+
+    /** Zeros of the input's shape (a cell node fed only by zero operations). */
+    String zerosLike(String input);
+
+    /** Spatial mean, [N, C, H, W] to [N, C]. */
+    String globalAvgPool(String input);
+
+    String linear(String name, String input, INDArray weight, INDArray bias);
+}
