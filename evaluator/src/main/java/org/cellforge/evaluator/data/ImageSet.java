@@ -56,6 +56,32 @@ public record ImageSet(float[] pixels, int[] labels, int channels, int height, i
         return new ImageSet(p, l, channels, height, width, classes);
     }
 
+    /**
+     * The images of {@code parts} one after another; all must have one shape and class count.
+     *
+     * @throws IllegalArgumentException if they differ
+     */
+    public static ImageSet concat(java.util.List<ImageSet> parts) {
+        ImageSet first = parts.get(0);
+        int total = 0;
+        for (ImageSet p : parts) {
+            if (p.channels != first.channels || p.height != first.height || p.width != first.width
+                    || p.classes != first.classes) {
+                throw new IllegalArgumentException("cannot join " + p + " to " + first);
+            }
+            total += p.size();
+        }
+        float[] px = new float[total * first.imageLength()];
+        int[] y = new int[total];
+        int at = 0;
+        for (ImageSet p : parts) {
+            System.arraycopy(p.pixels, 0, px, at * first.imageLength(), p.pixels.length);
+            System.arraycopy(p.labels, 0, y, at, p.size());
+            at += p.size();
+        }
+        return new ImageSet(px, y, first.channels, first.height, first.width, first.classes);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ImageSet other && channels == other.channels && height == other.height

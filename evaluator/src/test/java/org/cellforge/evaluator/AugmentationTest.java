@@ -1,0 +1,92 @@
+package org.cellforge.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class AugmentationTest {
+
+    private static final int N = 40;
+    private static final int C = 2;
+    private static final int S = 6;
+
+    private static float[] images() {
+        float[] p = new float[N * C * S * S];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 1 + i;
+        }
+        return p;
+    }
+
+    @Test
+    void flipsMirrorWholeImagesAboutHalfTheTime() {
+        float[] original = images();
+        float[] p = original.clone();
+        new Augmentation(0, true, 0).apply(p, N, C, S, S, new SplittableRandom(1));
+        int flipped = 0;
+        for (int i = 0; i < N; i++) {
+            boolean same = true;
+            boolean mirrored = true;
+            for (int k = 0; k < C * S * S; k++) {
+                int ch = k / (S * S);
+                int y = k / S % S;
+                int x = k % S;
+                int at = i * C * S * S + k;
+                same &= p[at] == original[at];
+                mirrored &= p[at] == original[i * C * S * S + (ch * S + y) * S + (S - 1 - x)];
+            }
+            assertTrue(same ^ mirrored, "image " + i + " must be unchanged or mirrored");
+            flipped += mirrored ? 1 : 0;
+        }
+        assertTrue(flipped > 5 && flipped < 35, flipped + " of " + N + " flipped");
+    }
+
+    @Test
+    void cropsShiftWithZeroPaddingAndTheSeedFixesEverything() {
+        Augmentation a = new Augmentation(2, true, 3);
+        float[] p = images();
+        float[] q = images();
+        a.apply(p, N, C, S, S, new SplittableRandom(5));
+        a.apply(q, N, C, S, S, new SplittableRandom(5));
+        assertArrayEquals(p, q);
+        assertTrue(!Arrays.equals(p, images()));
+        // Every value is either a pixel of the same image and channel, or zero (padding or cutout).
+        float[] original = images();
+        for (int i = 0; i < N; i++) {
+            for (int ch = 0; ch < C; ch++) {
+                int base = (i * C + ch) * S * S;
+                for (int k = 0; k < S * S; k++) {
+                    float v = p[base + k];
+                    assertTrue(v == 0 || (v >= original[base] && v <= original[base + S * S - 1]),
+                            "value " + v + " at image " + i + " channel " + ch);
+                }
+            }
+        }
+    }
+
+    @Test
+    void noneChangesNothingAndNegativeSettingsAreRefused() {
+        float[] p = images();
+        Augmentation.none().apply(p, N, C, S, S, new SplittableRandom(1));
+        assertArrayEquals(images(), p);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Augmentation(-1, false, 0));
+        assertTrue(e.getMessage().startsWith("cropPadding"));
+    }
+
+    @Test
+    void adamsFirstStepMovesEachWeightByTheLearningRateAgainstItsGradient() {
+        var w = org.nd4j.linalg.factory.Nd4j.create(new double[] {1, 2, 3});
+        var g = org.nd4j.linalg.factory.Nd4j.create(new double[] {0.5, -4, 0});
+        Optimizer.adam(0.9, 0.999, 1e-8, 0).step(java.util.Map.of("w", w), new java.util.HashMap<>(
+                java.util.Map.of("w", g)), 0.1);
+        assertEquals(0.9, w.getDouble(0), 1e-6);
+        assertEquals(2.1, w.getDouble(1), 1e-6);
+        assertEquals(3.0, w.getDouble(2), 1e-12);
+    }
+}
