@@ -62,6 +62,17 @@ public class SearchEntity {
     @Column(nullable = false)
     public String dataset;
 
+    /** Update rule of every trial: {@code sgd} or {@code adam}. */
+    @Column(nullable = false)
+    public String optimizer = "sgd";
+
+    @Column(name = "learning_rate", nullable = false)
+    public double learningRate = 0.05;
+
+    /** Training-image augmentation: {@code none}, {@code crop-flip} or {@code crop-flip-cutout}. */
+    @Column(nullable = false)
+    public String augmentation = "none";
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public SearchStatus status;

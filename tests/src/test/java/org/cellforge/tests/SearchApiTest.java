@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -22,6 +26,7 @@ import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -119,6 +124,55 @@ class SearchApiTest {
         assertEquals(macro.parameters(fromString), export.getLong("parameters"));
         assertEquals(macro.flops(OpRegistry.builtIn(), fromString, 28, 28), export.getLong("flops"));
         assertEquals(Nb201Space.standard().canonical(fromString).hash(), export.getString("canonical"));
+    }
+
+    @Test
+    void aSearchOnACifarDirectoryTrainsWithTheChosenRecipeAndExportsItsShape(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        // Random CIFAR-10 binary files: the search must read, split and train on 3x32x32 images.
+        SplittableRandom random = new SplittableRandom(3);
+        for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin")) {
+            byte[] records = new byte[100 * 3073];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = (byte) (i % 3073 == 0 ? random.nextInt(10) : random.nextInt(256));
+            }
+            Files.write(dir.resolve(name), records);
+        }
+        String body = """
+                {"trials": 1, "epochs": 1, "channels": 4, "batchSize": 50, "trainSize": 300, "validationSize": 100,
+                 "dataset": "cifar10:%s", "optimizer": "adam", "augmentation": "crop-flip-cutout"}
+                """.formatted(dir);
+        long id = given().contentType(ContentType.JSON).body(body).post("/api/searches")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath search = awaitFinished(id);
+        assertEquals("SUCCEEDED", search.getString("status"), () -> "error: " + search.getString("error"));
+        assertEquals("cifar10:" + dir, search.getString("dataset"));
+        Object[] recipe = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select s.optimizer, s.learningRate, s.augmentation from SearchEntity s where s.id = :id",
+                Object[].class).setParameter("id", id).getSingleResult());
+        assertEquals(List.of("adam", 1e-3, "crop-flip-cutout"), List.of(recipe));
+        JsonPath export = given().get("/api/searches/{id}/best/export?format=json", id)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(3, export.getInt("macro.inputChannels"));
+        assertEquals(10, export.getInt("macro.classes"));
+        Nb201Cell cell = Nb201Space.standard().parse(export.getString("arch"));
+        Nb201Macro macro = new Nb201Macro(4, 1, 3, 10);
+        assertEquals(macro.flops(OpRegistry.builtIn(), cell, 32, 32), export.getLong("flops"));
+    }
+
+    @Test
+    void missingDatasetFilesGet400NamingTheField(@TempDir Path dir) {
+        given().contentType(ContentType.JSON).body("{\"dataset\": \"cifar10:" + dir.resolve("none") + "\"}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("dataset"))
+                .body("violations[0].reason", containsString("does not exist"));
+        given().contentType(ContentType.JSON).body("{\"dataset\": \"cifar10:" + dir + "\"}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("dataset"))
+                .body("violations[0].reason", containsString("data_batch_1.bin not found"));
     }
 
     @Test

@@ -34,6 +34,10 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
         SEARCH_FLAGS.put("--batch", "batchSize");
         SEARCH_FLAGS.put("--train-size", "trainSize");
         SEARCH_FLAGS.put("--val-size", "validationSize");
+        SEARCH_FLAGS.put("--dataset", "dataset");
+        SEARCH_FLAGS.put("--optimizer", "optimizer");
+        SEARCH_FLAGS.put("--lr", "learningRate");
+        SEARCH_FLAGS.put("--augment", "augmentation");
         SEARCH_FLAGS.put("--out", "out");
         SEARCH_FLAGS.put("--data-dir", "dataDir");
     }
@@ -60,6 +64,11 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
               --batch N           images per training step [128]
               --train-size N      training images per trial [10000]
               --val-size N        validation images per trial [5000]
+              --dataset SPEC      fashion-mnist, or FORMAT:DIR with FORMAT idx, cifar10, cifar100 or folder
+                                  (a folder of PNG/JPEG images per class) [fashion-mnist]
+              --optimizer NAME    sgd (Nesterov momentum 0.9, weight decay 5e-4) or adam [sgd]
+              --lr X              initial learning rate of the cosine schedule [0.05 for sgd, 0.001 for adam]
+              --augment NAME      none, crop-flip or crop-flip-cutout [none]
               --out FILE          JSON export of the best architecture [best-genotype.json]
               --data-dir DIR      where the embedded database keeps its files [~/.cellforge]
 
@@ -126,7 +135,11 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
                 optionalInt(values, "--cells"),
                 optionalInt(values, "--batch"),
                 optionalInt(values, "--train-size"),
-                optionalInt(values, "--val-size"));
+                optionalInt(values, "--val-size"),
+                values.get("--dataset"),
+                values.get("--optimizer"),
+                values.containsKey("--lr") ? doubleValue(values, "--lr") : null,
+                values.get("--augment"));
         List<SearchRequest.Violation> violations = request.validate();
         if (!violations.isEmpty()) {
             SearchRequest.Violation v = violations.get(0);
@@ -156,6 +169,15 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
             return v;
         } catch (NumberFormatException e) {
             throw new UsageException(flag + ": expected an integer, got '" + raw + "'");
+        }
+    }
+
+    private static double doubleValue(Map<String, String> values, String flag) {
+        String raw = values.get(flag);
+        try {
+            return Double.parseDouble(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + ": expected a number, got '" + raw + "'");
         }
     }
 

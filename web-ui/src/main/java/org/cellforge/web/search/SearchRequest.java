@@ -1,5 +1,8 @@
 package org.cellforge.web.search;
 
+import org.cellforge.evaluator.Augmentation;
+import org.cellforge.evaluator.data.DatasetSource;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +20,37 @@ import java.util.List;
  * @param batchSize images per training step
  * @param trainSize training images per trial (cut from the training file)
  * @param validationSize validation images per trial (cut from the training file, disjoint)
+ * @param dataset {@value #FASHION_MNIST} (the Debian package) or {@code FORMAT:PATH} with FORMAT one of
+ *        idx, cifar10, cifar100, folder
+ * @param optimizer {@code sgd} (Nesterov momentum) or {@code adam}
+ * @param learningRate initial learning rate of the cosine schedule
+ * @param augmentation one of {@link #AUGMENTATIONS}
  */
 public record SearchRequest(String space, String controller, Integer trials, Integer epochs, Long seed,
-        Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize, Integer validationSize) {
+        Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize, Integer validationSize,
+        String dataset, String optimizer, Double learningRate, String augmentation) {
+
+    /** A request with the default dataset and training recipe. */
+    public SearchRequest(String space, String controller, Integer trials, Integer epochs, Long seed,
+            Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize, Integer validationSize) {
+        this(space, controller, trials, epochs, seed, channels, cellsPerStage, batchSize, trainSize, validationSize,
+                null, null, null, null);
+    }
+
+    /** The default dataset. */
+    public static final String FASHION_MNIST = "fashion-mnist";
+
+    /** Augmentation recipes: none; random crop with 4 pixels of padding and flips; and with 16-pixel cutout too. */
+    public static final List<String> AUGMENTATIONS = List.of("none", "crop-flip", "crop-flip-cutout");
+
+    /** The evaluator's augmentation for recipe {@code name} (one of {@link #AUGMENTATIONS}). */
+    public static Augmentation augmentation(String name) {
+        return switch (name) {
+            case "crop-flip" -> Augmentation.standard();
+            case "crop-flip-cutout" -> new Augmentation(4, true, 16);
+            default -> Augmentation.none();
+        };
+    }
 
     /** Spaces a search can run on. */
     public static final List<String> SPACES = List.of("nas-bench-201");
@@ -46,7 +77,11 @@ public record SearchRequest(String space, String controller, Integer trials, Int
                 cellsPerStage == null ? 1 : cellsPerStage,
                 batchSize == null ? 128 : batchSize,
                 trainSize == null ? 10_000 : trainSize,
-                validationSize == null ? 5_000 : validationSize);
+                validationSize == null ? 5_000 : validationSize,
+                dataset == null || dataset.isBlank() ? FASHION_MNIST : dataset.strip(),
+                optimizer == null ? "sgd" : optimizer.toLowerCase(java.util.Locale.ROOT),
+                learningRate == null ? ("adam".equalsIgnoreCase(optimizer) ? 1e-3 : 0.05) : learningRate,
+                augmentation == null ? "none" : augmentation);
     }
 
     /** Every problem of this request (after defaults); empty if it can run. */
@@ -64,11 +99,27 @@ public record SearchRequest(String space, String controller, Integer trials, Int
         range(v, "channels", r.channels, 1, 512);
         range(v, "cellsPerStage", r.cellsPerStage, 1, 20);
         range(v, "batchSize", r.batchSize, 1, 4_096);
-        range(v, "trainSize", r.trainSize, 1, TRAINING_IMAGES - 1);
-        range(v, "validationSize", r.validationSize, 1, TRAINING_IMAGES - 1);
-        if (r.trainSize + r.validationSize > TRAINING_IMAGES) {
+        range(v, "trainSize", r.trainSize, 1, Integer.MAX_VALUE - 1);
+        range(v, "validationSize", r.validationSize, 1, Integer.MAX_VALUE - 1);
+        if (!r.dataset.equals(FASHION_MNIST)) {
+            try {
+                DatasetSource.parse(r.dataset);
+            } catch (IllegalArgumentException e) {
+                v.add(new Violation("dataset", "'" + FASHION_MNIST + "' or FORMAT:PATH; " + e.getMessage()));
+            }
+        } else if ((long) r.trainSize + r.validationSize > TRAINING_IMAGES) {
             v.add(new Violation("validationSize", "trainSize + validationSize must not exceed the "
                     + TRAINING_IMAGES + " training images, got " + (r.trainSize + r.validationSize)));
+        }
+        if (!List.of("sgd", "adam").contains(r.optimizer)) {
+            v.add(new Violation("optimizer", "unknown optimizer '" + r.optimizer + "'; supported: [sgd, adam]"));
+        }
+        if (!(r.learningRate > 0 && r.learningRate <= 10)) {
+            v.add(new Violation("learningRate", "must be in (0, 10], got " + r.learningRate));
+        }
+        if (!AUGMENTATIONS.contains(r.augmentation)) {
+            v.add(new Violation("augmentation", "unknown augmentation '" + r.augmentation + "'; supported: "
+                    + AUGMENTATIONS));
         }
         return v;
     }

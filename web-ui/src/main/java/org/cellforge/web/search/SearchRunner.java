@@ -9,6 +9,7 @@ import org.cellforge.controller.Controller;
 import org.cellforge.controller.Observation;
 import org.cellforge.controller.RandomController;
 import org.cellforge.evaluator.Nb201Trainer;
+import org.cellforge.evaluator.Optimizer;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.TrainingResult;
 import org.cellforge.evaluator.data.Split;
@@ -38,11 +39,13 @@ public class SearchRunner {
     public void run(long id, SearchProgress progress) {
         try {
             SearchEntity s = service.markRunning(id);
-            Split split = datasets.split(s.trainSize, s.validationSize, s.splitSeed);
+            Split split = datasets.split(s.dataset, s.trainSize, s.validationSize, s.splitSeed);
             Controller<Nb201Cell> controller = RandomController.of(Nb201Space.standard(), s.seed);
             Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, split.train().channels(),
                     split.train().classes());
-            TrainSettings settings = TrainSettings.defaults(s.epochsPerTrial, s.seed).withBatchSize(s.batchSize);
+            TrainSettings settings = TrainSettings.defaults(s.epochsPerTrial, s.seed).withBatchSize(s.batchSize)
+                    .withOptimizer(Optimizer.Kind.fromConfigName(s.optimizer), s.learningRate)
+                    .withAugmentation(SearchRequest.augmentation(s.augmentation));
             for (int n = 1; n <= s.trialBudget; n++) {
                 if (Thread.currentThread().isInterrupted()) {
                     service.finish(id, SearchStatus.INTERRUPTED, "stopped before trial " + n);

@@ -13,7 +13,8 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import org.cellforge.evaluator.TrainingResult;
-import org.cellforge.evaluator.data.FashionMnist;
+import org.cellforge.evaluator.data.DatasetException;
+import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.SearchStatus;
@@ -44,6 +45,9 @@ public class SearchService {
 
     @Inject
     SearchRunner runner;
+
+    @Inject
+    DatasetProvider datasets;
 
     // One search at a time: trials already use every core through ND4J's native threads.
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -95,6 +99,7 @@ public class SearchService {
             throw new InvalidRequestException(violations);
         }
         SearchRequest r = request.withDefaults();
+        checkDataset(r);
         SearchEntity s = new SearchEntity();
         s.space = r.space();
         s.controller = r.controller();
@@ -107,10 +112,28 @@ public class SearchService {
         s.trainSize = r.trainSize();
         s.validationSize = r.validationSize();
         s.splitSeed = SPLIT_SEED;
-        s.dataset = DatasetProvider.FASHION_MNIST;
+        s.dataset = r.dataset();
+        s.optimizer = r.optimizer();
+        s.learningRate = r.learningRate();
+        s.augmentation = r.augmentation();
         s.status = SearchStatus.QUEUED;
         s.createdAt = Instant.now();
         return repository.persist(s).id;
+    }
+
+    /** Reads the request's dataset now, so a missing or malformed file or too large a split is a 400, not a failed search. */
+    private void checkDataset(SearchRequest r) {
+        ImageSet train;
+        try {
+            train = datasets.train(r.dataset());
+        } catch (DatasetException e) {
+            throw new InvalidRequestException(List.of(new SearchRequest.Violation("dataset", e.getMessage())));
+        }
+        if ((long) r.trainSize() + r.validationSize() > train.size()) {
+            throw new InvalidRequestException(List.of(new SearchRequest.Violation("validationSize",
+                    "trainSize + validationSize must not exceed the " + train.size() + " training images of "
+                            + r.dataset() + ", got " + (r.trainSize() + r.validationSize()))));
+        }
     }
 
     /** A search with its trials. */
@@ -138,11 +161,12 @@ public class SearchService {
                 "search " + id + " has no successful trial yet (status " + s.status + ")"));
         Nb201Space space = Nb201Space.standard();
         Nb201Cell cell = space.parse(best.arch);
-        Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, FashionMnist.CHANNELS, FashionMnist.CLASSES);
+        ImageSet images = datasets.train(s.dataset);
+        Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, images.channels(), images.classes());
         return new GenotypeExport(GenotypeExport.FORMAT, GenotypeExport.VERSION, s.space, best.arch,
                 space.canonical(cell).hash(), GenotypeExport.edges(cell), macro, s.dataset, best.validationAccuracy,
                 "stand-alone training, validation split", best.parameters,
-                macro.flops(OpRegistry.builtIn(), cell, FashionMnist.SIDE, FashionMnist.SIDE), s.id, best.number,
+                macro.flops(OpRegistry.builtIn(), cell, images.height(), images.width()), s.id, best.number,
                 s.seed, s.epochsPerTrial);
     }
 

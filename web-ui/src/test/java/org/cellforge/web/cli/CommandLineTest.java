@@ -40,6 +40,12 @@ class CommandLineTest {
         assertMessage("--controller: unknown controller 'bayes'", "search", "--controller", "bayes");
         assertMessage("--val-size: trainSize + validationSize", "search", "--train-size", "59000", "--val-size",
                 "5000");
+        assertMessage("--optimizer: unknown optimizer 'rmsprop'", "search", "--optimizer", "rmsprop");
+        assertMessage("--lr: expected a number, got 'fast'", "search", "--lr", "fast");
+        assertMessage("--lr: must be in (0, 10]", "search", "--lr", "-1");
+        assertMessage("--augment: unknown augmentation 'mixup'", "search", "--augment", "mixup");
+        assertMessage("--dataset: 'fashion-mnist' or FORMAT:PATH; unknown dataset format 'svhn'", "search",
+                "--dataset", "svhn:/data");
         assertMessage("--port: must be between 1 and 65535", "server", "--port", "70000");
         assertMessage("unknown mode 'serve'", "serve");
         assertMessage("no mode given", new String[0]);
