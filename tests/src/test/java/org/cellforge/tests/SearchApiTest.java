@@ -124,6 +124,13 @@ class SearchApiTest {
         assertEquals(macro.parameters(fromString), export.getLong("parameters"));
         assertEquals(macro.flops(OpRegistry.builtIn(), fromString, 28, 28), export.getLong("flops"));
         assertEquals(Nb201Space.standard().canonical(fromString).hash(), export.getString("canonical"));
+
+        String python = given().get("/api/searches/{id}/best/export?format=pytorch", id)
+                .then().statusCode(200).contentType(containsString("text/x-python"))
+                .header("Content-Disposition", containsString("search-" + id + "-best.py"))
+                .extract().asString();
+        assertTrue(python.contains("ARCH = \"" + export.getString("arch") + "\""), python);
+        assertTrue(python.contains("CHANNELS = " + export.getInt("macro.channels")), python);
     }
 
     @Test

@@ -15,6 +15,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cellforge.evaluator.export.PyTorchExport;
+import org.cellforge.space.nb201.Nb201Space;
+import org.cellforge.space.ops.OpRegistry;
 import org.cellforge.web.search.GenotypeExport;
 import org.cellforge.web.search.InvalidRequestException;
 import org.cellforge.web.search.SearchInfo;
@@ -27,7 +30,7 @@ import org.cellforge.web.search.SearchService;
 public class SearchResource {
 
     /** Export formats this version writes. */
-    static final List<String> FORMATS = List.of("json");
+    static final List<String> FORMATS = List.of("json", "pytorch");
 
     @Inject
     SearchService service;
@@ -58,14 +61,25 @@ public class SearchResource {
         return service.get(id);
     }
 
-    /** The best architecture found so far. */
+    /**
+     * The best architecture found so far: its JSON genotype with provenance, or ({@code format=pytorch})
+     * a PyTorch module file that builds the same network.
+     */
     @GET
     @Path("/{id}/best/export")
-    public GenotypeExport export(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
+    @Produces({MediaType.APPLICATION_JSON, "text/x-python"})
+    public Response export(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
         if (!FORMATS.contains(format)) {
             throw new InvalidRequestException(List.of(new SearchRequest.Violation("format",
                     "unsupported export format '" + format + "'; supported: " + FORMATS)));
         }
-        return service.exportBest(id);
+        GenotypeExport best = service.exportBest(id);
+        if (format.equals("json")) {
+            return Response.ok(best, MediaType.APPLICATION_JSON).build();
+        }
+        String source = PyTorchExport.nb201(OpRegistry.builtIn(), Nb201Space.standard().parse(best.arch()),
+                best.macro());
+        return Response.ok(source, "text/x-python")
+                .header("Content-Disposition", "attachment; filename=\"search-" + id + "-best.py\"").build();
     }
 }
