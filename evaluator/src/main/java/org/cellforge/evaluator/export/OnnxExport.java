@@ -96,6 +96,48 @@ public final class OnnxExport implements GraphWriter {
     }
 
     @Override
+    public String depthwiseConv(String name, String input, INDArray weight, int stride, int pad, int dilation) {
+        // [k, k, C, 1] to ONNX's [C, 1, k, k], one group per channel; ONNX runs the dilation itself.
+        String w = initializer(name + "/weight", weight.permute(2, 3, 0, 1));
+        int k = (int) weight.size(0);
+        return node("Conv", List.of(input, w), ints("kernel_shape", k, k), ints("strides", stride, stride),
+                ints("pads", pad, pad, pad, pad), ints("dilations", dilation, dilation),
+                AttributeProto.newBuilder().setName("group").setType(AttributeProto.AttributeType.INT)
+                        .setI(weight.size(2)).build());
+    }
+
+    @Override
+    public String maxPool(String input, int k, int stride, int pad) {
+        return node("MaxPool", List.of(input), ints("kernel_shape", k, k), ints("strides", stride, stride),
+                ints("pads", pad, pad, pad, pad));
+    }
+
+    @Override
+    public String concat(List<String> inputs) {
+        return node("Concat", inputs, AttributeProto.newBuilder().setName("axis")
+                .setType(AttributeProto.AttributeType.INT).setI(1).build());
+    }
+
+    @Override
+    public String dropFirstRowAndColumn(String input) {
+        String starts = longs("slice_starts" + counter, 1, 1);
+        String ends = longs("slice_ends" + counter, Long.MAX_VALUE, Long.MAX_VALUE);
+        String axes = longs("slice_axes" + counter, 2, 3);
+        return node("Slice", List.of(input, starts, ends, axes));
+    }
+
+    /** A 1-D int64 initializer (opset 13 takes Slice bounds as inputs). */
+    private String longs(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        initializers.add(t.build());
+        return name;
+    }
+
+    @Override
     public String avgPool(String input, int k, int stride, int pad) {
         return node("AveragePool", List.of(input), ints("kernel_shape", k, k), ints("strides", stride, stride),
                 ints("pads", pad, pad, pad, pad),

@@ -1,5 +1,7 @@
 package org.cellforge.evaluator.nn;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,6 +18,17 @@ public interface GraphWriter {
             double epsilon);
 
     String relu(String input);
+
+    /** A depthwise convolution; {@code weight} is [k, k, C, 1], applied with {@code dilation}. */
+    String depthwiseConv(String name, String input, INDArray weight, int stride, int pad, int dilation);
+
+    String maxPool(String input, int k, int stride, int pad);
+
+    /** The inputs joined along the channel axis, in order. */
+    String concat(List<String> inputs);
+
+    /** The input without its first row and first column (DARTS's factorized reduction). */
+    String dropFirstRowAndColumn(String input);
 
     /** Average pooling that divides by the cells inside the image. */
     String avgPool(String input, int k, int stride, int pad);

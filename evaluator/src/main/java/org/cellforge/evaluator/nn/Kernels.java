@@ -34,6 +34,26 @@ final class Kernels {
                 convArgs(w, stride, pad));
     }
 
+    static void depthwiseConv2d(INDArray x, INDArray w, int stride, int pad, INDArray out) {
+        exec(DynamicCustomOp.builder("depthwise_conv2d").addInputs(x, w).addOutputs(out), convArgs(w, stride, pad));
+    }
+
+    static void depthwiseConv2dBackward(INDArray x, INDArray w, INDArray gradOut, int stride, int pad,
+            INDArray gradIn, INDArray gradW) {
+        exec(DynamicCustomOp.builder("depthwise_conv2d_bp").addInputs(x, w, gradOut).addOutputs(gradIn, gradW),
+                convArgs(w, stride, pad));
+    }
+
+    /** Max pooling; padded cells never win, as PyTorch pads with minus infinity. */
+    static void maxPool(INDArray x, int k, int stride, int pad, INDArray out) {
+        exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out), poolArgs(k, stride, pad));
+    }
+
+    static void maxPoolBackward(INDArray x, INDArray gradOut, int k, int stride, int pad, INDArray gradIn) {
+        exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, gradOut).addOutputs(gradIn),
+                poolArgs(k, stride, pad));
+    }
+
     /** Average pooling whose divisor counts only the window's cells inside the image, as PyTorch's count_include_pad=False. */
     static void avgPool(INDArray x, int k, int stride, int pad, INDArray out) {
         exec(DynamicCustomOp.builder("avgpool2d").addInputs(x).addOutputs(out), poolArgs(k, stride, pad));

@@ -14,10 +14,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.cellforge.evaluator.Optimizer;
 import org.cellforge.evaluator.TrainSettings;
+import org.cellforge.evaluator.darts.DartsNetwork;
+import org.cellforge.evaluator.darts.DartsNetworkTest;
 import org.cellforge.evaluator.data.Batches;
 import org.cellforge.evaluator.nb201.Nb201Network;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
+import org.cellforge.space.darts.DartsMacro;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,17 @@ class OnnxExportTest {
         "|none~0|+|skip_connect~0|none~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
     })
     void onnxRuntimeComputesTheSameLogitsAsTheTrainedNetwork(String arch) throws OrtException {
-        Network net = Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7);
+        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch);
+    }
+
+    /** Depthwise and dilated filters, max pooling, factorized reductions and concatenated cell outputs. */
+    @Test
+    void aDartsNetworkRoundTripsToo() throws OrtException {
+        roundTrip(DartsNetwork.create(DartsNetworkTest.MIXED, DartsMacro.of(4, 3, C, 5), 3),
+                DartsNetworkTest.MIXED.key());
+    }
+
+    private static void roundTrip(Network net, String arch) throws OrtException {
         float[] pixels = randomPixels(N, 11);
         INDArray images = Batches.images(pixels, N, C, SIDE, SIDE);
         // A few steps, so that weights and BatchNorm running statistics are no longer their initial values.
