@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.cellforge.evaluator.nn.AvgPool2d;
+import org.cellforge.evaluator.nn.Pool2d;
 import org.cellforge.evaluator.nn.DepthwiseConv2d;
 import org.cellforge.evaluator.nn.FactorizedReduce;
 import org.cellforge.evaluator.nn.GlobalAvgPool;
 import org.cellforge.evaluator.nn.Identity;
 import org.cellforge.evaluator.nn.Layer;
 import org.cellforge.evaluator.nn.Linear;
-import org.cellforge.evaluator.nn.MaxPool2d;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.NetworkBuilder;
 import org.cellforge.evaluator.nn.Parameters;
@@ -89,8 +88,8 @@ public final class DartsNetwork {
     private static Layer op(NetworkBuilder b, String name, Op op, int c, int stride) {
         return switch (op.type()) {
             case IDENTITY -> stride == 1 ? new Identity() : new FactorizedReduce(b, name, c, c);
-            case AVG_POOL -> new AvgPool2d(op.kernel(), stride, op.kernel() / 2);
-            case MAX_POOL -> new MaxPool2d(op.kernel(), stride, op.kernel() / 2);
+            case AVG_POOL -> Pool2d.average(op.kernel(), stride, op.kernel() / 2);
+            case MAX_POOL -> Pool2d.max(op.kernel(), stride, op.kernel() / 2);
             case CONV -> b.reluConvBn(name, c, c, op.kernel(), stride);
             case SEP_CONV -> new Sequential(b.relu(), new DepthwiseConv2d(b.store(), name + "/dw1", c, op.kernel(),
                     stride, 1), b.conv(name + "/pw1", c, c, 1, 1), b.norm(name + "/bn1", c), b.relu(),

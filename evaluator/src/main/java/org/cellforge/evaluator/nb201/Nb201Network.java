@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
-import org.cellforge.evaluator.nn.AvgPool2d;
+import org.cellforge.evaluator.nn.Pool2d;
 import org.cellforge.evaluator.nn.GlobalAvgPool;
 import org.cellforge.evaluator.nn.Layer;
 import org.cellforge.evaluator.nn.Linear;
@@ -132,7 +132,7 @@ public final class Nb201Network {
     private static Layer reduction(NetworkBuilder b, String prefix, int in, int out) {
         Layer main = new Sequential(b.reluConvBn(prefix + "/a", in, out, 3, 2),
                 b.reluConvBn(prefix + "/b", out, out, 3, 1));
-        Layer shortcut = new Sequential(new AvgPool2d(2, 2, 0), b.conv(prefix + "/down", in, out, 1, 1));
+        Layer shortcut = new Sequential(Pool2d.average(2, 2, 0), b.conv(prefix + "/down", in, out, 1, 1));
         return new Residual(main, shortcut);
     }
 }

@@ -44,23 +44,17 @@ final class Kernels {
                 convArgs(w, stride, pad));
     }
 
-    /** Max pooling; padded cells never win, as PyTorch pads with minus infinity. */
-    static void maxPool(INDArray x, int k, int stride, int pad, INDArray out) {
-        exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out), poolArgs(k, stride, pad));
-    }
-
-    static void maxPoolBackward(INDArray x, INDArray gradOut, int k, int stride, int pad, INDArray gradIn) {
-        exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, gradOut).addOutputs(gradIn),
+    /**
+     * Max pooling (padded cells never win, as PyTorch pads with minus infinity) or average pooling
+     * (the divisor counts only the window's cells inside the image, as PyTorch's count_include_pad=False).
+     */
+    static void pool(boolean max, INDArray x, int k, int stride, int pad, INDArray out) {
+        exec(DynamicCustomOp.builder(max ? "maxpool2d" : "avgpool2d").addInputs(x).addOutputs(out),
                 poolArgs(k, stride, pad));
     }
 
-    /** Average pooling whose divisor counts only the window's cells inside the image, as PyTorch's count_include_pad=False. */
-    static void avgPool(INDArray x, int k, int stride, int pad, INDArray out) {
-        exec(DynamicCustomOp.builder("avgpool2d").addInputs(x).addOutputs(out), poolArgs(k, stride, pad));
-    }
-
-    static void avgPoolBackward(INDArray x, INDArray gradOut, int k, int stride, int pad, INDArray gradIn) {
-        exec(DynamicCustomOp.builder("avgpool2d_bp").addInputs(x, gradOut).addOutputs(gradIn),
+    static void poolBackward(boolean max, INDArray x, INDArray gradOut, int k, int stride, int pad, INDArray gradIn) {
+        exec(DynamicCustomOp.builder(max ? "maxpool2d_bp" : "avgpool2d_bp").addInputs(x, gradOut).addOutputs(gradIn),
                 poolArgs(k, stride, pad));
     }
 

@@ -123,7 +123,7 @@ public final class NetworkBuilder {
                 }
                 yield reluConvBn(name + "/" + op.name(), c, c, op.kernel(), 1);
             }
-            case AVG_POOL -> new AvgPool2d(op.kernel(), 1, op.kernel() / 2);
+            case AVG_POOL -> Pool2d.average(op.kernel(), 1, op.kernel() / 2);
             default -> throw new IllegalArgumentException("operation '" + op.name() + "' of type "
                     + op.type().configName() + " has no evaluator implementation yet");
         };

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.cellforge.evaluator.nn.AvgPool2d;
+import org.cellforge.evaluator.nn.Pool2d;
 import org.cellforge.evaluator.nn.FiniteDifference;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
@@ -101,7 +101,7 @@ class Nb201NetworkTest {
     @Test
     void averagePoolingExcludesPaddingLikeThePyTorchReference() {
         // A pool that counted the zero padding would darken the borders of a constant image.
-        AvgPool2d pool = new AvgPool2d(3, 1, 1);
+        Pool2d pool = Pool2d.average(3, 1, 1);
         INDArray pooled = pool.forward(Nd4j.ones(DataType.FLOAT, 1, 5, 5, 2), false);
         assertEquals(1.0, pooled.minNumber().doubleValue(), 1e-6);
         assertEquals(1.0, pooled.maxNumber().doubleValue(), 1e-6);
