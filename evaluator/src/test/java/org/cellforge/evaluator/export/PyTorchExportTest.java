@@ -10,10 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.cellforge.evaluator.darts.DartsNetwork;
+import org.cellforge.evaluator.darts.DartsNetworkTest;
 import org.cellforge.evaluator.nb201.Nb201Network;
 import org.cellforge.evaluator.nn.Parameters;
+import org.cellforge.space.darts.DartsGenotype;
+import org.cellforge.space.darts.DartsMacro;
+import org.cellforge.space.darts.DartsSpace;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -39,15 +45,32 @@ class PyTorchExportTest {
                 space.parse("|nor_conv_5x5~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_5x5~2|"));
         Nb201Macro macro = new Nb201Macro(8, 2, 3, 100);
         for (Nb201Cell cell : cells) {
-            Path file = dir.resolve("net.py");
-            Files.writeString(file, PyTorchExport.nb201(ops, cell, macro));
-            Process p = new ProcessBuilder(PYTHON.toString(), file.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "python did not finish");
-            assertEquals(0, p.exitValue(), out);
             long expected = Nb201Network.create(ops, cell, macro, Parameters.of(DataType.FLOAT, 0)).parameterCount();
-            assertEquals(String.valueOf(expected), out.lines().reduce((a, b) -> b).orElse(""), cell.key());
+            assertEquals(expected, torchParameters(dir, PyTorchExport.nb201(ops, cell, macro)), cell.key());
         }
+    }
+
+    @Test
+    void theGeneratedDartsModuleHasTheEvaluatorsParameterCount(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        assumeTrue(torchAvailable(), "python3-torch is not installed");
+        DartsMacro macro = DartsMacro.of(6, 5, 3, 10);
+        for (DartsGenotype g : List.of(DartsNetworkTest.MIXED, DartsSpace.standard().sample(new SplittableRandom(2)))) {
+            long expected = DartsNetwork.create(OpRegistry.builtIn(), g, macro, Parameters.of(DataType.FLOAT, 0))
+                    .parameterCount();
+            assertEquals(expected, torchParameters(dir, PyTorchExport.darts(OpRegistry.builtIn(), g, macro)), g.key());
+        }
+    }
+
+    /** Runs a generated module file, which prints its parameter count last. */
+    private static long torchParameters(Path dir, String source) throws IOException, InterruptedException {
+        Path file = dir.resolve("net.py");
+        Files.writeString(file, source);
+        Process p = new ProcessBuilder(PYTHON.toString(), file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "python did not finish");
+        assertEquals(0, p.exitValue(), out);
+        return Long.parseLong(out.lines().reduce((a, b) -> b).orElse(""));
     }
 
     @Test
