@@ -11,6 +11,7 @@ import org.cellforge.evaluator.nn.GlobalAvgPool;
 import org.cellforge.evaluator.nn.Identity;
 import org.cellforge.evaluator.nn.Layer;
 import org.cellforge.evaluator.nn.Linear;
+import org.cellforge.evaluator.nn.MixedOp;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.NetworkBuilder;
 import org.cellforge.evaluator.nn.Parameters;
@@ -18,9 +19,12 @@ import org.cellforge.evaluator.nn.Sequential;
 import org.cellforge.space.darts.DartsGenotype;
 import org.cellforge.space.darts.DartsGenotype.CellKind;
 import org.cellforge.space.darts.DartsMacro;
+import org.cellforge.space.darts.DartsSpace;
+import org.cellforge.space.ops.OpType;
 import org.cellforge.space.ops.Op;
 import org.cellforge.space.ops.OpRegistry;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The DARTS evaluation network (NetworkCIFAR without the auxiliary head) for a genotype, layer for
@@ -46,9 +50,67 @@ public final class DartsNetwork {
      */
     public static Network create(OpRegistry ops, DartsGenotype genotype, DartsMacro macro, Parameters store) {
         Objects.requireNonNull(genotype, "genotype");
-        Objects.requireNonNull(macro, "macro");
         genotype.opNames().forEach(ops::get);
-        NetworkBuilder b = new NetworkBuilder(store);
+        return skeleton(new NetworkBuilder(store), macro, (b, prefix, kind, c, reduction) -> {
+            List<DartsCellLayer.Edge> edges = new ArrayList<>();
+            List<DartsGenotype.Edge> spec = genotype.edges(kind);
+            for (int e = 0; e < spec.size(); e++) {
+                DartsGenotype.Edge edge = spec.get(e);
+                int stride = reduction && edge.input() < 2 ? 2 : 1;
+                edges.add(new DartsCellLayer.Edge(op(b, prefix + "/edge" + e + "/" + edge.op(), ops.get(edge.op()), c,
+                        stride), edge.input(), 2 + e / 2));
+            }
+            return new Cell(edges, genotype.concat(kind));
+        });
+    }
+
+    /**
+     * The DARTS search network of {@code space}: every edge from every earlier state to every
+     * intermediate state a {@link MixedOp} of all the space's operations, weighted by softmax of
+     * {@code arch/alpha/normal} or {@code arch/alpha/reduce} ([edges, ops], initialized to 0),
+     * shared by all cells of a kind; the cell joins all intermediate states.
+     */
+    public static Network relaxed(DartsSpace space, DartsMacro macro, Parameters store) {
+        List<String> cells = space.relaxation().cells();
+        int edgeCount = space.relaxation().edges().size();
+        int opCount = space.ops().size();
+        INDArray normal = store.weight(MixedOp.alphaName(cells.get(0)), Parameters.constant(0, edgeCount, opCount));
+        INDArray reduce = store.weight(MixedOp.alphaName(cells.get(1)), Parameters.constant(0, edgeCount, opCount));
+        return skeleton(new NetworkBuilder(store), macro, (b, prefix, kind, c, reduction) -> {
+            List<DartsCellLayer.Edge> edges = new ArrayList<>();
+            int e = 0;
+            for (int target = 2; target < space.steps() + 2; target++) {
+                for (int input = 0; input < target; input++, e++) {
+                    int stride = reduction && input < 2 ? 2 : 1;
+                    List<Layer> candidates = new ArrayList<>();
+                    for (Op op : space.ops()) {
+                        candidates.add(op.type() == OpType.ZERO ? null
+                                : op(b, prefix + "/edge" + e + "/" + op.name(), op, c, stride));
+                    }
+                    edges.add(new DartsCellLayer.Edge(new MixedOp(store, MixedOp.alphaName(cells.get(reduction ? 1 : 0)),
+                            reduction ? reduce : normal, e, candidates), input, target));
+                }
+            }
+            List<Integer> concat = new ArrayList<>();
+            for (int s = 2; s < space.steps() + 2; s++) {
+                concat.add(s);
+            }
+            return new Cell(edges, concat);
+        });
+    }
+
+    /** What a cell is made of: its edges and the states it joins. */
+    private record Cell(List<DartsCellLayer.Edge> edges, List<Integer> concat) {
+    }
+
+    /** Makes the edges of one cell at width {@code c}. */
+    @FunctionalInterface
+    private interface CellMaker {
+        Cell make(NetworkBuilder b, String prefix, CellKind kind, int c, boolean reduction);
+    }
+
+    private static Network skeleton(NetworkBuilder b, DartsMacro macro, CellMaker maker) {
+        Objects.requireNonNull(macro, "macro");
         int stem = macro.stemMultiplier() * macro.channels();
         Layer stemLayer = new Sequential(b.conv("stem/conv", macro.inputChannels(), stem, 3, 1), b.norm("stem/bn", stem));
         int cPrevPrev = stem;
@@ -65,23 +127,14 @@ public final class DartsNetwork {
             Layer pre0 = reductionPrev ? new FactorizedReduce(b, prefix + "/preprocess0", cPrevPrev, c)
                     : b.reluConvBn(prefix + "/preprocess0", cPrevPrev, c, 1, 1);
             Layer pre1 = b.reluConvBn(prefix + "/preprocess1", cPrev, c, 1, 1);
-            CellKind kind = reduction ? CellKind.REDUCE : CellKind.NORMAL;
-            List<DartsCellLayer.Edge> edges = new ArrayList<>();
-            List<DartsGenotype.Edge> spec = genotype.edges(kind);
-            for (int e = 0; e < spec.size(); e++) {
-                DartsGenotype.Edge edge = spec.get(e);
-                int stride = reduction && edge.input() < 2 ? 2 : 1;
-                edges.add(new DartsCellLayer.Edge(op(b, prefix + "/edge" + e + "/" + edge.op(), ops.get(edge.op()), c,
-                        stride), edge.input()));
-            }
-            List<Integer> concat = genotype.concat(kind);
-            cells.add(new DartsCellLayer(pre0, pre1, edges, concat));
+            Cell cell = maker.make(b, prefix, reduction ? CellKind.REDUCE : CellKind.NORMAL, c, reduction);
+            cells.add(new DartsCellLayer(pre0, pre1, cell.edges(), cell.concat()));
             cPrevPrev = cPrev;
-            cPrev = concat.size() * c;
+            cPrev = cell.concat().size() * c;
             reductionPrev = reduction;
         }
         return b.build(new Sequential(stemLayer, new DartsBody(cells), new GlobalAvgPool(),
-                new Linear(store, "classifier", cPrev, macro.classes())));
+                new Linear(b.store(), "classifier", cPrev, macro.classes())));
     }
 
     /** One DARTS operation at width {@code c}, as the reference code's OPS table builds it. */

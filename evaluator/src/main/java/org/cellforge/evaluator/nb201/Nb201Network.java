@@ -36,7 +36,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Nb201Network {
 
     /** Name of the DARTS architecture weights, [edges, ops], shared by all cells. */
-    public static final String ALPHA = "arch/alpha";
+    public static final String ALPHA = MixedOp.alphaName("cell");
 
     private Nb201Network() {
     }

@@ -27,6 +27,16 @@ public final class MixedOp implements Layer {
     private double[] weights;
     private INDArray[] outputs;
 
+    /** The name of the architecture weights of relaxation cell {@code cell} ({@code normal}, {@code reduce}, ...). */
+    public static String alphaName(String cell) {
+        return "arch/alpha/" + cell;
+    }
+
+    /** Whether {@code name} names architecture weights rather than network weights. */
+    public static boolean isAlpha(String name) {
+        return name.startsWith("arch/alpha/");
+    }
+
     public MixedOp(Parameters store, String alphaName, INDArray alpha, int row, List<Layer> candidates) {
         if (alpha.rank() != 2 || row < 0 || row >= alpha.size(0) || alpha.size(1) != candidates.size()) {
             throw new IllegalArgumentException("alpha " + java.util.Arrays.toString(alpha.shape()) + " has no row " + row
@@ -46,13 +56,18 @@ public final class MixedOp implements Layer {
     public INDArray forward(INDArray x, boolean train) {
         weights = Relaxation.softmax(alpha.getRow(row).toDoubleVector());
         outputs = new INDArray[candidates.size()];
-        INDArray sum = out.like(x).assign(0);
+        INDArray sum = null;
         for (int k = 0; k < candidates.size(); k++) {
             Layer op = candidates.get(k);
             if (op != null) {
                 outputs[k] = op.forward(x, train);
-                sum.addi(outputs[k].mul(weights[k], scaled.get(k).like(x)));
+                // Strided edges change the shape: the sum takes the candidates' output shape.
+                sum = sum == null ? out.like(outputs[k]).assign(0) : sum;
+                sum.addi(outputs[k].mul(weights[k], scaled.get(k).like(outputs[k])));
             }
+        }
+        if (sum == null) {
+            throw new IllegalStateException("a mixed operation needs at least one operation that is not zero");
         }
         return sum;
     }
@@ -67,12 +82,13 @@ public final class MixedOp implements Layer {
     public INDArray backward(INDArray gradOut) {
         int n = candidates.size();
         double[] gradWeights = new double[n];
-        INDArray gx = gradIn.like(gradOut).assign(0);
+        INDArray gx = null;
         for (int k = 0; k < n; k++) {
             Layer op = candidates.get(k);
             if (op != null) {
                 gradWeights[k] = Nd4j.getBlasWrapper().dot(gradOut.reshape(-1), outputs[k].reshape(-1));
-                gx.addi(op.backward(gradOut.mul(weights[k], scaled.get(k).like(gradOut))));
+                INDArray g = op.backward(gradOut.mul(weights[k], scaled.get(k).like(gradOut)));
+                gx = gx == null ? gradIn.like(g).assign(g) : gx.addi(g);
             }
         }
         // Through the softmax: dL/dalpha_j = w_j * (dL/dw_j - sum_k w_k dL/dw_k).

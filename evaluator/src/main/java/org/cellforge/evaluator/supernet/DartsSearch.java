@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 import org.cellforge.evaluator.Augmentation;
 import org.cellforge.evaluator.EpochListener;
@@ -17,9 +18,16 @@ import org.cellforge.evaluator.TrainingResult;
 import org.cellforge.evaluator.data.EpochBatches;
 import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.darts.DartsNetwork;
+import org.cellforge.evaluator.nn.MixedOp;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
 import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
+import org.cellforge.space.Architecture;
+import org.cellforge.space.SearchSpace;
+import org.cellforge.space.darts.DartsGenotype;
+import org.cellforge.space.darts.DartsMacro;
+import org.cellforge.space.darts.DartsSpace;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -27,7 +35,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DARTS on the NB201 space: every edge mixes all candidate operations by softmax(alpha); network
+ * DARTS on a cell search space (NB201, or the DARTS space with normal and reduction cells): every edge mixes all candidate operations by softmax(alpha); network
  * weights step on training batches, alpha on validation batches, in alternation; the genotype
  * keeps each edge's strongest operation. Alpha's optimizer is DARTS's: Adam, learning rate 3e-4,
  * betas (0.5, 0.999), weight decay 1e-3.
@@ -51,11 +59,12 @@ public final class DartsSearch {
     /**
      * What a DARTS search found.
      *
-     * @param genotype each edge's operation with the largest alpha
-     * @param alpha the architecture logits, [edge][op] in the space's op order
+     * @param genotype the discrete architecture the space's rule picks from alpha
+     * @param alpha the architecture logits, [cell][edge][op] in the space's relaxation order
      * @param training per-epoch metrics; validation accuracy is the relaxed network's, a supernet estimate
+     * @param <A> the space's architecture type
      */
-    public record Result(Nb201Cell genotype, double[][] alpha, TrainingResult training) {
+    public record Result<A extends Architecture>(A genotype, double[][][] alpha, TrainingResult training) {
     }
 
     /** How alpha's gradient is taken. */
@@ -66,18 +75,34 @@ public final class DartsSearch {
         SECOND
     }
 
-    /** Runs the first-order search on {@code split} with {@code settings} for the weights. */
-    public static Result search(Nb201Space space, Nb201Macro macro, Split split, TrainSettings settings,
+    /** Runs the first-order search over the NB201 space on {@code split} with {@code settings} for the weights. */
+    public static Result<Nb201Cell> search(Nb201Space space, Nb201Macro macro, Split split, TrainSettings settings,
             EpochListener listener) {
         return search(space, macro, split, settings, Order.FIRST, listener);
     }
 
-    /** Runs the search on {@code split} with {@code settings} for the weights and alpha's gradient of {@code order}. */
-    public static Result search(Nb201Space space, Nb201Macro macro, Split split, TrainSettings settings, Order order,
-            EpochListener listener) {
+    /** Runs the search over the NB201 space with alpha's gradient of {@code order}. */
+    public static Result<Nb201Cell> search(Nb201Space space, Nb201Macro macro, Split split, TrainSettings settings,
+            Order order, EpochListener listener) {
+        return search(space, store -> Nb201Network.relaxed(space, macro, store), split, settings, order, listener);
+    }
+
+    /** Runs the search over the DARTS space (normal and reduction cells) with alpha's gradient of {@code order}. */
+    public static Result<DartsGenotype> search(DartsSpace space, DartsMacro macro, Split split, TrainSettings settings,
+            Order order, EpochListener listener) {
+        return search(space, store -> DartsNetwork.relaxed(space, macro, store), split, settings, order, listener);
+    }
+
+    /**
+     * Runs the search over {@code space}, whose relaxed network {@code relaxed} builds on a store and
+     * names its architecture weights {@link MixedOp#alphaName} of the relaxation's cells.
+     */
+    public static <A extends Architecture> Result<A> search(SearchSpace<A> space, Function<Parameters, Network> relaxed,
+            Split split, TrainSettings settings, Order order, EpochListener listener) {
         long start = System.nanoTime();
         Parameters store = Parameters.of(DataType.FLOAT, settings.seed());
-        Network net = Nb201Network.relaxed(space, macro, store);
+        Network net = relaxed.apply(store);
+        List<String> alphaNames = space.relaxation().cells().stream().map(MixedOp::alphaName).toList();
         int batch = Math.min(settings.batchSize(), Math.min(split.train().size(), split.validation().size()));
         Optimizer weights = Optimizer.of(settings);
         Optimizer architecture = Optimizer.adam(0.5, 0.999, 1e-8, 1e-3);
@@ -103,8 +128,7 @@ public final class DartsSearch {
                 double rate = 0.5 * settings.learningRate() * (1 + Math.cos(Math.PI * iteration++ / total));
                 Map<String, INDArray> alphaGradient;
                 if (order == Order.SECOND) {
-                    alphaGradient = Map.of(Nb201Network.ALPHA, secondOrderAlphaGradient(net, t, v, rate,
-                            settings.weightDecay(), HESSIAN_RADIUS));
+                    alphaGradient = secondOrderAlphaGradient(net, t, v, rate, settings.weightDecay(), HESSIAN_RADIUS);
                 } else {
                     net.backward(v.images(), v.labels());
                     alphaGradient = only(store.gradients(), true);
@@ -112,9 +136,10 @@ public final class DartsSearch {
                 architecture.step(store.weights(), alphaGradient, ALPHA_LEARNING_RATE);
                 SoftmaxCrossEntropy.Result r = net.backward(t.images(), t.labels());
                 if (!Double.isFinite(r.loss()) || r.loss() > 1e3) {
-                    return new Result(genotype(space, store), alpha(store), new TrainingResult(false, Double.NaN,
-                            parameters, (System.nanoTime() - start) / 1e9, history, Optional.of("loss diverged to "
-                            + r.loss() + " at epoch " + epoch + ", step " + (s + 1))));
+                    return new Result<>(genotype(space, store, alphaNames), alpha(store, alphaNames),
+                            new TrainingResult(false, Double.NaN, parameters, (System.nanoTime() - start) / 1e9,
+                                    history, Optional.of("loss diverged to " + r.loss() + " at epoch " + epoch
+                                    + ", step " + (s + 1))));
                 }
                 weights.step(store.weights(), only(store.gradients(), false), rate);
                 lossSum += r.loss();
@@ -127,8 +152,8 @@ public final class DartsSearch {
             history.add(m);
             listener.epochDone(m);
         }
-        return new Result(genotype(space, store), alpha(store), new TrainingResult(true, accuracy, parameters,
-                (System.nanoTime() - start) / 1e9, history, Optional.empty()));
+        return new Result<>(genotype(space, store, alphaNames), alpha(store, alphaNames), new TrainingResult(true,
+                accuracy, parameters, (System.nanoTime() - start) / 1e9, history, Optional.empty()));
     }
 
     /**
@@ -139,12 +164,12 @@ public final class DartsSearch {
      * difference quotient is exact only as the radius goes to zero, see DartsSearchTest).
      * The weights are left as they were.
      */
-    static INDArray secondOrderAlphaGradient(Network net, EpochBatches.Batch train, EpochBatches.Batch validation,
-            double xi, double weightDecay, double radius) {
+    static Map<String, INDArray> secondOrderAlphaGradient(Network net, EpochBatches.Batch train,
+            EpochBatches.Batch validation, double xi, double weightDecay, double radius) {
         Parameters store = net.store();
         Map<String, INDArray> original = new HashMap<>();
         store.weights().forEach((name, w) -> {
-            if (!name.equals(Nb201Network.ALPHA)) {
+            if (!MixedOp.isAlpha(name)) {
                 original.put(name, w.dup());
             }
         });
@@ -160,7 +185,7 @@ public final class DartsSearch {
                 store.weights().get(name).assign(w0.sub(step.muli(xi)));
             });
             net.backward(validation.images(), validation.labels());
-            INDArray gradient = store.gradients().get(Nb201Network.ALPHA).dup();
+            Map<String, INDArray> gradient = copy(only(store.gradients(), true));
             Map<String, INDArray> direction = new HashMap<>();
             double norm = 0;
             for (Map.Entry<String, INDArray> e : only(store.gradients(), false).entrySet()) {
@@ -168,7 +193,7 @@ public final class DartsSearch {
                 norm += e.getValue().norm2Number().doubleValue() * e.getValue().norm2Number().doubleValue();
             }
             double eps = radius / Math.max(Math.sqrt(norm), 1e-12);
-            INDArray[] sides = new INDArray[2];
+            List<Map<String, INDArray>> sides = new ArrayList<>();
             for (int side = 0; side < 2; side++) {
                 double sign = side == 0 ? eps : -eps;
                 original.forEach((name, w0) -> {
@@ -176,9 +201,11 @@ public final class DartsSearch {
                     store.weights().get(name).assign(d == null ? w0 : w0.add(d.mul(sign)));
                 });
                 net.backward(train.images(), train.labels());
-                sides[side] = store.gradients().get(Nb201Network.ALPHA).dup();
+                sides.add(copy(only(store.gradients(), true)));
             }
-            return gradient.subi(sides[0].subi(sides[1]).muli(xi / (2 * eps)));
+            gradient.forEach((name, g) -> g.subi(sides.get(0).get(name).subi(sides.get(1).get(name))
+                    .muli(xi / (2 * eps))));
+            return gradient;
         } finally {
             original.forEach((name, w0) -> store.weights().get(name).assign(w0));
         }
@@ -188,18 +215,24 @@ public final class DartsSearch {
     private static Map<String, INDArray> only(Map<String, INDArray> gradients, boolean arch) {
         Map<String, INDArray> out = new HashMap<>();
         gradients.forEach((name, g) -> {
-            if (name.equals(Nb201Network.ALPHA) == arch) {
+            if (MixedOp.isAlpha(name) == arch) {
                 out.put(name, g);
             }
         });
         return out;
     }
 
-    private static double[][] alpha(Parameters store) {
-        return store.weights().get(Nb201Network.ALPHA).toDoubleMatrix();
+    private static Map<String, INDArray> copy(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new HashMap<>();
+        arrays.forEach((name, a) -> out.put(name, a.dup()));
+        return out;
     }
 
-    private static Nb201Cell genotype(Nb201Space space, Parameters store) {
-        return space.discretize(new double[][][] {alpha(store)});
+    private static double[][][] alpha(Parameters store, List<String> names) {
+        return names.stream().map(n -> store.weights().get(n).toDoubleMatrix()).toArray(double[][][]::new);
+    }
+
+    private static <A extends Architecture> A genotype(SearchSpace<A> space, Parameters store, List<String> names) {
+        return space.discretize(alpha(store, names));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -14,10 +15,16 @@ import org.cellforge.evaluator.data.EpochBatches;
 import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.darts.DartsNetwork;
 import org.cellforge.evaluator.nn.FiniteDifference;
+import org.cellforge.evaluator.nn.MixedOp;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
 import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
+import org.cellforge.space.darts.DartsGenotype;
+import org.cellforge.space.darts.DartsMacro;
+import org.cellforge.space.darts.DartsSpace;
+import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.Test;
@@ -64,7 +71,8 @@ class DartsSearchTest {
         Map<String, INDArray> before = new HashMap<>();
         store.weights().forEach((k, v) -> before.put(k, v.dup()));
         // In double a small radius makes the difference quotient exact; DARTS's 0.01 suits float training.
-        INDArray second = DartsSearch.secondOrderAlphaGradient(net, train, validation, xi, wd, 1e-5);
+        INDArray second = DartsSearch.secondOrderAlphaGradient(net, train, validation, xi, wd, 1e-5)
+                .get(Nb201Network.ALPHA);
         store.weights().forEach((k, v) -> assertEquals(before.get(k), v, k + " must be restored"));
         net.backward(validation.images(), validation.labels());
         INDArray first = store.gradients().get(Nb201Network.ALPHA).dup();
@@ -112,6 +120,44 @@ class DartsSearchTest {
         return loss;
     }
 
+    @Test
+    void aShortSearchOnTheDartsSpaceTrainsBothCellsAlphas() {
+        Split split = Split.of(FashionMnist.train(FashionMnist.installedDirectory().orElseThrow()), 200, 200, 8);
+        DartsSearch.Result<DartsGenotype> result = DartsSearch.search(DartsSpace.standard(), DartsMacro.of(2, 3, 1, 10),
+                split, TrainSettings.defaults(1, 4).withBatchSize(50), DartsSearch.Order.FIRST, EpochListener.none());
+        assertTrue(result.training().succeeded(), () -> result.training().failure().orElse(""));
+        assertTrue(DartsSpace.standard().contains(result.genotype()), result.genotype().key());
+        assertEquals(2, result.alpha().length);
+        for (double[][] cell : result.alpha()) {
+            assertTrue(java.util.Arrays.stream(cell).flatMapToDouble(java.util.Arrays::stream).anyMatch(a -> a != 0),
+                    "both the normal and the reduction alpha should move");
+        }
+        assertEquals(DartsSpace.standard().discretize(result.alpha()), result.genotype());
+    }
+
+    @Test
+    void dartsSpaceAlphaGradientsMatchFiniteDifferences() {
+        Parameters store = Parameters.of(DataType.DOUBLE, 3);
+        Network net = DartsNetwork.relaxed(DartsSpace.standard(), DartsMacro.of(2, 3, 1, 3), store);
+        INDArray x = Nd4j.randn(new SplittableRandom(5).nextLong(), new long[] {4, 8, 8, 1}).castTo(DataType.DOUBLE);
+        int[] labels = {0, 1, 2, 1};
+        for (String cell : List.of("normal", "reduce")) {
+            INDArray alpha = store.weights().get(MixedOp.alphaName(cell));
+            alpha.assign(Nd4j.randn(new SplittableRandom(cell.length()).nextLong(), alpha.shape())
+                    .castTo(DataType.DOUBLE));
+        }
+        net.backward(x, labels);
+        for (String cell : List.of("normal", "reduce")) {
+            INDArray alpha = store.weights().get(MixedOp.alphaName(cell));
+            INDArray grad = store.gradients().get(MixedOp.alphaName(cell)).dup();
+            for (long i = 3; i < alpha.length(); i += 23) {
+                double numeric = FiniteDifference.derivative(net, x, labels, alpha, i);
+                assertEquals(numeric, grad.getDouble(i), 1e-5 * Math.abs(numeric) + 1e-9, cell + "[" + i + "]");
+            }
+            net.backward(x, labels);
+        }
+    }
+
     private static EpochBatches.Batch batch(long seed, int[] labels) {
         return new EpochBatches.Batch(Nd4j.randn(new SplittableRandom(seed).nextLong(), new long[] {labels.length, 8,
             8, 1}).castTo(DataType.DOUBLE), labels);
@@ -121,17 +167,17 @@ class DartsSearchTest {
     @EnumSource(DartsSearch.Order.class)
     void aShortSearchMovesAlphaAndDiscretizesToAMemberOfTheSpace(DartsSearch.Order order) {
         Split split = Split.of(FashionMnist.train(FashionMnist.installedDirectory().orElseThrow()), 500, 500, 8);
-        DartsSearch.Result result = DartsSearch.search(Nb201Space.standard(), new Nb201Macro(4, 1, 1, 10), split,
+        DartsSearch.Result<Nb201Cell> result = DartsSearch.search(Nb201Space.standard(), new Nb201Macro(4, 1, 1, 10), split,
                 TrainSettings.defaults(1, 4).withBatchSize(50), order, EpochListener.none());
         assertTrue(result.training().succeeded(), () -> result.training().failure().orElse(""));
         assertTrue(Nb201Space.standard().contains(result.genotype()));
         double spread = 0;
-        for (double[] edge : result.alpha()) {
+        for (double[] edge : result.alpha()[0]) {
             for (double a : edge) {
                 spread = Math.max(spread, Math.abs(a));
             }
         }
         assertNotEquals(0.0, spread, "alpha should have moved from its uniform start");
-        assertEquals(Nb201Space.standard().discretize(new double[][][] {result.alpha()}), result.genotype());
+        assertEquals(Nb201Space.standard().discretize(result.alpha()), result.genotype());
     }
 }
