@@ -58,6 +58,28 @@ public class SearchRepository {
                 .findFirst();
     }
 
+    /** Stores the metrics of one epoch. */
+    public void persistEpoch(TrialEpochEntity epoch) {
+        em.persist(epoch);
+    }
+
+    /** The epochs of the trials of a search, by trial and epoch. */
+    public List<TrialEpochEntity> epochs(long searchId) {
+        return em.createQuery("select e from TrialEpochEntity e where e.trialId in "
+                + "(select t.id from TrialEntity t where t.search.id = :id) order by e.trialId, e.epoch",
+                TrialEpochEntity.class).setParameter("id", searchId).getResultList();
+    }
+
+    /** Stores a trial's trained network. */
+    public void persistCheckpoint(TrialCheckpointEntity checkpoint) {
+        em.persist(checkpoint);
+    }
+
+    /** The trained network of a trial, if one was kept. */
+    public Optional<TrialCheckpointEntity> checkpoint(long trialId) {
+        return Optional.ofNullable(em.find(TrialCheckpointEntity.class, trialId));
+    }
+
     /** Stores a new trial of {@code search}. */
     public TrialEntity persistTrial(TrialEntity trial) {
         em.persist(trial);

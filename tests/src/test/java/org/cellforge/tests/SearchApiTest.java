@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,10 @@ import java.util.SplittableRandom;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
@@ -61,7 +66,8 @@ class SearchApiTest {
     }
 
     @Test
-    void aRandomSearchRunsStoresItsTrialsAndExportsTheBest() throws InterruptedException {
+    @SuppressWarnings("unchecked")
+    void aRandomSearchRunsStoresItsTrialsAndExportsTheBest() throws InterruptedException, OrtException {
         long id = given().contentType(ContentType.JSON).body(TINY_SEARCH)
                 .post("/api/searches")
                 .then().statusCode(201)
@@ -131,6 +137,30 @@ class SearchApiTest {
                 .extract().asString();
         assertTrue(python.contains("ARCH = \"" + export.getString("arch") + "\""), python);
         assertTrue(python.contains("CHANNELS = " + export.getInt("macro.channels")), python);
+
+        // The best trial's trained network, run by ONNX Runtime on two images.
+        byte[] onnx = given().get("/api/searches/{id}/best/export?format=onnx", id)
+                .then().statusCode(200).header("Content-Disposition", containsString("search-" + id + "-best.onnx"))
+                .extract().asByteArray();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[2 * 28 * 28]),
+                        new long[] {2, 1, 28, 28});
+                OrtSession.Result out = session.run(Map.of("input", input))) {
+            float[][] logits = (float[][]) out.get("logits").orElseThrow().getValue();
+            assertEquals(2, logits.length);
+            assertEquals(10, logits[0].length);
+            assertEquals(export.getString("arch"), session.getMetadata().getCustomMetadata().get("cellforge.arch"));
+        }
+
+        // Every trial reported its epoch while it ran.
+        for (Map<String, Object> t : trials) {
+            List<Map<String, Object>> epochs = (List<Map<String, Object>>) t.get("epochs");
+            assertEquals(1, epochs.size(), "epochs of trial " + t.get("number"));
+            assertEquals(((Number) t.get("validationAccuracy")).doubleValue(),
+                    ((Number) epochs.get(0).get("validationAccuracy")).doubleValue(), 1e-9);
+            assertTrue(((Number) epochs.get(0).get("imagesPerSecond")).doubleValue() > 0);
+        }
     }
 
     @Test
@@ -214,8 +244,10 @@ class SearchApiTest {
     void unknownSearchesAndFormatsAreClearErrors() {
         given().get("/api/searches/{id}", 987654).then().statusCode(404)
                 .body("error", containsString("987654"));
-        given().get("/api/searches/{id}/best/export?format=onnx", 1).then().statusCode(400)
-                .body("violations[0].field", equalTo("format"));
+        given().get("/api/searches/{id}/best/export?format=tflite", 1).then().statusCode(400)
+                .body("violations[0].field", equalTo("format"))
+                .body("violations[0].reason", containsString("[json, onnx, pytorch]"));
+        given().get("/api/searches/{id}/best/export?format=onnx", 987654).then().statusCode(404);
         given().get("/api/searches?limit=0").then().statusCode(400)
                 .body("violations[0].field", equalTo("limit"));
     }

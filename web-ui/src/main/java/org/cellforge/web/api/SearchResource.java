@@ -30,7 +30,7 @@ import org.cellforge.web.search.SearchService;
 public class SearchResource {
 
     /** Export formats this version writes. */
-    static final List<String> FORMATS = List.of("json", "pytorch");
+    static final List<String> FORMATS = List.of("json", "onnx", "pytorch");
 
     @Inject
     SearchService service;
@@ -62,16 +62,21 @@ public class SearchResource {
     }
 
     /**
-     * The best architecture found so far: its JSON genotype with provenance, or ({@code format=pytorch})
-     * a PyTorch module file that builds the same network.
+     * The best architecture found so far: its JSON genotype with provenance, ({@code format=onnx})
+     * its trained network as an ONNX model with the weights, or ({@code format=pytorch}) a PyTorch
+     * module file that builds the same network.
      */
     @GET
     @Path("/{id}/best/export")
-    @Produces({MediaType.APPLICATION_JSON, "text/x-python"})
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "text/x-python"})
     public Response export(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
         if (!FORMATS.contains(format)) {
             throw new InvalidRequestException(List.of(new SearchRequest.Violation("format",
                     "unsupported export format '" + format + "'; supported: " + FORMATS)));
+        }
+        if (format.equals("onnx")) {
+            return Response.ok(service.bestOnnx(id), MediaType.APPLICATION_OCTET_STREAM)
+                    .header("Content-Disposition", "attachment; filename=\"search-" + id + "-best.onnx\"").build();
         }
         GenotypeExport best = service.exportBest(id);
         if (format.equals("json")) {

@@ -1,5 +1,7 @@
 package org.cellforge.web.search;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +10,10 @@ import jakarta.inject.Inject;
 import org.cellforge.controller.Controller;
 import org.cellforge.controller.Observation;
 import org.cellforge.controller.RandomController;
-import org.cellforge.evaluator.Nb201Trainer;
+import org.cellforge.evaluator.Trainer;
+import org.cellforge.evaluator.export.OnnxExport;
+import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.Optimizer;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.TrainingResult;
@@ -35,6 +40,21 @@ public class SearchRunner {
     @Inject
     DatasetProvider datasets;
 
+    /** What a checkpoint records of how its weights came about. */
+    private static Map<String, String> provenance(SearchEntity s, Nb201Cell cell, TrainingResult result) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("cellforge.space", s.space);
+        p.put("cellforge.arch", cell.key());
+        p.put("cellforge.macro", "C=" + s.channels + " N=" + s.cellsPerStage);
+        p.put("cellforge.dataset", s.dataset);
+        p.put("cellforge.split", "train=" + s.trainSize + " validation=" + s.validationSize + " seed=" + s.splitSeed);
+        p.put("cellforge.training", "epochs=" + s.epochsPerTrial + " batch=" + s.batchSize + " optimizer="
+                + s.optimizer + " lr=" + s.learningRate + " augmentation=" + s.augmentation + " seed=" + s.seed);
+        p.put("cellforge.validation_accuracy", String.valueOf(result.validationAccuracy()));
+        p.put("cellforge.search", String.valueOf(s.id));
+        return p;
+    }
+
     /** Runs search {@code id} (which must be QUEUED) to the end. */
     public void run(long id, SearchProgress progress) {
         try {
@@ -57,8 +77,12 @@ public class SearchRunner {
                 }
                 Nb201Cell cell = next.get();
                 long trialId = service.startTrial(id, n, cell.key());
-                TrainingResult result = Nb201Trainer.train(cell, macro, split, settings, metrics -> { });
-                TrialInfo trial = service.finishTrial(trialId, result);
+                Network net = Nb201Network.create(cell, macro, settings.seed());
+                TrainingResult result = Trainer.train(net, split, settings, m -> service.recordEpoch(trialId, m));
+                Optional<byte[]> onnx = result.succeeded() ? Optional.of(OnnxExport.toBytes(net,
+                        split.train().channels(), split.train().height(), split.train().width(),
+                        split.train().classes(), provenance(s, cell, result))) : Optional.empty();
+                TrialInfo trial = service.finishTrial(trialId, result, onnx);
                 controller.tell(result.succeeded() ? Observation.of(cell, result.validationAccuracy())
                         : Observation.failed(cell));
                 progress.trialFinished(trial, s.trialBudget);

@@ -2,6 +2,8 @@ package org.cellforge.web.search;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,13 +14,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import org.cellforge.evaluator.EpochMetrics;
 import org.cellforge.evaluator.TrainingResult;
 import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.SearchStatus;
+import org.cellforge.persistence.TrialCheckpointEntity;
 import org.cellforge.persistence.TrialEntity;
+import org.cellforge.persistence.TrialEpochEntity;
 import org.cellforge.persistence.TrialStatus;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
@@ -136,11 +141,14 @@ public class SearchService {
         }
     }
 
-    /** A search with its trials. */
+    /** A search with its trials and their epochs. */
     @Transactional
     public SearchInfo get(long id) {
         SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-        List<TrialInfo> trials = repository.trials(id).stream().map(TrialInfo::of).toList();
+        Map<Long, List<TrialEpochEntity>> epochs = repository.epochs(id).stream()
+                .collect(Collectors.groupingBy(e -> e.trialId));
+        List<TrialInfo> trials = repository.trials(id).stream()
+                .map(t -> TrialInfo.of(t, epochs.getOrDefault(t.id, List.of()))).toList();
         return SearchInfo.of(s, finished(trials), best(trials), trials);
     }
 
@@ -151,6 +159,21 @@ public class SearchService {
             List<TrialInfo> trials = repository.trials(s.id).stream().map(TrialInfo::of).toList();
             return SearchInfo.of(s, finished(trials), best(trials), null);
         }).toList();
+    }
+
+    /**
+     * The trained network of the best trial as an ONNX model.
+     *
+     * @throws ConflictException if the search has no successful trial or kept no checkpoint for it
+     */
+    @Transactional
+    public byte[] bestOnnx(long id) {
+        repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+        TrialEntity best = repository.best(id).orElseThrow(() -> new ConflictException(
+                "search " + id + " has no successful trial yet"));
+        return repository.checkpoint(best.id).map(c -> c.model).orElseThrow(() -> new ConflictException(
+                "trial " + best.number + " of search " + id + " has no stored checkpoint (it was trained before"
+                        + " checkpoints were kept)"));
     }
 
     /** The best trial's genotype with its provenance. */
@@ -194,10 +217,35 @@ public class SearchService {
         return repository.persistTrial(t).id;
     }
 
-    /** Stores the outcome of a trial. */
+    /** Stores the metrics of an epoch as soon as it ends, so the dashboard and REST show them live. */
     @Transactional
-    public TrialInfo finishTrial(long trialId, TrainingResult result) {
+    public void recordEpoch(long trialId, EpochMetrics m) {
+        TrialEpochEntity e = new TrialEpochEntity();
+        e.trialId = trialId;
+        e.epoch = m.epoch();
+        e.trainLoss = m.trainLoss();
+        e.trainAccuracy = m.trainAccuracy();
+        e.validationAccuracy = m.validationAccuracy();
+        e.seconds = m.seconds();
+        e.imagesPerSecond = m.imagesPerSecond();
+        repository.persistEpoch(e);
+    }
+
+    /**
+     * Stores the outcome of a trial and, for a successful one, its trained network, in one
+     * transaction: a trial is never marked done without the checkpoint it was given.
+     */
+    @Transactional
+    public TrialInfo finishTrial(long trialId, TrainingResult result, Optional<byte[]> onnx) {
         TrialEntity t = repository.findTrial(trialId).orElseThrow();
+        onnx.ifPresent(model -> {
+            TrialCheckpointEntity c = new TrialCheckpointEntity();
+            c.trialId = trialId;
+            c.format = "onnx";
+            c.model = model;
+            c.createdAt = Instant.now();
+            repository.persistCheckpoint(c);
+        });
         t.status = result.succeeded() ? TrialStatus.SUCCEEDED : TrialStatus.FAILED;
         t.validationAccuracy = result.succeeded() ? result.validationAccuracy() : null;
         t.parameters = result.parameters();
