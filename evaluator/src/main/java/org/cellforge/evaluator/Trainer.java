@@ -40,9 +40,19 @@ public final class Trainer {
         }
     }
 
-    /** Trains {@code net} with {@code settings}, reporting each epoch to {@code listener}. */
+    /**
+     * Trains {@code net} with {@code settings}, reporting each epoch to {@code listener}. Before each
+     * validation the BatchNorm statistics are recomputed on {@code calibrationBatches} training
+     * batches: after the few steps of a NAS trial, momentum-averaged statistics still lag far
+     * behind the weights and understate what the architecture has learned.
+     */
     public static TrainingResult train(Network net, Split split, TrainSettings settings, EpochListener listener) {
-        return train(random -> net, () -> net, net.parameterCount(), split, settings, listener);
+        List<INDArray> calibration = calibrationBatches(split.train(), Math.min(settings.batchSize(),
+                split.train().size()), settings.calibrationBatches());
+        return train(random -> net, () -> {
+            net.recalibrate(calibration);
+            return net;
+        }, net.parameterCount(), split, settings, listener);
     }
 
     /**

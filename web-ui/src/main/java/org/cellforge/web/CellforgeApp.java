@@ -51,14 +51,13 @@ public class CellforgeApp implements QuarkusApplication {
             out.printf(Locale.ROOT, "best: %s  validation accuracy %.4f (stand-alone training, validation split)%n",
                     best.arch(), best.validationAccuracy());
             Path file = line.out().toAbsolutePath();
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            json.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), best);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeAtomically(file, json.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(best));
             out.println("exported: " + file);
+            String name = file.getFileName().toString();
+            Path model = file.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name)
+                    + ".onnx");
+            writeAtomically(model, searches.bestOnnx(done.id()));
+            out.println("exported: " + model + " (trained network, ONNX)");
         } catch (ConflictException e) {
             out.println("no architecture to export: " + e.getMessage());
             return 1;
@@ -67,6 +66,17 @@ public class CellforgeApp implements QuarkusApplication {
             return 1;
         }
         return "SUCCEEDED".equals(done.status()) ? 0 : 1;
+    }
+
+    /** Writes through a temporary file and a rename, so a reader never sees half a file. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String progressLine(TrialInfo t, int budget) {
