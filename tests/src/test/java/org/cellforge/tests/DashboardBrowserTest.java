@@ -79,6 +79,10 @@ class DashboardBrowserTest {
             for (String arch : stored) {
                 assertTrue(cells.contains(arch), "grid shows " + arch + "; cells: " + cells);
             }
+            // Each trial shows its last epoch (one here), and the best network can be downloaded.
+            assertTrue(cells.contains("1"), "epochs done; cells: " + cells);
+            String onnx = driver.findElement(By.linkText("Trained network (ONNX)")).getAttribute("href");
+            assertTrue(onnx.endsWith("/api/searches/" + search.id() + "/best/export?format=onnx"), onnx);
             Path shot = Path.of("target", "dashboard-search-" + search.id() + ".png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

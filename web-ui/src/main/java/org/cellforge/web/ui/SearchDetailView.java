@@ -13,6 +13,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
@@ -28,6 +29,8 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
     private final H2 title = new H2();
     private final Span summary = new Span();
     private final Anchor export = new Anchor();
+    private final Anchor exportOnnx = new Anchor();
+    private final Anchor exportPyTorch = new Anchor();
     private final Grid<TrialInfo> trials = new Grid<>(TrialInfo.class, false);
     private long id;
 
@@ -46,9 +49,19 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
                 .setHeader("Parameters").setAutoWidth(true);
         trials.addColumn(t -> t.seconds() == null ? "" : String.format(Locale.ROOT, "%.1f", t.seconds()))
                 .setHeader("Seconds").setAutoWidth(true);
+        // The latest finished epoch, so a running trial shows its progress.
+        trials.addColumn(t -> t.epochs().isEmpty() ? "" : String.valueOf(t.epochs().getLast().epoch()))
+                .setHeader("Epochs done").setAutoWidth(true);
+        trials.addColumn(t -> t.epochs().isEmpty() ? ""
+                : String.format(Locale.ROOT, "%.3f", t.epochs().getLast().trainLoss())).setHeader("Train loss")
+                .setAutoWidth(true);
+        trials.addColumn(t -> t.epochs().isEmpty() ? ""
+                : String.format(Locale.ROOT, "%,.0f", t.epochs().getLast().imagesPerSecond())).setHeader("Images/s")
+                .setAutoWidth(true);
         trials.addColumn(t -> t.failure() == null ? "" : t.failure()).setHeader("Failure").setAutoWidth(true);
         trials.setSizeFull();
-        add(new Anchor("", "All searches"), title, summary, export, trials);
+        add(new Anchor("", "All searches"), title, summary, new HorizontalLayout(export, exportOnnx, exportPyTorch),
+                trials);
         Polling.whileAttached(this, this::refresh);
     }
 
@@ -71,6 +84,10 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
             if (s.bestArch() != null) {
                 export.setHref("/api/searches/" + s.id() + "/best/export?format=json");
                 export.setText("Export best genotype (JSON)");
+                exportOnnx.setHref("/api/searches/" + s.id() + "/best/export?format=onnx");
+                exportOnnx.setText("Trained network (ONNX)");
+                exportPyTorch.setHref("/api/searches/" + s.id() + "/best/export?format=pytorch");
+                exportPyTorch.setText("PyTorch module");
             }
             trials.setItems(s.trials());
         } catch (NotFoundException e) {
