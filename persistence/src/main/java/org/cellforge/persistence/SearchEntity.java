@@ -73,6 +73,10 @@ public class SearchEntity {
     @Column(nullable = false)
     public String augmentation = "none";
 
+    /** Native threads for training; 0 keeps the backend's default. */
+    @Column(nullable = false)
+    public int threads;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public SearchStatus status;

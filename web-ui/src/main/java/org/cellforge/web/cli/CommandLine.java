@@ -38,6 +38,7 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
         SEARCH_FLAGS.put("--optimizer", "optimizer");
         SEARCH_FLAGS.put("--lr", "learningRate");
         SEARCH_FLAGS.put("--augment", "augmentation");
+        SEARCH_FLAGS.put("--threads", "threads");
         SEARCH_FLAGS.put("--out", "out");
         SEARCH_FLAGS.put("--data-dir", "dataDir");
     }
@@ -69,6 +70,7 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
               --optimizer NAME    sgd (Nesterov momentum 0.9, weight decay 5e-4) or adam [sgd]
               --lr X              initial learning rate of the cosine schedule [0.05 for sgd, 0.001 for adam]
               --augment NAME      none, crop-flip or crop-flip-cutout [none]
+              --threads N         native threads for training; 0 keeps the backend's default [0]
               --out FILE          JSON export of the best architecture [best-genotype.json]
               --data-dir DIR      where the embedded database keeps its files [~/.cellforge]
 
@@ -139,7 +141,8 @@ public record CommandLine(String mode, SearchRequest request, Path out, Optional
                 values.get("--dataset"),
                 values.get("--optimizer"),
                 values.containsKey("--lr") ? doubleValue(values, "--lr") : null,
-                values.get("--augment"));
+                values.get("--augment"),
+                optionalInt(values, "--threads"));
         List<SearchRequest.Violation> violations = request.validate();
         if (!violations.isEmpty()) {
             SearchRequest.Violation v = violations.get(0);

@@ -25,16 +25,17 @@ import java.util.List;
  * @param optimizer {@code sgd} (Nesterov momentum) or {@code adam}
  * @param learningRate initial learning rate of the cosine schedule
  * @param augmentation one of {@link #AUGMENTATIONS}
+ * @param threads native threads for training; 0 keeps the backend's default
  */
 public record SearchRequest(String space, String controller, Integer trials, Integer epochs, Long seed,
         Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize, Integer validationSize,
-        String dataset, String optimizer, Double learningRate, String augmentation) {
+        String dataset, String optimizer, Double learningRate, String augmentation, Integer threads) {
 
     /** A request with the default dataset and training recipe. */
     public SearchRequest(String space, String controller, Integer trials, Integer epochs, Long seed,
             Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize, Integer validationSize) {
         this(space, controller, trials, epochs, seed, channels, cellsPerStage, batchSize, trainSize, validationSize,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** The default dataset. */
@@ -81,7 +82,8 @@ public record SearchRequest(String space, String controller, Integer trials, Int
                 dataset == null || dataset.isBlank() ? FASHION_MNIST : dataset.strip(),
                 optimizer == null ? "sgd" : optimizer.toLowerCase(java.util.Locale.ROOT),
                 learningRate == null ? ("adam".equalsIgnoreCase(optimizer) ? 1e-3 : 0.05) : learningRate,
-                augmentation == null ? "none" : augmentation);
+                augmentation == null ? "none" : augmentation,
+                threads == null ? 0 : threads);
     }
 
     /** Every problem of this request (after defaults); empty if it can run. */
@@ -117,6 +119,7 @@ public record SearchRequest(String space, String controller, Integer trials, Int
         if (!(r.learningRate > 0 && r.learningRate <= 10)) {
             v.add(new Violation("learningRate", "must be in (0, 10], got " + r.learningRate));
         }
+        range(v, "threads", r.threads, 0, 1_024);
         if (!AUGMENTATIONS.contains(r.augmentation)) {
             v.add(new Violation("augmentation", "unknown augmentation '" + r.augmentation + "'; supported: "
                     + AUGMENTATIONS));

@@ -65,7 +65,8 @@ public class SearchRunner {
                     split.train().classes());
             TrainSettings settings = TrainSettings.defaults(s.epochsPerTrial, s.seed).withBatchSize(s.batchSize)
                     .withOptimizer(Optimizer.Kind.fromConfigName(s.optimizer), s.learningRate)
-                    .withAugmentation(SearchRequest.augmentation(s.augmentation));
+                    .withAugmentation(SearchRequest.augmentation(s.augmentation))
+                    .withThreads(s.threads);
             for (int n = 1; n <= s.trialBudget; n++) {
                 if (Thread.currentThread().isInterrupted()) {
                     service.finish(id, SearchStatus.INTERRUPTED, "stopped before trial " + n);

@@ -121,6 +121,7 @@ public class SearchService {
         s.optimizer = r.optimizer();
         s.learningRate = r.learningRate();
         s.augmentation = r.augmentation();
+        s.threads = r.threads();
         s.status = SearchStatus.QUEUED;
         s.createdAt = Instant.now();
         return repository.persist(s).id;

@@ -44,6 +44,7 @@ class CommandLineTest {
         assertMessage("--lr: expected a number, got 'fast'", "search", "--lr", "fast");
         assertMessage("--lr: must be in (0, 10]", "search", "--lr", "-1");
         assertMessage("--augment: unknown augmentation 'mixup'", "search", "--augment", "mixup");
+        assertMessage("--threads: must be between 0 and 1024", "search", "--threads", "-2");
         assertMessage("--dataset: 'fashion-mnist' or FORMAT:PATH; unknown dataset format 'svhn'", "search",
                 "--dataset", "svhn:/data");
         assertMessage("--port: must be between 1 and 65535", "server", "--port", "70000");
