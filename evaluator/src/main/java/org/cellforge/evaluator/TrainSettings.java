@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param weightDecay L2 coefficient added to every gradient, as PyTorch's optimizers do
  * @param augmentation what is done to training images
  * @param seed seed of weight initialization, batch order and augmentation
- * @param calibrationBatches training batches used to re-estimate BatchNorm statistics of inherited weights
+ * @param calibrationBatches training batches on which BatchNorm statistics are recomputed before validation
  * @param threads native threads for ND4J; 0 keeps ND4J's default
  */
 public record TrainSettings(int epochs, int batchSize, Optimizer.Kind optimizer, double learningRate, double momentum,

@@ -1,2 +1,2 @@
-/** Training and scoring of candidate architectures with ND4J and SameDiff. */
+/** Training and scoring of candidate architectures with ND4J. */
 package org.cellforge.evaluator;

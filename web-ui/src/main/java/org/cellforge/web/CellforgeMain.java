@@ -37,7 +37,6 @@ public final class CellforgeMain {
             System.out.print(CommandLine.USAGE);
             return;
         }
-        QuietStdout.install();
         if (line.mode().equals("search")) {
             // The command-line search needs no listener; a free port avoids clashing with a server.
             System.setProperty("quarkus.http.port", "0");

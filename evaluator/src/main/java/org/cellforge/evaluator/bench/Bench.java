@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.cellforge.evaluator.Optimizer;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.nb201.Nb201Network;
@@ -50,6 +51,16 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        try {
+            run(args);
+        } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
+            // Bad flags, an unknown architecture, missing data or a failing reference: say so, no stack trace.
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws IOException, InterruptedException {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
         o.put("channels", "16");
@@ -76,7 +87,7 @@ public final class Bench {
         int cells = positive(o, "cells");
         int batch = positive(o, "batch");
         int steps = positive(o, "steps");
-        int warmup = Integer.parseInt(o.get("warmup"));
+        int warmup = positive(o, "warmup");
         int threads = positive(o, "threads");
         int rounds = positive(o, "rounds");
         Nb201Cell cell = Nb201Space.standard().parse(o.get("arch"));

@@ -1,2 +1,2 @@
-/** The NAS-Bench-201 macro network built as a SameDiff graph. */
+/** The NAS-Bench-201 macro network, stand-alone or relaxed for DARTS. */
 package org.cellforge.evaluator.nb201;
