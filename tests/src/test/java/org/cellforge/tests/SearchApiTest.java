@@ -185,6 +185,8 @@ class SearchApiTest {
         JsonPath search = awaitFinished(id);
         assertEquals("SUCCEEDED", search.getString("status"), () -> "error: " + search.getString("error"));
         assertEquals("cifar10:" + dir, search.getString("dataset"));
+        assertEquals("adam", search.getString("optimizer"));
+        assertEquals("crop-flip-cutout", search.getString("augmentation"));
         Object[] recipe = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select s.optimizer, s.learningRate, s.augmentation from SearchEntity s where s.id = :id",
                 Object[].class).setParameter("id", id).getSingleResult());

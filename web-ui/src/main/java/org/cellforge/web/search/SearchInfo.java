@@ -22,6 +22,10 @@ import org.cellforge.persistence.SearchEntity;
  * @param trainSize training images
  * @param validationSize validation images
  * @param splitSeed seed of the fixed train/validation split
+ * @param optimizer update rule of every trial
+ * @param learningRate initial learning rate of the cosine schedule
+ * @param augmentation training-image augmentation
+ * @param threads native training threads (0: the backend's default)
  * @param trialsFinished trials that succeeded or failed
  * @param bestValidationAccuracy best stand-alone validation accuracy so far, or null
  * @param bestArch arch string of that trial, or null
@@ -33,13 +37,13 @@ import org.cellforge.persistence.SearchEntity;
  */
 public record SearchInfo(long id, String space, String controller, String status, int trialBudget, int epochsPerTrial,
         long seed, int channels, int cellsPerStage, int batchSize, String dataset, int trainSize, int validationSize,
-        long splitSeed, int trialsFinished, Double bestValidationAccuracy, String bestArch, String error,
+        long splitSeed, String optimizer, double learningRate, String augmentation, int threads, int trialsFinished, Double bestValidationAccuracy, String bestArch, String error,
         Instant createdAt, Instant startedAt, Instant finishedAt, List<TrialInfo> trials) {
 
     static SearchInfo of(SearchEntity s, int finished, TrialInfo best, List<TrialInfo> trials) {
         return new SearchInfo(s.id, s.space, s.controller, s.status.name(), s.trialBudget, s.epochsPerTrial, s.seed,
                 s.channels, s.cellsPerStage, s.batchSize, s.dataset, s.trainSize, s.validationSize, s.splitSeed,
-                finished, best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(), s.error,
+                s.optimizer, s.learningRate, s.augmentation, s.threads, finished, best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(), s.error,
                 s.createdAt, s.startedAt, s.finishedAt, trials);
     }
 }

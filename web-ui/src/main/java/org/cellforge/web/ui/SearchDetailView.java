@@ -77,9 +77,11 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
             title.setText("Search " + s.id() + ": " + s.status());
             summary.setText(String.format(Locale.ROOT,
                     "%s, %s controller, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
-                            + "(split seed %d), seed %d; best validation accuracy %s (stand-alone training)%s",
+                            + "(split seed %d), %s lr %s, augmentation %s, seed %d; best validation accuracy %s "
+                            + "(stand-alone training)%s",
                     s.space(), s.controller(), s.trialsFinished(), s.trialBudget(), s.epochsPerTrial(), s.channels(),
-                    s.cellsPerStage(), s.dataset(), s.trainSize(), s.validationSize(), s.splitSeed(), s.seed(),
+                    s.cellsPerStage(), s.dataset(), s.trainSize(), s.validationSize(), s.splitSeed(), s.optimizer(),
+                    s.learningRate(), s.augmentation(), s.seed(),
                     Format.accuracy(s.bestValidationAccuracy()), s.error() == null ? "" : "; error: " + s.error()));
             if (s.bestArch() != null) {
                 export.setHref("/api/searches/" + s.id() + "/best/export?format=json");
