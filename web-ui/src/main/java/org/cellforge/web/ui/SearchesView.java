@@ -16,7 +16,9 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 
@@ -30,6 +32,9 @@ public class SearchesView extends VerticalLayout {
     private final IntegerField trials = new IntegerField("Trials");
     private final IntegerField epochs = new IntegerField("Epochs per trial");
     private final IntegerField seed = new IntegerField("Seed");
+    private final TextField dataset = new TextField("Dataset");
+    private final Select<String> optimizer = new Select<>();
+    private final Select<String> augmentation = new Select<>();
     private final Span message = new Span();
 
     @Inject
@@ -43,9 +48,17 @@ public class SearchesView extends VerticalLayout {
         epochs.setValue(1);
         epochs.setMin(1);
         seed.setValue(0);
+        dataset.setValue(SearchRequest.FASHION_MNIST);
+        dataset.setHelperText("fashion-mnist, or FORMAT:DIR (idx, cifar10, cifar100, folder)");
+        optimizer.setLabel("Optimizer");
+        optimizer.setItems("sgd", "adam");
+        optimizer.setValue("sgd");
+        augmentation.setLabel("Augmentation");
+        augmentation.setItems(SearchRequest.AUGMENTATIONS);
+        augmentation.setValue("none");
         Button start = new Button("Start random search on NAS-Bench-201", e -> start());
         start.setId("start-search");
-        HorizontalLayout form = new HorizontalLayout(trials, epochs, seed, start);
+        HorizontalLayout form = new HorizontalLayout(trials, epochs, seed, dataset, optimizer, augmentation, start);
         form.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
         message.setId("search-message");
         add(form, message);
@@ -70,7 +83,8 @@ public class SearchesView extends VerticalLayout {
     private void start() {
         try {
             SearchInfo s = service.submit(new SearchRequest(null, null, trials.getValue(), epochs.getValue(),
-                    seed.getValue() == null ? null : seed.getValue().longValue(), null, null, null, null, null));
+                    seed.getValue() == null ? null : seed.getValue().longValue(), null, null, null, null, null,
+                    dataset.getValue(), optimizer.getValue(), null, augmentation.getValue(), null));
             message.setText(String.format(Locale.ROOT, "search %d started", s.id()));
             refresh();
         } catch (InvalidRequestException e) {
