@@ -9,7 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @FunctionalInterface
 public interface Optimizer {
 
-    /** One step; {@code gradients} may be overwritten, weights without a gradient are left alone. */
+    /**
+     * One step; the gradient arrays may be overwritten (the map is only read), weights without a
+     * gradient are left alone.
+     */
     void step(Map<String, INDArray> weights, Map<String, INDArray> gradients, double learningRate);
 
     /** The update rules a search can choose. */

@@ -1,7 +1,6 @@
 package org.cellforge.evaluator;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -47,12 +46,10 @@ public final class Trainer {
      * behind the weights and understate what the architecture has learned.
      */
     public static TrainingResult train(Network net, Split split, TrainSettings settings, EpochListener listener) {
-        List<INDArray> calibration = calibrationBatches(split.train(), Math.min(settings.batchSize(),
-                split.train().size()), settings.calibrationBatches());
-        return train(random -> net, () -> {
-            net.recalibrate(calibration);
-            return net;
-        }, net.parameterCount(), split, settings, listener);
+        List<INDArray> calibration = calibrationBatches(split.train(), settings.batchSize(),
+                settings.calibrationBatches());
+        return train(random -> net, () -> net.recalibrate(calibration), net.parameterCount(), split, settings,
+                listener);
     }
 
     /**
@@ -91,8 +88,7 @@ public final class Trainer {
                         return failed(parameters, start, history, "loss diverged to " + r.loss() + " at epoch "
                                 + epoch + ", step " + (s + 1));
                     }
-                    optimizer.step(net.store().weights(), new HashMap<>(net.store().gradients()),
-                            schedule.valueAt(iteration++));
+                    optimizer.step(net.store().weights(), net.store().gradients(), schedule.valueAt(iteration++));
                     lossSum += r.loss();
                     correct += r.correct();
                 }
@@ -131,8 +127,12 @@ public final class Trainer {
         return correct / (double) data.size();
     }
 
-    /** The first {@code batches} training batches of {@code batch} images, for BatchNorm recalibration. */
-    public static List<INDArray> calibrationBatches(ImageSet train, int batch, int batches) {
+    /**
+     * The first {@code batches} training batches of {@code batch} images (all images in one batch if
+     * there are fewer), for BatchNorm recalibration.
+     */
+    public static List<INDArray> calibrationBatches(ImageSet train, int requestedBatch, int batches) {
+        int batch = Math.min(requestedBatch, train.size());
         List<INDArray> out = new ArrayList<>();
         for (int start = 0; start + batch <= train.size() && out.size() < batches; start += batch) {
             out.add(Batches.range(train, start, start + batch));

@@ -1,6 +1,7 @@
 package org.cellforge.evaluator.data;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.Arrays;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -25,7 +26,7 @@ public final class Batches {
     /** Images at positions {@code from..to-1} of {@code set}, as [to-from, h, w, c]. */
     public static INDArray range(ImageSet set, int from, int to) {
         int len = set.imageLength();
-        float[] part = java.util.Arrays.copyOfRange(set.pixels(), from * len, to * len);
-        return images(part, to - from, set.channels(), set.height(), set.width()).castTo(DataType.FLOAT);
+        float[] part = Arrays.copyOfRange(set.pixels(), from * len, to * len);
+        return images(part, to - from, set.channels(), set.height(), set.width());
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -21,6 +22,7 @@ import org.cellforge.evaluator.nn.GraphWriter;
 import org.cellforge.evaluator.nn.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes a trained network as an ONNX model (opset 13) with its weights as initializers: input
@@ -152,7 +154,7 @@ public final class OnnxExport implements GraphWriter {
 
     @Override
     public String zerosLike(String input) {
-        String zero = initializer("zero" + counter, org.nd4j.linalg.factory.Nd4j.scalar(DataType.FLOAT, 0f));
+        String zero = initializer("zero" + counter, Nd4j.scalar(DataType.FLOAT, 0f));
         return node("Mul", List.of(input, zero));
     }
 
@@ -169,7 +171,7 @@ public final class OnnxExport implements GraphWriter {
     }
 
     private String node(String op, List<String> inputs, AttributeProto... attributes) {
-        String out = op.toLowerCase(java.util.Locale.ROOT) + "_" + counter++;
+        String out = op.toLowerCase(Locale.ROOT) + "_" + counter++;
         nodes.add(NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out)
                 .addAllAttribute(List.of(attributes)).build());
         return out;

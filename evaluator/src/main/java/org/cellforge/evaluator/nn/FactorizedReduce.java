@@ -1,5 +1,7 @@
 package org.cellforge.evaluator.nn;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -55,7 +57,7 @@ public final class FactorizedReduce implements Layer {
     @Override
     public String export(GraphWriter out, String input) {
         String r = relu.export(out, input);
-        String joined = out.concat(java.util.List.of(first.export(out, r),
+        String joined = out.concat(List.of(first.export(out, r),
                 second.export(out, out.dropFirstRowAndColumn(r))));
         return norm.export(out, joined);
     }

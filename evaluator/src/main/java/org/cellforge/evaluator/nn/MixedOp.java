@@ -1,6 +1,7 @@
 package org.cellforge.evaluator.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.cellforge.space.Relaxation;
@@ -39,7 +40,7 @@ public final class MixedOp implements Layer {
 
     public MixedOp(Parameters store, String alphaName, INDArray alpha, int row, List<Layer> candidates) {
         if (alpha.rank() != 2 || row < 0 || row >= alpha.size(0) || alpha.size(1) != candidates.size()) {
-            throw new IllegalArgumentException("alpha " + java.util.Arrays.toString(alpha.shape()) + " has no row " + row
+            throw new IllegalArgumentException("alpha " + Arrays.toString(alpha.shape()) + " has no row " + row
                     + " of " + candidates.size() + " op weights");
         }
         this.store = store;

@@ -75,9 +75,9 @@ public final class Network {
     /**
      * Recomputes every BatchNorm layer's running statistics as the average over {@code batches}
      * in training mode, for weights trained elsewhere (inherited from a supernet, or to make
-     * evaluation exact for the final weights).
+     * evaluation exact for the final weights). Returns this network.
      */
-    public void recalibrate(Iterable<INDArray> batches) {
+    public Network recalibrate(Iterable<INDArray> batches) {
         norms.forEach(BatchNorm2d::startCalibration);
         try {
             for (INDArray batch : batches) {
@@ -86,6 +86,7 @@ public final class Network {
         } finally {
             norms.forEach(BatchNorm2d::endCalibration);
         }
+        return this;
     }
 
     /** The ReLU layers in network order, for scores that look at activation patterns. */

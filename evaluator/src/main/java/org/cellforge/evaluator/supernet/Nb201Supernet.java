@@ -1,7 +1,9 @@
 package org.cellforge.evaluator.supernet;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 import org.cellforge.evaluator.EpochListener;
 import org.cellforge.evaluator.TrainSettings;
@@ -39,7 +41,7 @@ public final class Nb201Supernet {
         this.store = Parameters.of(DataType.FLOAT, seed);
         // Every operation on every edge once, in a fixed order, so a seed fixes all initial weights.
         for (String op : space.opNames()) {
-            path(Nb201Cell.of(java.util.Collections.nCopies(Nb201Cell.EDGES, op)));
+            path(Nb201Cell.of(Collections.nCopies(Nb201Cell.EDGES, op)));
         }
     }
 
@@ -75,14 +77,11 @@ public final class Nb201Supernet {
      * epoch the validation accuracy of one sampled path, with recalibrated BatchNorm, is reported.
      */
     public TrainingResult train(Split split, TrainSettings settings, EpochListener listener) {
-        java.util.SplittableRandom probe = new java.util.SplittableRandom(settings.seed());
+        SplittableRandom probe = new SplittableRandom(settings.seed());
         List<INDArray> calibration = Trainer.calibrationBatches(split.train(), settings.batchSize(),
                 settings.calibrationBatches());
-        return Trainer.train(random -> path(space.sample(random)), () -> {
-            Network p = path(space.sample(probe));
-            p.recalibrate(calibration);
-            return p;
-        }, parameterCount(), split, settings, listener);
+        return Trainer.train(random -> path(space.sample(random)),
+                () -> path(space.sample(probe)).recalibrate(calibration), parameterCount(), split, settings, listener);
     }
 
     /**
@@ -90,8 +89,6 @@ public final class Nb201Supernet {
      * BatchNorm statistics on {@code calibration} batches: a supernet estimate, not a stand-alone result.
      */
     public double score(Nb201Cell cell, List<INDArray> calibration, ImageSet validation) {
-        Network p = path(cell);
-        p.recalibrate(calibration);
-        return Trainer.accuracy(p, validation);
+        return Trainer.accuracy(path(cell).recalibrate(calibration), validation);
     }
 }

@@ -5,6 +5,7 @@ import org.cellforge.evaluator.data.DatasetSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a user asks for when starting a search. Absent fields take defaults; {@link #validate()}
@@ -80,7 +81,7 @@ public record SearchRequest(String space, String controller, Integer trials, Int
                 trainSize == null ? 10_000 : trainSize,
                 validationSize == null ? 5_000 : validationSize,
                 dataset == null || dataset.isBlank() ? FASHION_MNIST : dataset.strip(),
-                optimizer == null ? "sgd" : optimizer.toLowerCase(java.util.Locale.ROOT),
+                optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT),
                 learningRate == null ? ("adam".equalsIgnoreCase(optimizer) ? 1e-3 : 0.05) : learningRate,
                 augmentation == null ? "none" : augmentation,
                 threads == null ? 0 : threads);
