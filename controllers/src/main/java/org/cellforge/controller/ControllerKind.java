@@ -1,0 +1,33 @@
+package org.cellforge.controller;
+
+import java.util.List;
+
+import org.cellforge.controller.option.Option;
+import org.cellforge.controller.option.Options;
+import org.cellforge.controller.option.Violation;
+import org.cellforge.space.Architecture;
+
+/**
+ * A strategy users can choose by name: its options and how to make one.
+ */
+public interface ControllerKind {
+
+    /** The name in requests and stored searches. */
+    String name();
+
+    /** One sentence for help texts and the dashboard. */
+    String description();
+
+    /** The options this strategy accepts. */
+    List<Option> options();
+
+    /**
+     * Checks that validated options fit together (such as a tournament no larger than the
+     * population), adding what does not to {@code violations}.
+     */
+    default void check(Options options, List<Violation> violations) {
+    }
+
+    /** A new controller in its initial state. */
+    <A extends Architecture> Controller<A> create(ControllerContext<A> context);
+}

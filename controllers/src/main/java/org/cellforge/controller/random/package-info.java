@@ -1,0 +1,2 @@
+/** Random search, the baseline. */
+package org.cellforge.controller.random;
