@@ -1,14 +1,31 @@
 package org.cellforge.evaluator;
 
-/** Receives the metrics of each epoch as soon as it ends, so callers can persist and stream them. */
+import java.util.function.Consumer;
+
+/**
+ * Receives the metrics of each epoch as soon as it ends, so callers can persist and stream them,
+ * and decides whether training goes on (an early-stopping rule stops weak candidates here).
+ */
 @FunctionalInterface
 public interface EpochListener {
 
-    /** Called once per completed epoch, on the training thread. */
-    void epochDone(EpochMetrics metrics);
+    /**
+     * Called once per completed epoch, on the training thread.
+     *
+     * @return true to train on, false to end training after this epoch
+     */
+    boolean epochDone(EpochMetrics metrics);
 
-    /** A listener that ignores everything. */
+    /** A listener that ignores everything and never stops training. */
     static EpochListener none() {
-        return metrics -> { };
+        return metrics -> true;
+    }
+
+    /** A listener that hands each epoch to {@code observer} and never stops training. */
+    static EpochListener observing(Consumer<EpochMetrics> observer) {
+        return metrics -> {
+            observer.accept(metrics);
+            return true;
+        };
     }
 }

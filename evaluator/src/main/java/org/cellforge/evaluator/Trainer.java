@@ -15,6 +15,8 @@ import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Trains a network on the training split and measures it on the validation split after every
@@ -31,12 +33,41 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** Applies the thread setting; ND4J's thread pools are process-wide. */
-    static void useThreads(int threads) {
-        if (threads > 0) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        }
+    /**
+     * The native thread count when this class was loaded: a training with {@code threads = 0} runs
+     * with it, whatever an earlier training of another search set (the setting is process-wide).
+     * The count that matters is OpenMP's, which the oneDNN kernels use; ND4J's
+     * {@code Environment.setMaxThreads} leaves it unchanged.
+     */
+    private static final int DEFAULT_THREADS = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    private static final int DEFAULT_MASTER_THREADS = Nd4j.getEnvironment().maxMasterThreads();
+
+    /**
+     * Applies a training's thread setting (0: the backend's default) until {@link ThreadSetting#close()}
+     * puts back what was set before, so one search's setting never leaks into the next.
+     */
+    public static ThreadSetting useThreads(int threads) {
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        int beforeMaster = Nd4j.getEnvironment().maxMasterThreads();
+        ops.setOmpNumThreads(threads > 0 ? threads : DEFAULT_THREADS);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads > 0 ? threads : DEFAULT_MASTER_THREADS);
+        return () -> {
+            ops.setOmpNumThreads(before);
+            Nd4j.getEnvironment().setMaxMasterThreads(beforeMaster);
+        };
+    }
+
+    /** The scope of a thread setting; closing it restores the previous one. */
+    @FunctionalInterface
+    public interface ThreadSetting extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The native thread count in force now. */
+    public static int threads() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     /**
@@ -48,8 +79,24 @@ public final class Trainer {
     public static TrainingResult train(Network net, Split split, TrainSettings settings, EpochListener listener) {
         List<INDArray> calibration = calibrationBatches(split.train(), settings.batchSize(),
                 settings.calibrationBatches());
-        return train(random -> net, () -> net.recalibrate(calibration), net.parameterCount(), split, settings,
-                listener);
+        return train(random -> net, () -> net.recalibrate(calibration), net.parameterCount(), split.train(),
+                Optional.of(split.validation()), settings, listener);
+    }
+
+    /**
+     * Trains {@code net} on all of {@code train} with no validation after the epochs (their metrics
+     * carry NaN), then recomputes its BatchNorm statistics: the final retraining, whose network is
+     * measured once on the test split afterwards.
+     */
+    public static TrainingResult trainWithoutValidation(Network net, ImageSet train, TrainSettings settings,
+            EpochListener listener) {
+        List<INDArray> calibration = calibrationBatches(train, settings.batchSize(), settings.calibrationBatches());
+        TrainingResult result = train(random -> net, () -> net, net.parameterCount(), train, Optional.empty(),
+                settings, listener);
+        if (result.succeeded()) {
+            net.recalibrate(calibration);
+        }
+        return result;
     }
 
     /**
@@ -61,9 +108,22 @@ public final class Trainer {
      */
     public static TrainingResult train(Function<SplittableRandom, Network> stepNetwork, Supplier<Network> evaluated,
             long parameters, Split split, TrainSettings settings, EpochListener listener) {
+        return train(stepNetwork, evaluated, parameters, split.train(), Optional.of(split.validation()), settings,
+                listener);
+    }
+
+    private static TrainingResult train(Function<SplittableRandom, Network> stepNetwork, Supplier<Network> evaluated,
+            long parameters, ImageSet train, Optional<ImageSet> validation, TrainSettings settings,
+            EpochListener listener) {
+        try (ThreadSetting threads = useThreads(settings.threads())) {
+            return trainWithThreads(stepNetwork, evaluated, parameters, train, validation, settings, listener);
+        }
+    }
+
+    private static TrainingResult trainWithThreads(Function<SplittableRandom, Network> stepNetwork,
+            Supplier<Network> evaluated, long parameters, ImageSet train, Optional<ImageSet> validation,
+            TrainSettings settings, EpochListener listener) {
         long start = System.nanoTime();
-        useThreads(settings.threads());
-        ImageSet train = split.train();
         int batch = Math.min(settings.batchSize(), train.size());
         int stepsPerEpoch = train.size() / batch;
         CosineSchedule schedule = new CosineSchedule(settings.learningRate(), settings.epochs() * stepsPerEpoch);
@@ -93,12 +153,15 @@ public final class Trainer {
                     correct += r.correct();
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                accuracy = accuracy(evaluated.get(), split.validation());
+                accuracy = validation.isPresent() ? accuracy(evaluated.get(), validation.get()) : Double.NaN;
                 EpochMetrics m = new EpochMetrics(epoch, lossSum / stepsPerEpoch,
                         correct / (double) (stepsPerEpoch * batch), accuracy, (System.nanoTime() - epochStart) / 1e9,
                         stepsPerEpoch * batch / trainSeconds);
                 history.add(m);
-                listener.epochDone(m);
+                if (!listener.epochDone(m)) {
+                    // Stopped early: the result is what the network measured after this epoch.
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             return failed(parameters, start, history, "training failed: " + e);

@@ -68,4 +68,52 @@ class Nb201TrainerTest {
         assertTrue(result.failure().orElseThrow().contains("diverged"), result.failure().orElseThrow());
         assertTrue(Double.isNaN(result.validationAccuracy()));
     }
+
+    @Test
+    void aListenerCanStopTrainingAfterAnEpoch() {
+        Split small = Split.of(split.train(), 500, 200, 2);
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrainingResult result = Nb201Trainer.train(CELL, new Nb201Macro(4, 1, 1, 10), small,
+                TrainSettings.defaults(3, 1).withBatchSize(50), m -> {
+                    seen.add(m);
+                    return false;
+                });
+        assertTrue(result.succeeded());
+        assertEquals(1, seen.size());
+        assertEquals(1, result.epochs().size());
+        assertEquals(seen.get(0).validationAccuracy(), result.validationAccuracy());
+    }
+
+    @Test
+    void aThreadSettingHoldsDuringItsTrainingOnlyAndZeroMeansTheDefault() {
+        int before = Trainer.threads();
+        Split small = Split.of(split.train(), 200, 100, 2);
+        Nb201Macro macro = new Nb201Macro(4, 1, 1, 10);
+        List<Integer> during = new ArrayList<>();
+        int other = before == 1 ? 2 : 1;
+        Nb201Trainer.train(CELL, macro, small, TrainSettings.defaults(1, 1).withBatchSize(50).withThreads(other),
+                EpochListener.observing(m -> during.add(Trainer.threads())));
+        assertEquals(List.of(other), during);
+        assertEquals(before, Trainer.threads(), "the setting ends with its training");
+        // A search asking for the default gets it even while another setting is in force around it.
+        try (Trainer.ThreadSetting outer = Trainer.useThreads(other)) {
+            Nb201Trainer.train(CELL, macro, small, TrainSettings.defaults(1, 1).withBatchSize(50),
+                    EpochListener.observing(m -> during.add(Trainer.threads())));
+        }
+        assertEquals(List.of(other, before), during);
+        assertEquals(before, Trainer.threads());
+    }
+
+    @Test
+    void trainingWithoutValidationReportsNoValidationAccuracy() {
+        ImageSet train = Split.of(split.train(), 300, 100, 2).train();
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrainingResult result = Trainer.trainWithoutValidation(
+                org.cellforge.evaluator.nb201.Nb201Network.create(CELL, new Nb201Macro(4, 1, 1, 10), 1), train,
+                TrainSettings.defaults(2, 1).withBatchSize(50), EpochListener.observing(seen::add));
+        assertTrue(result.succeeded());
+        assertEquals(2, seen.size());
+        assertTrue(seen.stream().allMatch(m -> Double.isNaN(m.validationAccuracy())));
+        assertTrue(seen.get(1).trainLoss() < 2.4);
+    }
 }

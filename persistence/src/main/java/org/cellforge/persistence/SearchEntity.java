@@ -17,6 +17,8 @@ import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.cellforge.engine.SearchStatus;
+
 /** A search as stored: its request, its split and its lifecycle. */
 @Entity
 @Table(name = "search")
@@ -76,6 +78,41 @@ public class SearchEntity {
     /** Native threads for training; 0 keeps the backend's default. */
     @Column(nullable = false)
     public int threads;
+
+    /** The controller's validated options, as JSON. */
+    @Column(name = "controller_options", nullable = false)
+    public String controllerOptions = "{}";
+
+    /** The early-stopping rule and its settings, as JSON. */
+    @Column(name = "early_stopping", nullable = false)
+    public String earlyStopping = "{\"rule\": \"none\"}";
+
+    /** Random candidates scored by the zero-cost proxy at the start; 0 for none. */
+    @Column(name = "warm_start", nullable = false)
+    public int warmStart;
+
+    /** Epochs of the final retraining; 0 skips it. */
+    @Column(name = "retrain_epochs", nullable = false)
+    public int retrainEpochs;
+
+    /** What is retrained: {@code best} or {@code front}. */
+    @Column(nullable = false)
+    public String retrain = "best";
+
+    @Column(name = "parallel_trials", nullable = false)
+    public int parallelTrials = 1;
+
+    /** Size and checksum of the training images. */
+    @Column(name = "dataset_fingerprint")
+    public String datasetFingerprint;
+
+    /** The controller's last stored state, as JSON. */
+    @Column(name = "controller_state")
+    public String controllerState;
+
+    /** The warm start's scored candidates, best first, as JSON. */
+    @Column(name = "warm_start_scores")
+    public String warmStartScores;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)

@@ -14,6 +14,8 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
+import org.cellforge.engine.TrialStatus;
+
 /** One evaluated architecture of a search. */
 @Entity
 @Table(name = "trial")
@@ -35,15 +37,24 @@ public class TrialEntity {
     @Column(nullable = false)
     public String arch;
 
+    /** Hash of the canonical form: equal for trials that compute the same function. */
+    public String canonical;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public TrialStatus status;
 
-    /** Stand-alone training, validation split; null unless succeeded. */
+    /** Stand-alone training, validation split; null unless succeeded or stopped (then after fewer epochs). */
     @Column(name = "validation_accuracy")
     public Double validationAccuracy;
 
     public Long parameters;
+
+    /** Multiply-accumulates per image. */
+    public Long flops;
+
+    /** Epochs trained (fewer than the search's for a stopped trial). */
+    public Integer epochs;
 
     public Double seconds;
 

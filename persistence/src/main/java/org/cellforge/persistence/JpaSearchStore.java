@@ -1,0 +1,273 @@
+package org.cellforge.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.cellforge.controller.ControllerState;
+import org.cellforge.controller.Cost;
+import org.cellforge.engine.ConflictException;
+import org.cellforge.engine.EpochRecord;
+import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.RetrainResult;
+import org.cellforge.engine.ScoredCandidate;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.SearchStatus;
+import org.cellforge.engine.SearchStore;
+import org.cellforge.engine.StoredSearch;
+import org.cellforge.engine.StoredTrial;
+import org.cellforge.engine.TrialResult;
+import org.cellforge.engine.TrialStatus;
+import org.cellforge.space.json.Json;
+
+/** The engine's store in PostgreSQL: each method one transaction. */
+public final class JpaSearchStore implements SearchStore {
+
+    private final Transactions tx;
+
+    public JpaSearchStore(Transactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public long create(SearchRequest r, String datasetFingerprint) {
+        SearchEntity s = new SearchEntity();
+        s.space = r.space();
+        s.controller = r.controller();
+        s.controllerOptions = Json.write(new LinkedHashMap<>(r.options()));
+        s.trialBudget = r.trials();
+        s.epochsPerTrial = r.epochs();
+        s.seed = r.seed();
+        s.channels = r.channels();
+        s.cellsPerStage = r.cellsPerStage();
+        s.batchSize = r.batchSize();
+        s.trainSize = r.trainSize();
+        s.validationSize = r.validationSize();
+        s.splitSeed = r.splitSeed();
+        s.dataset = r.dataset();
+        s.datasetFingerprint = datasetFingerprint;
+        s.optimizer = r.optimizer();
+        s.learningRate = r.learningRate();
+        s.augmentation = r.augmentation();
+        s.threads = r.threads();
+        s.warmStart = r.warmStart();
+        s.earlyStopping = Json.write(new LinkedHashMap<>(r.earlyStopping()));
+        s.retrainEpochs = r.retrainEpochs();
+        s.retrain = r.retrain();
+        s.parallelTrials = r.parallelTrials();
+        s.status = SearchStatus.QUEUED;
+        s.createdAt = Instant.now();
+        return tx.call(em -> new SearchRepository(em).persist(s).id);
+    }
+
+    /** The request a stored search was made from. */
+    public static SearchRequest request(SearchEntity s) {
+        return SearchRequest.builder()
+                .space(s.space)
+                .controller(s.controller)
+                .options(object(s.controllerOptions))
+                .trials(s.trialBudget)
+                .epochs(s.epochsPerTrial)
+                .seed(s.seed)
+                .channels(s.channels)
+                .cellsPerStage(s.cellsPerStage)
+                .batchSize(s.batchSize)
+                .trainSize(s.trainSize)
+                .validationSize(s.validationSize)
+                .dataset(s.dataset)
+                .optimizer(s.optimizer)
+                .learningRate(s.learningRate)
+                .augmentation(s.augmentation)
+                .threads(s.threads)
+                .splitSeed(s.splitSeed)
+                .warmStart(s.warmStart)
+                .earlyStopping(object(s.earlyStopping))
+                .retrainEpochs(s.retrainEpochs)
+                .retrain(s.retrain)
+                .parallelTrials(s.parallelTrials)
+                .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(String json) {
+        return json == null ? Map.of() : (Map<String, Object>) Json.parse(json);
+    }
+
+    @Override
+    public StoredSearch load(long id) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+            Map<Long, List<Double>> curves = repo.epochs(id).stream().collect(Collectors.groupingBy(e -> e.trialId,
+                    Collectors.mapping(e -> e.validationAccuracy, Collectors.toList())));
+            List<StoredTrial> trials = new ArrayList<>();
+            for (TrialEntity t : repo.trials(id)) {
+                trials.add(new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
+                        new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
+                        curves.getOrDefault(t.id, List.of())));
+            }
+            return new StoredSearch(s.id, request(s), s.status,
+                    Optional.ofNullable(s.controllerState).map(ControllerState::fromJson), trials);
+        });
+    }
+
+    @Override
+    public void started(long searchId) {
+        tx.run(em -> {
+            SearchEntity s = search(new SearchRepository(em), searchId);
+            if (s.status != SearchStatus.QUEUED) {
+                throw new ConflictException("search " + searchId + " is " + s.status + ", not QUEUED");
+            }
+            s.status = SearchStatus.RUNNING;
+            s.startedAt = Instant.now();
+        });
+    }
+
+    private static SearchEntity search(SearchRepository repo, long id) {
+        return repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+    }
+
+    @Override
+    public void warmStarted(long searchId, List<ScoredCandidate> ranked, ControllerState state) {
+        List<Object> rows = new ArrayList<>();
+        for (ScoredCandidate c : ranked) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("arch", c.arch());
+            // JSON has no infinities: a degenerate network's score is written as null.
+            row.put("score", Double.isFinite(c.score()) ? c.score() : Json.NULL);
+            rows.add(row);
+        }
+        String json = Json.write(rows);
+        tx.run(em -> {
+            SearchEntity s = search(new SearchRepository(em), searchId);
+            s.warmStartScores = json;
+            s.controllerState = state.toJson();
+        });
+    }
+
+    @Override
+    public long trialStarted(long searchId, int number, String arch, String canonical, Cost cost,
+            ControllerState state) {
+        String snapshot = state.toJson();
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = search(repo, searchId);
+            s.controllerState = snapshot;
+            TrialEntity t = new TrialEntity();
+            t.search = s;
+            t.number = number;
+            t.arch = arch;
+            t.canonical = canonical;
+            t.parameters = cost.parameters();
+            t.flops = cost.flops();
+            t.status = TrialStatus.RUNNING;
+            t.createdAt = Instant.now();
+            return repo.persistTrial(t).id;
+        });
+    }
+
+    @Override
+    public void epochFinished(long trialId, EpochRecord m) {
+        TrialEpochEntity e = new TrialEpochEntity();
+        e.trialId = trialId;
+        e.epoch = m.epoch();
+        e.trainLoss = m.trainLoss();
+        e.trainAccuracy = m.trainAccuracy();
+        e.validationAccuracy = m.validationAccuracy();
+        e.seconds = m.seconds();
+        e.imagesPerSecond = m.imagesPerSecond();
+        tx.run(em -> new SearchRepository(em).persistEpoch(e));
+    }
+
+    @Override
+    public void trialFinished(long trialId, TrialResult result, ControllerState state) {
+        String snapshot = state.toJson();
+        tx.run(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            TrialEntity t = repo.findTrial(trialId).orElseThrow(() -> new NotFoundException("no trial " + trialId));
+            result.checkpoint().ifPresent(model -> {
+                TrialCheckpointEntity c = new TrialCheckpointEntity();
+                c.trialId = trialId;
+                c.format = "onnx";
+                c.model = model;
+                c.createdAt = Instant.now();
+                repo.persistCheckpoint(c);
+            });
+            t.status = result.status();
+            t.validationAccuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
+            t.epochs = result.epochs();
+            t.seconds = result.seconds();
+            t.failure = result.failure().orElse(null);
+            t.finishedAt = Instant.now();
+            t.search.controllerState = snapshot;
+        });
+    }
+
+    @Override
+    public void trialFailed(long trialId, String reason) {
+        tx.run(em -> new SearchRepository(em).findTrial(trialId).ifPresent(t -> {
+            t.status = TrialStatus.FAILED;
+            t.failure = reason;
+            t.finishedAt = Instant.now();
+        }));
+    }
+
+    @Override
+    public void retraining(long searchId) {
+        tx.run(em -> search(new SearchRepository(em), searchId).status = SearchStatus.RETRAINING);
+    }
+
+    @Override
+    public long retrainStarted(long searchId, int trialNumber, String arch, Cost cost, int epochs) {
+        RetrainEntity r = new RetrainEntity();
+        r.searchId = searchId;
+        r.trialNumber = trialNumber;
+        r.arch = arch;
+        r.status = TrialStatus.RUNNING;
+        r.epochs = epochs;
+        r.parameters = cost.parameters();
+        r.flops = cost.flops();
+        r.createdAt = Instant.now();
+        return tx.call(em -> new SearchRepository(em).persistRetrain(r).id);
+    }
+
+    @Override
+    public void retrainFinished(long retrainId, RetrainResult result) {
+        tx.run(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            RetrainEntity r = repo.findRetrain(retrainId).orElseThrow(() -> new NotFoundException("no retrain "
+                    + retrainId));
+            result.checkpoint().ifPresent(model -> {
+                RetrainCheckpointEntity c = new RetrainCheckpointEntity();
+                c.retrainId = retrainId;
+                c.format = "onnx";
+                c.model = model;
+                c.createdAt = Instant.now();
+                repo.persistRetrainCheckpoint(c);
+            });
+            r.status = result.succeeded() ? TrialStatus.SUCCEEDED : TrialStatus.FAILED;
+            r.testAccuracy = result.succeeded() ? result.testAccuracy() : null;
+            r.trainImages = result.trainImages();
+            r.testImages = result.testImages();
+            r.seconds = result.seconds();
+            r.failure = result.failure().orElse(null);
+            r.finishedAt = Instant.now();
+        });
+    }
+
+    @Override
+    public void finished(long searchId, SearchStatus status, String error) {
+        tx.run(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = search(repo, searchId);
+            s.status = status;
+            s.error = error;
+            s.finishedAt = Instant.now();
+            repo.failRunning(searchId, error != null ? error : "the search ended while it ran");
+        });
+    }
+}

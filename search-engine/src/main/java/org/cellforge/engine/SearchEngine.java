@@ -1,0 +1,416 @@
+package org.cellforge.engine;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.cellforge.controller.Controller;
+import org.cellforge.controller.ControllerContext;
+import org.cellforge.controller.ControllerKind;
+import org.cellforge.controller.Controllers;
+import org.cellforge.controller.Cost;
+import org.cellforge.controller.Decision;
+import org.cellforge.controller.Objectives;
+import org.cellforge.controller.Observation;
+import org.cellforge.controller.ParetoFront;
+import org.cellforge.controller.Rng;
+import org.cellforge.controller.option.Options;
+import org.cellforge.controller.option.Violation;
+import org.cellforge.engine.stopping.EarlyStopping;
+import org.cellforge.engine.stopping.LearningCurves;
+import org.cellforge.space.Architecture;
+import org.cellforge.space.SearchSpace;
+
+/**
+ * Runs searches: asks the controller for work while there are idle trial slots, has the evaluation
+ * train each proposal, stores every step and tells the controller, then retrains the chosen
+ * architectures and tests them once. Generic over space and controller; it knows its evaluator,
+ * its storage and its audience only through {@link Evaluation}, {@link SearchStore} and
+ * {@link SearchListener}.
+ *
+ * <p>A search's status changes only here, through the store: QUEUED, RUNNING, RETRAINING, then
+ * SUCCEEDED, FAILED (an error, or no trial succeeded) or INTERRUPTED (the running thread was
+ * interrupted). An error inside a trial fails that trial, never the search.
+ */
+public final class SearchEngine {
+
+    /**
+     * Repeated functions answered in a row before the engine concludes that the controller has
+     * nothing new to offer (a converged population proposes what it has seen).
+     */
+    public static final int MAX_REPEATS_IN_A_ROW = 10_000;
+
+    /** Candidates kept in the warm-start event; all are stored. */
+    private static final int WARM_START_SHOWN = 5;
+
+    private static final System.Logger LOG = System.getLogger(SearchEngine.class.getName());
+
+    private final EvaluationFactory evaluations;
+    private final SearchStore store;
+    private final SearchListener listener;
+    private final Function<String, Optional<ControllerKind>> controllers;
+
+    private SearchEngine(EvaluationFactory evaluations, SearchStore store, SearchListener listener,
+            Function<String, Optional<ControllerKind>> controllers) {
+        this.evaluations = evaluations;
+        this.store = store;
+        this.listener = listener;
+        this.controllers = controllers;
+    }
+
+    /** An engine over these ports; build it once and run any number of searches with it. */
+    public static SearchEngine of(EvaluationFactory evaluations, SearchStore store, SearchListener listener) {
+        return of(evaluations, store, listener, Controllers::named);
+    }
+
+    /** An engine that finds controllers by name with {@code controllers} instead of the built-in registry. */
+    public static SearchEngine of(EvaluationFactory evaluations, SearchStore store, SearchListener listener,
+            Function<String, Optional<ControllerKind>> controllers) {
+        return new SearchEngine(Objects.requireNonNull(evaluations, "evaluations"), Objects.requireNonNull(store,
+                "store"), Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(controllers,
+                "controllers"));
+    }
+
+    /**
+     * Runs the QUEUED search {@code searchId} to its end on the calling thread, with {@code extra}
+     * receiving its events besides the engine's listener.
+     *
+     * @return the status it ended in
+     */
+    public SearchStatus run(long searchId, SearchListener extra) {
+        StoredSearch search = store.load(searchId);
+        SearchListener all = listener.andThen(Objects.requireNonNull(extra, "extra"));
+        return runIn(search, Spaces.require(search.request().space()), all);
+    }
+
+    /** Runs the QUEUED search {@code searchId} to its end on the calling thread. */
+    public SearchStatus run(long searchId) {
+        return run(searchId, SearchListener.none());
+    }
+
+    private <A extends Architecture> SearchStatus runIn(StoredSearch search, SearchSpace<A> space,
+            SearchListener events) {
+        return new Run<>(search, space, events).execute();
+    }
+
+    /** A trial's outcome as the loop receives it from a worker thread. */
+    private record Completion<A extends Architecture>(Trial<A> trial, TrialResult result) {
+    }
+
+    /** A trial in flight, and the proposals of the same function waiting for its result. */
+    private record Trial<A extends Architecture>(long id, int number, A architecture, String canonical, Cost cost,
+            List<A> repeats) {
+    }
+
+    /** A trial's result as the controller saw it, kept to answer repeated proposals and pick finalists. */
+    private record Known(int number, String arch, TrialStatus status, Optional<Objectives> objectives) {
+    }
+
+    private final class Run<A extends Architecture> {
+
+        private final long id;
+        private final SearchRequest request;
+        private final SearchSpace<A> space;
+        private final SearchListener events;
+        private final LearningCurves curves = new LearningCurves();
+        private final Map<String, Known> known = new LinkedHashMap<>();
+        private final Map<String, Trial<A>> inFlight = new HashMap<>();
+        private final BlockingQueue<Completion<A>> completions = new LinkedBlockingQueue<>();
+        private final AtomicInteger started = new AtomicInteger();
+        private Controller<A> controller;
+        private EarlyStopping stopping;
+
+        Run(StoredSearch search, SearchSpace<A> space, SearchListener events) {
+            this.id = search.id();
+            this.request = search.request();
+            this.space = space;
+            this.events = events;
+        }
+
+        SearchStatus execute() {
+            ExecutorService workers = Executors.newFixedThreadPool(request.parallelTrials(), r -> {
+                Thread t = new Thread(r, "cellforge-trial-" + id);
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                store.started(id);
+                publish(new SearchEvent.Started(id, request));
+                try (Evaluation<A> evaluation = evaluations.open(request, space)) {
+                    return search(evaluation, workers);
+                }
+            } catch (InterruptedException | CancellationException e) {
+                Thread.currentThread().interrupt();
+                return end(SearchStatus.INTERRUPTED, "the search was cancelled before it finished");
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "search " + id + " failed", e);
+                return end(SearchStatus.FAILED, message(e));
+            } finally {
+                workers.shutdownNow();
+            }
+        }
+
+        private SearchStatus search(Evaluation<A> evaluation, ExecutorService workers) throws InterruptedException {
+            ControllerKind kind = controllers.apply(request.controller()).orElseThrow(() ->
+                    InvalidRequestException.of("controller", "unknown controller '" + request.controller() + "'"));
+            List<Violation> violations = new ArrayList<>();
+            Options options = Options.validate(kind.options(), request.options(), violations);
+            if (!violations.isEmpty()) {
+                throw new InvalidRequestException(violations.stream().map(v -> v.under("options")).toList());
+            }
+            controller = kind.create(new ControllerContext<>(space, request.seed(), options, evaluation::cost));
+            stopping = EarlyStopping.of(EarlyStopping.options(request.earlyStopping()), request.epochs());
+            if (request.warmStart() > 0) {
+                warmStart(evaluation);
+            }
+            String end = loop(evaluation, workers);
+            LOG.log(Level.DEBUG, "search " + id + " stopped asking: " + end);
+            List<Known> succeeded = known.values().stream().filter(k -> k.status == TrialStatus.SUCCEEDED).toList();
+            if (succeeded.isEmpty()) {
+                return end(SearchStatus.FAILED, "no trial succeeded" + failures());
+            }
+            retrain(evaluation, succeeded, options);
+            return end(SearchStatus.SUCCEEDED, null);
+        }
+
+        /** Scores distinct random candidates at initialization and hands them to the controller, best first. */
+        private void warmStart(Evaluation<A> evaluation) {
+            Rng random = Rng.of(request.seed() ^ 0x3C6EF372FE94F82BL);
+            Set<String> seen = new HashSet<>();
+            List<Map.Entry<A, Double>> scored = new ArrayList<>();
+            int draws = 0;
+            while (scored.size() < request.warmStart() && draws++ < 100 * request.warmStart()) {
+                A candidate = space.sample(random);
+                if (seen.add(space.canonical(candidate).hash())) {
+                    scored.add(Map.entry(candidate, evaluation.zeroCost(candidate)));
+                }
+            }
+            scored.sort(Comparator.comparingDouble((Map.Entry<A, Double> e) -> -e.getValue()));
+            controller.warmStart(scored.stream().map(Map.Entry::getKey).toList());
+            List<ScoredCandidate> ranked = scored.stream()
+                    .map(e -> new ScoredCandidate(e.getKey().key(), e.getValue())).toList();
+            store.warmStarted(id, ranked, controller.snapshot());
+            publish(new SearchEvent.WarmStarted(id, ranked.size(),
+                    ranked.subList(0, Math.min(WARM_START_SHOWN, ranked.size()))));
+        }
+
+        /**
+         * Asks and evaluates until the budget is spent or the controller is done.
+         *
+         * @return why it stopped asking
+         */
+        private String loop(Evaluation<A> evaluation, ExecutorService workers) throws InterruptedException {
+            int repeatsInARow = 0;
+            String end = null;
+            while (true) {
+                while (end == null && inFlight.size() < request.parallelTrials()) {
+                    if (started.get() >= request.trials()) {
+                        end = "the budget of " + request.trials() + " trials is spent";
+                        break;
+                    }
+                    Decision<A> decision = controller.ask();
+                    if (decision instanceof Decision.Done<A>(String reason)) {
+                        end = "the controller is done: " + reason;
+                    } else if (decision instanceof Decision.Wait<A>) {
+                        if (inFlight.isEmpty()) {
+                            throw new IllegalStateException("controller " + controller.name()
+                                    + " waits although no trial is running");
+                        }
+                        break;
+                    } else if (decision instanceof Decision.Propose<A>(A a)) {
+                        if (propose(a, evaluation, workers)) {
+                            repeatsInARow = 0;
+                        } else if (++repeatsInARow >= MAX_REPEATS_IN_A_ROW) {
+                            end = "the controller proposed only functions evaluated before, " + repeatsInARow
+                                    + " times in a row";
+                        }
+                    }
+                }
+                if (inFlight.isEmpty()) {
+                    return end;
+                }
+                finish(completions.take());
+            }
+        }
+
+        /**
+         * Starts a trial for {@code a}, or answers it from the result of the same function.
+         *
+         * @return whether a trial was started
+         */
+        private boolean propose(A a, Evaluation<A> evaluation, ExecutorService workers) {
+            requireMember(a);
+            String canonical = space.canonical(a).hash();
+            Known k = known.get(canonical);
+            if (k != null) {
+                controller.tell(new Observation<>(a, k.status.outcome(), k.objectives));
+                publish(new SearchEvent.Repeated(id, a.key(), k.number));
+                return false;
+            }
+            Trial<A> running = inFlight.get(canonical);
+            if (running != null) {
+                running.repeats.add(a);
+                return false;
+            }
+            int number = started.incrementAndGet();
+            Cost cost = evaluation.cost(a);
+            long trialId = store.trialStarted(id, number, a.key(), canonical, cost, controller.snapshot());
+            Trial<A> trial = new Trial<>(trialId, number, a, canonical, cost, new ArrayList<>());
+            inFlight.put(canonical, trial);
+            publish(new SearchEvent.TrialStarted(id, number, a.key(), cost));
+            workers.execute(() -> completions.add(new Completion<>(trial, train(trial, evaluation))));
+            return true;
+        }
+
+        private void requireMember(A a) {
+            if (!space.contains(a)) {
+                throw new IllegalStateException("controller " + controller.name() + " proposed " + a.key()
+                        + ", which is not in the space " + space.name());
+            }
+        }
+
+        /** Runs on a worker: any exception ends the trial as FAILED with the reason, never the search. */
+        private TrialResult train(Trial<A> trial, Evaluation<A> evaluation) {
+            long start = System.nanoTime();
+            AtomicInteger epochs = new AtomicInteger();
+            try {
+                return evaluation.train(trial.architecture, trial.number, e -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancellationException("the search was cancelled");
+                    }
+                    epochs.set(e.epoch());
+                    store.epochFinished(trial.id, e);
+                    publish(new SearchEvent.Epoch(id, trial.number, e));
+                    synchronized (curves) {
+                        curves.epoch(trial.number, e.epoch(), e.validationAccuracy());
+                        return !stopping.stop(curves, trial.number, e.epoch());
+                    }
+                });
+            } catch (RuntimeException e) {
+                // The reason is stored with the trial; the trace only helps whoever debugs the evaluator.
+                LOG.log(Level.DEBUG, "trial " + trial.number + " of search " + id + " failed", e);
+                return TrialResult.failed(message(e), epochs.get(), (System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        private void finish(Completion<A> c) {
+            Trial<A> trial = c.trial;
+            TrialResult result = c.result;
+            inFlight.remove(trial.canonical);
+            synchronized (curves) {
+                curves.ended(trial.number, result.status());
+            }
+            Optional<Objectives> objectives = result.status() == TrialStatus.FAILED ? Optional.empty()
+                    : Optional.of(Objectives.of(result.validationAccuracy(), trial.cost));
+            Observation.Outcome outcome = result.status().outcome();
+            known.put(trial.canonical, new Known(trial.number, trial.architecture.key(), result.status(), objectives));
+            controller.tell(new Observation<>(trial.architecture, outcome, objectives));
+            for (A repeat : trial.repeats) {
+                controller.tell(new Observation<>(repeat, outcome, objectives));
+            }
+            try {
+                store.trialFinished(trial.id, result, controller.snapshot());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "could not store the result of trial " + trial.number, e);
+                store.trialFailed(trial.id, "its result could not be stored: " + message(e));
+                throw e;
+            }
+            publish(new SearchEvent.TrialFinished(id, trial.number, trial.architecture.key(), trial.cost, result,
+                    request.trials()));
+            for (A repeat : trial.repeats) {
+                publish(new SearchEvent.Repeated(id, repeat.key(), trial.number));
+            }
+        }
+
+        /** Retrains the best trial, or the Pareto front, on train+validation and tests each once. */
+        private void retrain(Evaluation<A> evaluation, List<Known> succeeded, Options options) {
+            if (request.retrainEpochs() == 0) {
+                return;
+            }
+            store.retraining(id);
+            for (Known k : finalists(succeeded, options)) {
+                A a = space.parse(k.arch);
+                Cost cost = k.objectives.orElseThrow().cost();
+                long retrainId = store.retrainStarted(id, k.number, k.arch, cost, request.retrainEpochs());
+                publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, request.retrainEpochs()));
+                long start = System.nanoTime();
+                RetrainResult result;
+                try {
+                    result = evaluation.retrain(a, request.retrainEpochs(), e -> {
+                        publish(new SearchEvent.RetrainEpoch(id, k.number, e));
+                        return true;
+                    });
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "retraining trial " + k.number + " of search " + id + " failed", e);
+                    result = RetrainResult.failed(message(e), 0, (System.nanoTime() - start) / 1e9);
+                }
+                store.retrainFinished(retrainId, result);
+                publish(new SearchEvent.RetrainFinished(id, k.number, k.arch, cost, result));
+            }
+        }
+
+        private List<Known> finalists(List<Known> succeeded, Options options) {
+            if (request.retrain().equals("front")) {
+                Cost.Kind kind = options.values().get("objective") instanceof String s
+                        ? Cost.Kind.valueOf(s.toUpperCase(java.util.Locale.ROOT)) : Cost.Kind.PARAMETERS;
+                Map<Observation<A>, Known> byObservation = new LinkedHashMap<>();
+                for (Known k : succeeded) {
+                    byObservation.put(new Observation<>(space.parse(k.arch), Observation.Outcome.SUCCEEDED,
+                            k.objectives), k);
+                }
+                return ParetoFront.of(new ArrayList<>(byObservation.keySet()), kind).stream()
+                        .map(byObservation::get).toList();
+            }
+            Known best = succeeded.get(0);
+            for (Known k : succeeded) {
+                if (k.objectives.orElseThrow().accuracy() > best.objectives.orElseThrow().accuracy()) {
+                    best = k;
+                }
+            }
+            return List.of(best);
+        }
+
+        private String failures() {
+            List<String> reasons = known.values().stream().filter(k -> k.status == TrialStatus.FAILED)
+                    .map(k -> "trial " + k.number).toList();
+            return reasons.isEmpty() ? "" : " (" + reasons.size() + " failed; see each trial's failure)";
+        }
+
+        private SearchStatus end(SearchStatus status, String error) {
+            try {
+                store.finished(id, status, error);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "could not record the end of search " + id, e);
+            }
+            publish(new SearchEvent.Finished(id, status, error));
+            return status;
+        }
+
+        private void publish(SearchEvent event) {
+            try {
+                events.on(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a search listener failed on " + event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

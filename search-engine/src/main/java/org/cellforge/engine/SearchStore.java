@@ -1,0 +1,73 @@
+package org.cellforge.engine;
+
+import java.util.List;
+
+import org.cellforge.controller.ControllerState;
+import org.cellforge.controller.Cost;
+
+/**
+ * The port through which a search stores everything it does. Each method is one transaction, so
+ * what is stored is never half-written; a trial's result and the controller state that saw it are
+ * stored together.
+ */
+public interface SearchStore {
+
+    /**
+     * Stores a new search in QUEUED state.
+     *
+     * @param request the normalized request
+     * @param datasetFingerprint size and checksum of the dataset's training images, recorded so that a
+     *        worker can check its own copy
+     * @return the new search's id
+     */
+    long create(SearchRequest request, String datasetFingerprint);
+
+    /**
+     * The search with {@code id}.
+     *
+     * @throws NotFoundException if there is none
+     */
+    StoredSearch load(long id);
+
+    /**
+     * Moves a QUEUED search to RUNNING.
+     *
+     * @throws ConflictException if it is not QUEUED
+     */
+    void started(long searchId);
+
+    /** Stores the warm start's scored candidates and the controller state that took them. */
+    void warmStarted(long searchId, List<ScoredCandidate> ranked, ControllerState state);
+
+    /**
+     * Stores a trial about to be trained, with the controller state that proposed it.
+     *
+     * @return the trial's id
+     */
+    long trialStarted(long searchId, int number, String arch, String canonical, Cost cost, ControllerState state);
+
+    /** Stores an epoch of a running trial as soon as it ends. */
+    void epochFinished(long trialId, EpochRecord epoch);
+
+    /** Stores how a trial ended, its checkpoint, and the controller state that was told. */
+    void trialFinished(long trialId, TrialResult result, ControllerState state);
+
+    /** Marks a trial FAILED with {@code reason} when storing its result failed. */
+    void trialFailed(long trialId, String reason);
+
+    /** Moves a RUNNING search to RETRAINING. */
+    void retraining(long searchId);
+
+    /**
+     * Stores a final retraining about to start.
+     *
+     * @return its id
+     */
+    long retrainStarted(long searchId, int trialNumber, String arch, Cost cost, int epochs);
+
+    /** Stores how a final retraining ended. */
+    void retrainFinished(long retrainId, RetrainResult result);
+
+    /** Ends a search; trials and retrainings still RUNNING are marked FAILED with {@code error} or a reason. */
+    void finished(long searchId, SearchStatus status, String error);
+}

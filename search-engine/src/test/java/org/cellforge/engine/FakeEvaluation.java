@@ -1,0 +1,76 @@
+package org.cellforge.engine;
+
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+import org.cellforge.controller.Cost;
+import org.cellforge.space.Architecture;
+import org.cellforge.space.SearchSpace;
+
+/**
+ * An evaluation without training: each architecture's learning curve rises toward a target accuracy
+ * computed from its text, so curves differ between architectures and are reproducible.
+ */
+final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
+
+    /** A factory handing out fake evaluations with {@code target} accuracies. */
+    static EvaluationFactory factory(ToDoubleFunction<String> target) {
+        return new EvaluationFactory() {
+            @Override
+            public <B extends Architecture> Evaluation<B> open(SearchRequest request, SearchSpace<B> space) {
+                return new FakeEvaluation<>(request, target);
+            }
+        };
+    }
+
+    /** A target accuracy in [0.5, 0.9] from the architecture's text. */
+    static double hashed(String arch) {
+        return 0.5 + 0.4 * Math.floorMod(arch.hashCode(), 1000) / 1000.0;
+    }
+
+    private final SearchRequest request;
+    private final ToDoubleFunction<String> target;
+
+    private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target) {
+        this.request = request;
+        this.target = target;
+    }
+
+    @Override
+    public Cost cost(A architecture) {
+        return new Cost(1_000 + Math.floorMod(architecture.key().hashCode(), 1_000), 10_000);
+    }
+
+    @Override
+    public double zeroCost(A architecture) {
+        return target.applyAsDouble(architecture.key());
+    }
+
+    @Override
+    public TrialResult train(A architecture, int trial, EpochSink epochs) {
+        double goal = target.applyAsDouble(architecture.key());
+        if (Double.isNaN(goal)) {
+            return TrialResult.failed("loss diverged", 1, 0.1);
+        }
+        double accuracy = 0;
+        for (int e = 1; e <= request.epochs(); e++) {
+            accuracy = goal * e / request.epochs();
+            if (!epochs.epochFinished(new EpochRecord(e, 1.0 / e, accuracy, accuracy, 0.1, 1000))
+                    && e < request.epochs()) {
+                return new TrialResult(TrialStatus.STOPPED, accuracy, e, 0.1 * e, Optional.empty(),
+                        Optional.of(new byte[] {1}));
+            }
+        }
+        return new TrialResult(TrialStatus.SUCCEEDED, accuracy, request.epochs(), 0.1, Optional.empty(),
+                Optional.of(new byte[] {1}));
+    }
+
+    @Override
+    public RetrainResult retrain(A architecture, int epochs, EpochSink progress) {
+        for (int e = 1; e <= epochs; e++) {
+            progress.epochFinished(new EpochRecord(e, 0.5, 0.9, Double.NaN, 0.1, 1000));
+        }
+        return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, 15_000, 10_000, epochs, 0.2,
+                Optional.empty(), Optional.of(new byte[] {2}));
+    }
+}

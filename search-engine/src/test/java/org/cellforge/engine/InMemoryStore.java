@@ -1,0 +1,160 @@
+package org.cellforge.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.cellforge.controller.ControllerState;
+import org.cellforge.controller.Cost;
+
+/** A store in memory for engine tests, recording what the engine stores; synchronized as a database would be. */
+final class InMemoryStore implements SearchStore {
+
+    static final class Trial {
+        long id;
+        int number;
+        String arch;
+        String canonical;
+        Cost cost;
+        TrialStatus status = TrialStatus.RUNNING;
+        Double accuracy;
+        String failure;
+        final List<EpochRecord> epochs = new ArrayList<>();
+        boolean checkpoint;
+    }
+
+    static final class Retrain {
+        int trialNumber;
+        String arch;
+        RetrainResult result;
+    }
+
+    SearchRequest request;
+    SearchStatus status;
+    String error;
+    final List<SearchStatus> statuses = new ArrayList<>();
+    final List<Trial> trials = new ArrayList<>();
+    final List<Retrain> retrains = new ArrayList<>();
+    List<ScoredCandidate> warmStart;
+    ControllerState state;
+    int states;
+    /** When set, storing the result of this trial number fails. */
+    int failStoringTrial = -1;
+
+    @Override
+    public synchronized long create(SearchRequest r, String fingerprint) {
+        request = r;
+        status = SearchStatus.QUEUED;
+        statuses.add(status);
+        return 1;
+    }
+
+    @Override
+    public synchronized StoredSearch load(long id) {
+        if (id != 1 || request == null) {
+            throw new NotFoundException("no search with id " + id);
+        }
+        return new StoredSearch(1, request, status, Optional.ofNullable(state), List.of());
+    }
+
+    @Override
+    public synchronized void started(long searchId) {
+        if (status != SearchStatus.QUEUED) {
+            throw new ConflictException("search is " + status);
+        }
+        move(SearchStatus.RUNNING);
+    }
+
+    private void move(SearchStatus s) {
+        status = s;
+        statuses.add(s);
+    }
+
+    @Override
+    public synchronized void warmStarted(long searchId, List<ScoredCandidate> ranked, ControllerState s) {
+        warmStart = ranked;
+        keep(s);
+    }
+
+    private void keep(ControllerState s) {
+        state = ControllerState.fromJson(s.toJson());
+        states++;
+    }
+
+    @Override
+    public synchronized long trialStarted(long searchId, int number, String arch, String canonical, Cost cost,
+            ControllerState s) {
+        Trial t = new Trial();
+        t.id = 100 + number;
+        t.number = number;
+        t.arch = arch;
+        t.canonical = canonical;
+        t.cost = cost;
+        if (trials.stream().anyMatch(o -> o.arch.equals(arch))) {
+            throw new IllegalStateException("unique constraint: " + arch + " stored twice");
+        }
+        trials.add(t);
+        keep(s);
+        return t.id;
+    }
+
+    synchronized Trial trial(long id) {
+        return trials.stream().filter(t -> t.id == id).findFirst().orElseThrow();
+    }
+
+    @Override
+    public synchronized void epochFinished(long trialId, EpochRecord epoch) {
+        trial(trialId).epochs.add(epoch);
+    }
+
+    @Override
+    public synchronized void trialFinished(long trialId, TrialResult result, ControllerState s) {
+        Trial t = trial(trialId);
+        if (t.number == failStoringTrial) {
+            throw new IllegalStateException("disk full");
+        }
+        t.status = result.status();
+        t.accuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
+        t.failure = result.failure().orElse(null);
+        t.checkpoint = result.checkpoint().isPresent();
+        keep(s);
+    }
+
+    @Override
+    public synchronized void trialFailed(long trialId, String reason) {
+        Trial t = trial(trialId);
+        t.status = TrialStatus.FAILED;
+        t.failure = reason;
+    }
+
+    @Override
+    public synchronized void retraining(long searchId) {
+        move(SearchStatus.RETRAINING);
+    }
+
+    @Override
+    public synchronized long retrainStarted(long searchId, int trialNumber, String arch, Cost cost, int epochs) {
+        Retrain r = new Retrain();
+        r.trialNumber = trialNumber;
+        r.arch = arch;
+        retrains.add(r);
+        return retrains.size();
+    }
+
+    @Override
+    public synchronized void retrainFinished(long retrainId, RetrainResult result) {
+        retrains.get((int) retrainId - 1).result = result;
+    }
+
+    @Override
+    public synchronized void finished(long searchId, SearchStatus s, String e) {
+        move(s);
+        error = e;
+        for (Trial t : trials) {
+            if (t.status == TrialStatus.RUNNING) {
+                t.status = TrialStatus.FAILED;
+                t.failure = e;
+            }
+        }
+    }
+}

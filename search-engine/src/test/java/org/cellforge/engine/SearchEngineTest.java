@@ -1,0 +1,222 @@
+package org.cellforge.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cellforge.controller.Observation;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.Test;
+
+class SearchEngineTest {
+
+    static final String A = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    static final String B = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_1x1~2|";
+    static final String C = "|avg_pool_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_3x3~0|skip_connect~1|nor_conv_3x3~2|";
+
+    private static SearchRequest request(String controller, int trials) {
+        return SearchRequest.builder().space("nas-bench-201").controller(controller).trials(trials).epochs(3).build()
+                .withDefaults();
+    }
+
+    private static List<SearchEvent> run(InMemoryStore store, EvaluationFactory evaluations, SearchEngine engine) {
+        List<SearchEvent> events = Collections.synchronizedList(new ArrayList<>());
+        engine.run(1, events::add);
+        return events;
+    }
+
+    @Test
+    void randomSearchStoresEveryTrialRetrainsTheBestAndSucceeds() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request("random", 6).toBuilder().options(Map.of()).build().withDefaults(), "fp");
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none());
+        List<SearchEvent> events = run(store, null, engine);
+        assertEquals(List.of(SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.RETRAINING,
+                SearchStatus.SUCCEEDED), store.statuses);
+        assertEquals(6, store.trials.size());
+        for (InMemoryStore.Trial t : store.trials) {
+            assertEquals(TrialStatus.SUCCEEDED, t.status);
+            assertEquals(FakeEvaluation.hashed(t.arch), t.accuracy, 1e-12);
+            assertEquals(3, t.epochs.size());
+            assertTrue(t.checkpoint);
+        }
+        InMemoryStore.Trial best = store.trials.stream().max((x, y) -> Double.compare(x.accuracy, y.accuracy))
+                .orElseThrow();
+        assertEquals(1, store.retrains.size());
+        assertEquals(best.number, store.retrains.get(0).trialNumber);
+        assertTrue(store.retrains.get(0).result.succeeded());
+        assertTrue(events.get(0) instanceof SearchEvent.Started);
+        assertTrue(events.get(events.size() - 1) instanceof SearchEvent.Finished f && f.status() == SearchStatus.SUCCEEDED);
+        assertEquals(6, events.stream().filter(e -> e instanceof SearchEvent.TrialFinished).count());
+        assertEquals(18, events.stream().filter(e -> e instanceof SearchEvent.Epoch).count());
+        // The controller state was stored when each trial started and ended.
+        assertTrue(store.states >= 12, "states stored: " + store.states);
+    }
+
+    @Test
+    void aRepeatedFunctionIsAnsweredFromTheStoredResultNotTrainedAgain() {
+        Nb201Space space = Nb201Space.standard();
+        // Node 1 computes nothing from the input (none), so its edge to node 3 contributes zero either way.
+        String x = "|none~0|+|nor_conv_3x3~0|skip_connect~1|+|nor_conv_1x1~0|nor_conv_3x3~1|avg_pool_3x3~2|";
+        String y = "|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|nor_conv_1x1~0|avg_pool_3x3~1|avg_pool_3x3~2|";
+        assertEquals(space.canonical(space.parse(x)), space.canonical(space.parse(y)), "x and y compute one function");
+        List<Observation<?>> told = new ArrayList<>();
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), "fp");
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none(), ScriptedController.kind(List.of(x, y, x, B), told));
+        List<SearchEvent> events = run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status);
+        assertEquals(List.of(x, B), store.trials.stream().map(t -> t.arch).toList());
+        assertEquals(4, told.size());
+        double first = told.get(0).accuracy().orElseThrow();
+        assertEquals(first, told.get(1).accuracy().orElseThrow());
+        assertEquals(first, told.get(2).accuracy().orElseThrow());
+        assertEquals(y, ((org.cellforge.space.nb201.Nb201Cell) told.get(1).architecture()).key());
+        assertEquals(2, events.stream().filter(e -> e instanceof SearchEvent.Repeated r && r.sameAs() == 1).count());
+    }
+
+    @Test
+    void aFailingTrialFailsAloneAndASearchWithoutSuccessFailsWithTheReason() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), "fp");
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(arch -> {
+            if (arch.equals(A)) {
+                throw new IllegalStateException("out of memory in trial");
+            }
+            return arch.equals(B) ? Double.NaN : 0.7;
+        }), store, SearchListener.none(), ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
+        run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status);
+        assertEquals(TrialStatus.FAILED, store.trials.get(0).status);
+        assertEquals("out of memory in trial", store.trials.get(0).failure);
+        assertEquals(TrialStatus.FAILED, store.trials.get(1).status);
+        assertEquals("loss diverged", store.trials.get(1).failure);
+        assertEquals(TrialStatus.SUCCEEDED, store.trials.get(2).status);
+
+        InMemoryStore none = new InMemoryStore();
+        none.create(request(ScriptedController.NAME, 5), "fp");
+        SearchEngine failing = SearchEngine.of(FakeEvaluation.factory(arch -> Double.NaN), none,
+                SearchListener.none(), ScriptedController.kind(List.of(A, B), new ArrayList<>()));
+        run(none, null, failing);
+        assertEquals(SearchStatus.FAILED, none.status);
+        assertTrue(none.error.startsWith("no trial succeeded"), none.error);
+        assertTrue(none.retrains.isEmpty());
+    }
+
+    @Test
+    void whenStoringAResultFailsTheTrialIsMarkedFailedAndNoTrialStaysRunning() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.failStoringTrial = 2;
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none(), ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
+        run(store, null, engine);
+        assertEquals(SearchStatus.FAILED, store.status);
+        assertEquals("disk full", store.error);
+        assertEquals(2, store.trials.size());
+        assertEquals(TrialStatus.FAILED, store.trials.get(1).status);
+        assertTrue(store.trials.get(1).failure.contains("disk full"), store.trials.get(1).failure);
+        assertTrue(store.trials.stream().noneMatch(t -> t.status == TrialStatus.RUNNING));
+    }
+
+    @Test
+    void aControllerWaitingWithNothingRunningFailsTheSearchWithAClearReason() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), "fp");
+        List<String> script = new ArrayList<>();
+        script.add(null);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none(), ScriptedController.kind(script, new ArrayList<>()));
+        run(store, null, engine);
+        assertEquals(SearchStatus.FAILED, store.status);
+        assertTrue(store.error.contains("waits although no trial is running"), store.error);
+    }
+
+    @Test
+    void parallelSlotsRunSeveralTrialsAndAWaitHoldsUntilOneEnds() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5).toBuilder().parallelTrials(2).build().withDefaults(), "fp");
+        List<String> script = new ArrayList<>(List.of(A, B));
+        script.add(null);
+        script.add(C);
+        List<Observation<?>> told = new ArrayList<>();
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none(), ScriptedController.kind(script, told));
+        run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
+        assertEquals(3, store.trials.size());
+        assertEquals(3, told.size());
+        Set<String> archs = new HashSet<>();
+        store.trials.forEach(t -> archs.add(t.arch));
+        assertEquals(Set.of(A, B, C), archs);
+    }
+
+    @Test
+    void theMedianRuleStopsWeakTrialsWhichAreMarkedStoppedNotFailed() {
+        InMemoryStore store = new InMemoryStore();
+        SearchRequest r = request(ScriptedController.NAME, 10).toBuilder()
+                .earlyStopping(Map.of("rule", "median", "minTrials", 2)).epochs(4).build().withDefaults();
+        store.create(r, "fp");
+        String weak = "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|";
+        Map<String, Double> target = Map.of(A, 0.9, B, 0.85, weak, 0.3, C, 0.95);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(target::get), store, SearchListener.none(),
+                ScriptedController.kind(List.of(A, B, weak, C), new ArrayList<>()));
+        run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
+        InMemoryStore.Trial stopped = store.trials.get(2);
+        assertEquals(TrialStatus.STOPPED, stopped.status);
+        assertEquals(1, stopped.epochs.size(), "stopped after its first epoch, the grace period");
+        assertEquals(0.3 / 4, stopped.accuracy, 1e-12);
+        assertEquals(TrialStatus.SUCCEEDED, store.trials.get(3).status, "a stronger trial trains on");
+        assertEquals(4, store.trials.get(3).epochs.size());
+    }
+
+    @Test
+    void nsga2RetrainsItsWholeFrontByDefault() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5).toBuilder().retrain("front").build().withDefaults(), "fp");
+        // Costs come from FakeEvaluation.cost, accuracies from the map: the front is what no other beats on both.
+        Map<String, Double> target = Map.of(A, 0.9, B, 0.8, C, 0.7);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(target::get), store, SearchListener.none(),
+                ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
+        run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
+        assertFalse(store.retrains.isEmpty());
+        Set<Integer> front = new HashSet<>();
+        for (InMemoryStore.Trial t : store.trials) {
+            boolean dominated = store.trials.stream().anyMatch(o -> o != t && o.accuracy >= t.accuracy
+                    && o.cost.parameters() <= t.cost.parameters()
+                    && (o.accuracy > t.accuracy || o.cost.parameters() < t.cost.parameters()));
+            if (!dominated) {
+                front.add(t.number);
+            }
+        }
+        assertEquals(front, new HashSet<>(store.retrains.stream().map(x -> x.trialNumber).toList()));
+        assertNotNull(store.retrains.get(0).result);
+    }
+
+    @Test
+    void anInterruptedSearchEndsInterrupted() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), "fp");
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(arch -> {
+            Thread.currentThread().interrupt();
+            return 0.5;
+        }), store, SearchListener.none(), ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
+        Thread.currentThread().interrupt();
+        SearchStatus status = engine.run(1);
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(SearchStatus.INTERRUPTED, status);
+        assertTrue(store.trials.stream().noneMatch(t -> t.status == TrialStatus.RUNNING));
+    }
+}
