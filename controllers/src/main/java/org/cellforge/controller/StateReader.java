@@ -61,7 +61,7 @@ public final class StateReader {
     /** A number field as a double. */
     public double real(String field) {
         if (get(field) instanceof Number n) {
-            return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
+            return n.doubleValue();
         }
         throw bad(field, "a number");
     }
@@ -151,7 +151,7 @@ public final class StateReader {
             if (!(l.get(i) instanceof Number n)) {
                 throw bad(field, "a list of numbers");
             }
-            out[i] = n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
+            out[i] = n.doubleValue();
         }
         return out;
     }

@@ -20,6 +20,7 @@ class ControllerStateTest {
         s.put("random", StateReader.rng(rng));
         s.put("weights", List.of(0.1, -1.0 / 3, 1e-300, 123456.789));
         s.put("count", 7L);
+        s.put("big", Long.MIN_VALUE + 1);
         s.put("flag", true);
         ControllerState state = new ControllerState("x", 2, s);
         ControllerState back = ControllerState.fromJson(state.toJson());
@@ -33,6 +34,7 @@ class ControllerStateTest {
         assertEquals(1e-300, w[2]);
         assertEquals(123456.789, w[3]);
         assertEquals(7, r.integer("count"));
+        assertEquals(Long.MIN_VALUE + 1, r.longValue("big"));
         assertTrue(r.bool("flag"));
     }
 

@@ -2,6 +2,7 @@ package org.cellforge.space;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 import org.cellforge.space.ops.Op;
@@ -61,13 +62,33 @@ public interface SearchSpace<A extends Architecture> {
     /** A child that takes each part (an edge or a node) from one of the parents. */
     A crossover(A first, A second, RandomGenerator random);
 
-    /** The versioned JSON form of an architecture. */
-    String toJson(A architecture);
+    /**
+     * The versioned JSON form of an architecture: the {@link ArchitectureJson} document without
+     * sections.
+     *
+     * @throws IllegalArgumentException if the architecture is not in this space
+     */
+    default String toJson(A architecture) {
+        return toJson(architecture, Map.of());
+    }
 
     /**
-     * Reads the JSON form.
+     * The versioned JSON form of an architecture followed by export sections, such as the macro
+     * network and training results, which {@link #fromJson} reads past.
      *
-     * @throws org.cellforge.space.json.JsonFormatException naming the bad field
+     * @param sections by name, any of {@link ArchitectureJson#SECTIONS}, each a {@code Map} of
+     *     JSON-ready values
+     * @throws IllegalArgumentException if the architecture is not in this space, or naming a section
+     *     outside {@link ArchitectureJson#SECTIONS}, one that is not a map, or content JSON cannot hold
+     */
+    String toJson(A architecture, Map<String, ?> sections);
+
+    /**
+     * Reads the JSON form of any version, an export with sections, or the old export document, as its
+     * architecture.
+     *
+     * @throws org.cellforge.space.json.JsonFormatException naming the bad field, or the line and column
+     *     of malformed JSON
      */
     A fromJson(String json);
 }

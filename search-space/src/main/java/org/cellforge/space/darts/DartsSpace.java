@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import org.cellforge.space.ArchitectureFormatException;
+import org.cellforge.space.ArchitectureJson;
 import org.cellforge.space.CanonicalForm;
 import org.cellforge.space.CellExpression;
 import org.cellforge.space.Encoding;
@@ -20,7 +21,6 @@ import org.cellforge.space.Relaxation;
 import org.cellforge.space.SearchSpace;
 import org.cellforge.space.darts.DartsGenotype.CellKind;
 import org.cellforge.space.darts.DartsGenotype.Edge;
-import org.cellforge.space.json.Json;
 import org.cellforge.space.json.JsonNode;
 import org.cellforge.space.ops.Op;
 import org.cellforge.space.ops.OpRegistry;
@@ -49,10 +49,10 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
     public static final int STANDARD_STEPS = 4;
 
     /** Format name of the JSON form of a genotype. */
-    public static final String JSON_FORMAT = "cellforge-architecture";
+    public static final String JSON_FORMAT = ArchitectureJson.FORMAT;
 
     /** Version of the JSON form this code writes. */
-    public static final int JSON_VERSION = 1;
+    public static final int JSON_VERSION = ArchitectureJson.VERSION;
 
     private static final DartsSpace STANDARD = of(OpRegistry.builtIn(), STANDARD_OPS, STANDARD_STEPS);
 
@@ -61,6 +61,7 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
     private final List<String> names;
     private final List<String> discrete;
     private final int steps;
+    private final JsonForm form = new JsonForm();
 
     private DartsSpace(OpSet set, int steps) {
         this.set = set;
@@ -420,69 +421,100 @@ public final class DartsSpace implements SearchSpace<DartsGenotype> {
         return child;
     }
 
+    /**
+     * The {@link ArchitectureJson} document: the DARTS text form (the storage key), the same genotype
+     * as {@code normal}, {@code normal_concat}, {@code reduce} and {@code reduce_concat} for readers,
+     * then the export sections.
+     */
     @Override
-    public String toJson(DartsGenotype g) {
+    public String toJson(DartsGenotype g, Map<String, ?> sections) {
         requireMember(g);
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", JSON_FORMAT);
-        root.put("version", JSON_VERSION);
-        root.put("space", NAME);
-        for (CellKind kind : CellKind.values()) {
-            String cell = kind.name().toLowerCase(Locale.ROOT);
-            List<Object> pairs = new ArrayList<>();
-            for (Edge e : g.edges(kind)) {
-                Map<String, Object> pair = new LinkedHashMap<>();
-                pair.put("op", e.op());
-                pair.put("input", e.input());
-                pairs.add(pair);
-            }
-            root.put(cell, pairs);
-            root.put(cell + "_concat", g.concat(kind));
-        }
-        return Json.write(root);
+        return ArchitectureJson.write(form, g, sections);
     }
 
+    /** Reads the text form, the four structure fields or both; when both are given they must agree. */
     @Override
     public DartsGenotype fromJson(String json) {
-        JsonNode root = Json.read(json)
-                .only(Set.of("format", "version", "space", "normal", "normal_concat", "reduce", "reduce_concat"));
-        root.header(JSON_FORMAT, JSON_VERSION);
-        if (!root.get("space").string().equals(NAME)) {
-            throw root.get("space").error("expected \"" + NAME + "\"");
-        }
-        List<Edge> normal = readPairs(root.get("normal"));
-        List<Edge> reduce = readPairs(root.get("reduce"));
-        List<Integer> normalConcat = root.get("normal_concat").integers();
-        List<Integer> reduceConcat = root.get("reduce_concat").integers();
-        DartsGenotype g;
-        try {
-            g = DartsGenotype.of(normal, normalConcat, reduce, reduceConcat);
-        } catch (IllegalArgumentException e) {
-            // DartsGenotype's messages start with the field they are about ("normal_concat: ...").
-            String field = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
-            throw (root.has(field) ? root.get(field) : root).error(e.getMessage());
-        }
-        String problem = problem(g);
-        if (problem != null) {
-            String field = problem.split("[ ]", 2)[0];
-            throw (root.has(field) ? root.get(field) : root).error(problem);
-        }
-        return g;
+        return ArchitectureJson.read(form, json);
     }
 
-    private static List<Edge> readPairs(JsonNode list) {
-        List<Edge> out = new ArrayList<>();
-        for (JsonNode pair : list.elements()) {
-            pair.only(Set.of("op", "input"));
-            String op = pair.get("op").string();
-            int input = pair.get("input").integer(0);
-            try {
-                out.add(new Edge(op, input));
-            } catch (IllegalArgumentException e) {
-                throw pair.get("op").error(e.getMessage());
-            }
+    /** Each cell as a list of {@code {"op", "input"}} pairs in text order, and its concat list. */
+    private final class JsonForm implements ArchitectureJson.Form<DartsGenotype> {
+
+        private static final List<String> FIELDS = List.of("normal", "normal_concat", "reduce", "reduce_concat");
+
+        @Override
+        public String space() {
+            return NAME;
         }
-        return out;
+
+        @Override
+        public DartsGenotype parse(String text) {
+            return DartsSpace.this.parse(text);
+        }
+
+        @Override
+        public List<String> structureFields() {
+            return FIELDS;
+        }
+
+        @Override
+        public Map<String, Object> structure(DartsGenotype g) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (CellKind kind : CellKind.values()) {
+                String cell = kind.name().toLowerCase(Locale.ROOT);
+                List<Object> pairs = new ArrayList<>();
+                for (Edge e : g.edges(kind)) {
+                    Map<String, Object> pair = new LinkedHashMap<>();
+                    pair.put("op", e.op());
+                    pair.put("input", e.input());
+                    pairs.add(pair);
+                }
+                out.put(cell, pairs);
+                out.put(cell + "_concat", g.concat(kind));
+            }
+            return out;
+        }
+
+        @Override
+        public DartsGenotype readStructure(JsonNode root) {
+            List<Edge> normal = readPairs(root.get("normal"));
+            List<Edge> reduce = readPairs(root.get("reduce"));
+            List<Integer> normalConcat = root.get("normal_concat").integers();
+            List<Integer> reduceConcat = root.get("reduce_concat").integers();
+            DartsGenotype g;
+            try {
+                g = DartsGenotype.of(normal, normalConcat, reduce, reduceConcat);
+            } catch (IllegalArgumentException e) {
+                // DartsGenotype's messages start with the field they are about ("normal_concat: ...").
+                throw at(root, e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':'))))
+                        .error(e.getMessage());
+            }
+            String problem = problem(g);
+            if (problem != null) {
+                throw at(root, problem.split("[ ]", 2)[0]).error(problem);
+            }
+            return g;
+        }
+
+        private static JsonNode at(JsonNode root, String field) {
+            return FIELDS.contains(field) ? root.get(field) : root;
+        }
+
+        private static List<Edge> readPairs(JsonNode list) {
+            List<Edge> out = new ArrayList<>();
+            for (JsonNode pair : list.elements()) {
+                pair.only(Set.of("op", "input"));
+                String op = pair.get("op").string();
+                int input = pair.get("input").integer(0);
+                try {
+                    out.add(new Edge(op, input));
+                } catch (IllegalArgumentException e) {
+                    throw pair.get("op").error(e.getMessage());
+                }
+            }
+            return out;
+        }
     }
 
     private void requireMember(DartsGenotype g) {

@@ -1,35 +1,78 @@
 package org.cellforge.space.json;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.jr.ob.JSON;
 
 /**
- * Reads JSON (RFC 8259) into plain Java values and writes them back: objects become insertion-ordered
- * {@code Map<String, Object>}, arrays {@code List<Object>}, numbers {@link BigDecimal}, and
- * {@code null} is {@link #NULL} because maps and lists here hold no Java nulls.
+ * Reads JSON (RFC 8259) into plain Java values and writes them back, through jackson-jr. Objects
+ * become unmodifiable insertion-ordered {@code Map<String, Object>}, arrays unmodifiable
+ * {@code List<Object>}, strings {@link String}, {@code true}/{@code false} {@link Boolean} and
+ * {@code null} Java {@code null}. Numbers without a fraction or exponent become {@link Integer},
+ * {@link Long} or {@link BigInteger}, whichever holds them, so whole numbers of 64 bits and more stay
+ * exact; other numbers become {@link Double}, and a double written here reads back bit for bit.
+ *
+ * <p>Reading is strict: no comments, trailing commas, leading zeros, single quotes, {@code NaN}, text
+ * after the value or duplicate field names, and nesting is limited to {@value #MAX_DEPTH} levels.
  */
 public final class Json {
 
-    /** The JSON {@code null} value. */
-    public static final Object NULL = new Object() {
-        @Override
-        public String toString() {
-            return "null";
-        }
-    };
+    /** Nesting limit for reading and writing; deeper input is refused rather than risking a stack overflow. */
+    public static final int MAX_DEPTH = 256;
 
-    /** Nesting limit; deeper input is refused rather than risking a stack overflow. */
-    private static final int MAX_DEPTH = 256;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
 
-    private final String text;
-    private int pos;
+    // Lazily built maps only pay off when kept; these are copied read-only straight away.
+    private static final JSON READER = JSON.builder(FACTORY).disable(JSON.Feature.USE_DEFERRED_MAPS).build();
 
-    private Json(String text) {
-        this.text = text;
+    // Fields on their own lines, two spaces per level; arrays stay on the line of their field, so
+    // number lists and cells of edges read at a glance. Line ends are fixed, not the platform's, so
+    // the same value gives the same bytes everywhere.
+    private static final DefaultPrettyPrinter LAYOUT = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withArrayValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultPrettyPrinter.NopIndenter());
+
+    private static final JSON WRITER = JSON.builder(FACTORY)
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.FAIL_ON_UNKNOWN_TYPE_WRITE)
+            .prettyPrinter(LAYOUT)
+            .build();
+
+    // Jackson reports positions inside its messages as "[Source: ...; line: 2, column: 5]".
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]");
+    // Jackson's hints name its own settings ("enable `JsonReadFeature...` to allow"), which mean
+    // nothing to whoever wrote the document and are not theirs to change.
+    private static final Pattern SETTING = Pattern.compile(", from `[^`]*`|: enable `[^`]*` to allow"
+            + "| \\(not recognized as one since Feature '[^']*' not enabled for parser\\)");
+
+    private Json() {
     }
 
     /**
@@ -41,14 +84,26 @@ public final class Json {
         if (text == null) {
             throw new JsonFormatException("line 1, column 1", "no JSON text given");
         }
-        Json parser = new Json(text);
-        parser.skipSpace();
-        Object value = parser.value(0);
-        parser.skipSpace();
-        if (parser.pos < text.length()) {
-            throw parser.error("unexpected text after the JSON value");
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            try {
+                if (parser.nextToken() == null) {
+                    throw at(parser.currentLocation(), "unexpected end of input; expected a value");
+                }
+                Object value = READER.anyFrom(parser);
+                JsonToken after = parser.nextToken();
+                if (after != null) {
+                    throw at(parser.currentTokenLocation(), "unexpected text after the JSON value");
+                }
+                return settle(value, "$");
+            } catch (JsonProcessingException e) {
+                // Limits (nesting, number length) are reported without a position; the parser knows it.
+                JsonLocation where = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+                throw at(where, reason(e));
+            }
+        } catch (IOException e) {
+            // Only a failure of the parser itself can land here: a String source has no I/O.
+            throw new IllegalStateException("reading JSON from a string failed", e);
         }
-        return value;
     }
 
     /** Parses and wraps the result for typed reading with field paths in errors. */
@@ -56,314 +111,104 @@ public final class Json {
         return JsonNode.root(parse(text));
     }
 
-    private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw error("nested deeper than " + MAX_DEPTH + " levels");
+    /**
+     * Writes a value made of maps with string keys, lists, strings, numbers, booleans and
+     * {@code null}, indented by two spaces, fields in the map's order. Arrays are written on one line;
+     * objects inside them open on that line.
+     *
+     * @throws IllegalArgumentException naming the path of any other type, a non-finite number, a
+     *     non-string key or nesting deeper than {@value #MAX_DEPTH}
+     */
+    public static String write(Object value) {
+        check(value, "$", 0);
+        try {
+            return WRITER.asString(value);
+        } catch (IOException e) {
+            // check() admits only what jackson-jr writes, to a string that cannot fail.
+            throw new IllegalStateException("writing JSON failed", e);
         }
-        if (pos >= text.length()) {
-            throw error("unexpected end of input; expected a value");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object(depth);
-            case '[' -> array(depth);
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", NULL);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'; expected a value");
-            }
-        };
-    }
-
-    private Map<String, Object> object(int depth) {
-        pos++;
-        Map<String, Object> map = new LinkedHashMap<>();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return Collections.unmodifiableMap(map);
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a field name in double quotes");
-            }
-            int keyAt = pos;
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            Object v = value(depth + 1);
-            if (map.putIfAbsent(key, v) != null) {
-                pos = keyAt;
-                throw error("field \"" + key + "\" appears twice");
-            }
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == '}') {
-                return Collections.unmodifiableMap(map);
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}' after a field");
-            }
-        }
-    }
-
-    private List<Object> array(int depth) {
-        pos++;
-        List<Object> list = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return Collections.unmodifiableList(list);
-        }
-        while (true) {
-            skipSpace();
-            list.add(value(depth + 1));
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == ']') {
-                return Collections.unmodifiableList(list);
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']' after an array element");
-            }
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder out = new StringBuilder();
-        while (true) {
-            if (pos >= text.length()) {
-                throw error("unterminated string");
-            }
-            char c = text.charAt(pos++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c < 0x20) {
-                pos--;
-                throw error("control character in a string; escape it");
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            if (pos >= text.length()) {
-                throw error("unterminated escape");
-            }
-            char e = text.charAt(pos++);
-            switch (e) {
-                case '"', '\\', '/' -> out.append(e);
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("\\u needs four hex digits");
-                    }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("\\u needs four hex digits");
-                    }
-                    pos += 4;
-                }
-                default -> {
-                    pos--;
-                    throw error("unknown escape '\\" + e + "'");
-                }
-            }
-        }
-    }
-
-    private BigDecimal number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        if (peek() == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw error("a number needs digits");
-        }
-        if (peek() == '.') {
-            pos++;
-            if (!digits()) {
-                throw error("a decimal point must be followed by digits");
-            }
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            pos++;
-            if (peek() == '+' || peek() == '-') {
-                pos++;
-            }
-            if (!digits()) {
-                throw error("an exponent needs digits");
-            }
-        }
-        return new BigDecimal(text.substring(start, pos));
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos)) && text.charAt(pos) < 128) {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw error("unexpected text; expected a value");
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private JsonFormatException error(String reason) {
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < Math.min(pos, text.length()); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new JsonFormatException("line " + line + ", column " + column, reason);
     }
 
     /**
-     * Writes a value made of maps with string keys, lists, strings, numbers, booleans and
-     * {@link #NULL}, indented by two spaces, fields in the map's order.
-     *
-     * @throws IllegalArgumentException for any other type or a non-finite number
+     * Copies parsed containers read-only and refuses numbers beyond the doubles, which jackson reads
+     * as infinity without a word and which this class never writes.
      */
-    public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(value, out, 0);
-        return out.toString();
-    }
-
-    private static void write(Object value, StringBuilder out, int indent) {
+    private static Object settle(Object value, String path) {
         switch (value) {
-            case null -> out.append("null");
-            case Map<?, ?> map -> writeObject(map, out, indent);
-            case List<?> list -> writeArray(list, out, indent);
-            case CharSequence s -> quote(s, out);
-            case Boolean b -> out.append(b);
-            case Double d when !Double.isFinite(d) ->
-                    throw new IllegalArgumentException("JSON has no representation for " + d);
-            case Float f when !Float.isFinite(f) ->
-                    throw new IllegalArgumentException("JSON has no representation for " + f);
-            case BigDecimal d -> out.append(d.toString());
-            case Number n -> out.append(n);
-            default -> {
-                if (value == NULL) {
-                    out.append("null");
-                } else {
-                    throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+            case Map<?, ?> map -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    String key = (String) e.getKey();
+                    out.put(key, settle(e.getValue(), path + "." + key));
                 }
+                return Collections.unmodifiableMap(out);
             }
-        }
-    }
-
-    private static void writeObject(Map<?, ?> map, StringBuilder out, int indent) {
-        if (map.isEmpty()) {
-            out.append("{}");
-            return;
-        }
-        out.append("{\n");
-        int i = 0;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!(e.getKey() instanceof String key)) {
-                throw new IllegalArgumentException("JSON field names must be strings, got " + e.getKey());
-            }
-            out.repeat(' ', indent + 2);
-            quote(key, out);
-            out.append(": ");
-            write(e.getValue(), out, indent + 2);
-            out.append(++i < map.size() ? ",\n" : "\n");
-        }
-        out.repeat(' ', indent).append('}');
-    }
-
-    private static void writeArray(List<?> list, StringBuilder out, int indent) {
-        boolean flat = list.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?>);
-        if (flat) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    out.append(", ");
+            case List<?> list -> {
+                List<Object> out = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    out.add(settle(list.get(i), path + "[" + i + "]"));
                 }
-                write(list.get(i), out, indent);
+                return Collections.unmodifiableList(out);
             }
-            out.append(']');
-            return;
+            case Double d when d.isInfinite() ->
+                    throw new JsonFormatException(path, "number is beyond the range of a double");
+            case null, default -> {
+                return value;
+            }
         }
-        out.append("[\n");
-        for (int i = 0; i < list.size(); i++) {
-            out.repeat(' ', indent + 2);
-            write(list.get(i), out, indent + 2);
-            out.append(i + 1 < list.size() ? ",\n" : "\n");
-        }
-        out.repeat(' ', indent).append(']');
     }
 
-    private static void quote(CharSequence s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
+    /**
+     * Admits plain JSON values only, so that jackson-jr never falls back to writing a bean, and so that
+     * what is written reads back: a decimal beyond the doubles would return as infinity.
+     */
+    private static void check(Object value, String path, int depth) {
+        if ((value instanceof Map<?, ?> || value instanceof List<?>) && depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException(path + ": nested deeper than " + MAX_DEPTH + " levels");
+        }
+        switch (value) {
+            case Map<?, ?> map -> {
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (!(e.getKey() instanceof String key)) {
+                        throw new IllegalArgumentException(path + ": JSON field names must be strings, got "
+                                + e.getKey());
                     }
+                    check(e.getValue(), path + "." + key, depth + 1);
                 }
             }
+            case List<?> list -> {
+                for (int i = 0; i < list.size(); i++) {
+                    check(list.get(i), path + "[" + i + "]", depth + 1);
+                }
+            }
+            case Double d when !Double.isFinite(d) ->
+                    throw new IllegalArgumentException(path + ": JSON has no representation for " + d);
+            case Float f when !Float.isFinite(f) ->
+                    throw new IllegalArgumentException(path + ": JSON has no representation for " + f);
+            case BigDecimal d when Double.isInfinite(d.doubleValue()) ->
+                    throw new IllegalArgumentException(path + ": " + d + " is beyond the range of a double");
+            case Integer _, Long _, Short _, Byte _, BigInteger _, BigDecimal _, Double _, Float _ -> {
+            }
+            case String _, Boolean _ -> {
+            }
+            case null -> {
+            }
+            default -> throw new IllegalArgumentException(path + ": cannot write " + value.getClass().getName()
+                    + " as JSON");
         }
-        out.append('"');
+    }
+
+    private static JsonFormatException at(JsonLocation where, String reason) {
+        // Jackson counts columns from 1 but reports 0 when it has none; point at the start then.
+        int line = Math.max(1, where.getLineNr());
+        int column = Math.max(1, where.getColumnNr());
+        return new JsonFormatException("line " + line + ", column " + column, reason);
+    }
+
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        Matcher m = SOURCE.matcher(message);
+        message = m.replaceAll("line $1, column $2");
+        return SETTING.matcher(message).replaceAll("");
     }
 }

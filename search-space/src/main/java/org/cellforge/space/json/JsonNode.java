@@ -1,6 +1,7 @@
 package org.cellforge.space.json;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,16 +95,35 @@ public final class JsonNode {
         throw error("must be a string, got " + describe(value));
     }
 
-    /** This value as an int. */
+    /**
+     * This value as an int. A number written with a fraction or exponent counts when it is whole
+     * ({@code 16.0}, {@code 1e3}), as JSON itself does not tell the two apart.
+     */
     public int integer() {
-        if (value instanceof BigDecimal d) {
-            try {
-                return d.intValueExact();
-            } catch (ArithmeticException e) {
-                throw error("must be an integer in the int range, got " + d);
-            }
+        if (!(value instanceof Number n)) {
+            throw error("must be an integer, got " + describe(value));
         }
-        throw error("must be an integer, got " + describe(value));
+        BigDecimal exact = exact(n);
+        if (exact == null || (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0)) {
+            throw error("must be an integer, got " + n);
+        }
+        try {
+            return exact.intValueExact();
+        } catch (ArithmeticException e) {
+            throw error("must be an integer in the int range, got " + n);
+        }
+    }
+
+    /** The exact value of a number, or null for the non-finite ones. */
+    private static BigDecimal exact(Number n) {
+        return switch (n) {
+            case BigDecimal d -> d;
+            case BigInteger b -> new BigDecimal(b);
+            case Double d when Double.isFinite(d) -> new BigDecimal(d);
+            case Float f when Float.isFinite(f) -> new BigDecimal(f);
+            case Double _, Float _ -> null;
+            default -> BigDecimal.valueOf(n.longValue());
+        };
     }
 
     /** This value as an int no less than {@code min}. */

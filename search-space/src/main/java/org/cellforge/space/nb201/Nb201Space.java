@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import org.cellforge.space.ArchitectureFormatException;
+import org.cellforge.space.ArchitectureJson;
 import org.cellforge.space.CanonicalForm;
 import org.cellforge.space.CellExpression;
 import org.cellforge.space.Encoding;
 import org.cellforge.space.Relaxation;
 import org.cellforge.space.SearchSpace;
-import org.cellforge.space.json.Json;
 import org.cellforge.space.json.JsonNode;
 import org.cellforge.space.ops.Op;
 import org.cellforge.space.ops.OpRegistry;
@@ -36,15 +36,16 @@ public final class Nb201Space implements SearchSpace<Nb201Cell> {
             List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
 
     /** Format name of the JSON form of a cell. */
-    public static final String JSON_FORMAT = "cellforge-architecture";
+    public static final String JSON_FORMAT = ArchitectureJson.FORMAT;
 
     /** Version of the JSON form this code writes. */
-    public static final int JSON_VERSION = 1;
+    public static final int JSON_VERSION = ArchitectureJson.VERSION;
 
     private static final Nb201Space STANDARD = of(OpRegistry.builtIn(), STANDARD_OPS);
 
     private final OpSet set;
     private final List<String> names;
+    private final JsonForm form = new JsonForm();
 
     private Nb201Space(OpSet set) {
         this.set = set;
@@ -303,85 +304,82 @@ public final class Nb201Space implements SearchSpace<Nb201Cell> {
     }
 
     /**
-     * The JSON form: the arch string (the storage key) and, for readers, the same cell as edges.
+     * The {@link ArchitectureJson} document: the arch string (the storage key), the same cell as
+     * {@code edges} for readers, then the export sections.
      */
     @Override
-    public String toJson(Nb201Cell cell) {
+    public String toJson(Nb201Cell cell, Map<String, ?> sections) {
         requireMember(cell);
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", JSON_FORMAT);
-        root.put("version", JSON_VERSION);
-        root.put("space", NAME);
-        root.put("arch", cell.key());
-        List<Object> edges = new ArrayList<>();
-        for (int e = 0; e < Nb201Cell.EDGES; e++) {
-            Map<String, Object> edge = new LinkedHashMap<>();
-            edge.put("from", Nb201Cell.from(e));
-            edge.put("to", Nb201Cell.to(e));
-            edge.put("op", cell.op(e));
-            edges.add(edge);
-        }
-        root.put("edges", edges);
-        return Json.write(root);
+        return ArchitectureJson.write(form, cell, sections);
     }
 
-    /** Reads {@code arch}, or {@code edges} when there is no {@code arch}; when both are given they must agree. */
+    /** Reads {@code arch}, {@code edges} or both; when both are given they must agree. */
     @Override
     public Nb201Cell fromJson(String json) {
-        JsonNode root = Json.read(json).only(Set.of("format", "version", "space", "arch", "edges"));
-        root.header(JSON_FORMAT, JSON_VERSION);
-        if (!root.get("space").string().equals(NAME)) {
-            throw root.get("space").error("expected \"" + NAME + "\"");
-        }
-        Nb201Cell fromArch = null;
-        if (root.has("arch")) {
-            JsonNode arch = root.get("arch");
-            try {
-                fromArch = parse(arch.string());
-            } catch (ArchitectureFormatException e) {
-                throw arch.error(e.getMessage());
-            }
-        }
-        if (!root.has("edges")) {
-            if (fromArch == null) {
-                throw root.error("needs \"arch\" (the arch string) or \"edges\"");
-            }
-            return fromArch;
-        }
-        Nb201Cell fromEdges = readEdges(root.get("edges"));
-        if (fromArch != null && !fromArch.equals(fromEdges)) {
-            throw root.get("edges").error("describes " + fromEdges.key() + " but \"arch\" is " + fromArch.key());
-        }
-        return fromEdges;
+        return ArchitectureJson.read(form, json);
     }
 
-    private Nb201Cell readEdges(JsonNode edges) {
-        String[] chosen = new String[Nb201Cell.EDGES];
-        for (JsonNode edge : edges.elements()) {
-            edge.only(Set.of("from", "to", "op"));
-            int from = edge.get("from").integer();
-            int to = edge.get("to").integer();
-            int e;
-            try {
-                e = Nb201Cell.edge(from, to);
-            } catch (IllegalArgumentException ex) {
-                throw edge.error(ex.getMessage());
-            }
-            if (chosen[e] != null) {
-                throw edge.error("edge " + from + "->" + to + " is given twice");
-            }
-            String op = edge.get("op").string();
-            if (!set.contains(op)) {
-                throw edge.get("op").error("unknown operation '" + op + "'; this space has " + names);
-            }
-            chosen[e] = op;
+    /** The cell as {@code edges}: {@code [{"from": 0, "to": 1, "op": "nor_conv_3x3"}, ...]} in arch-string order. */
+    private final class JsonForm implements ArchitectureJson.Form<Nb201Cell> {
+
+        @Override
+        public String space() {
+            return NAME;
         }
-        for (int e = 0; e < chosen.length; e++) {
-            if (chosen[e] == null) {
-                throw edges.error("missing edge " + Nb201Cell.from(e) + "->" + Nb201Cell.to(e));
-            }
+
+        @Override
+        public Nb201Cell parse(String text) {
+            return Nb201Space.this.parse(text);
         }
-        return Nb201Cell.of(chosen);
+
+        @Override
+        public List<String> structureFields() {
+            return List.of("edges");
+        }
+
+        @Override
+        public Map<String, Object> structure(Nb201Cell cell) {
+            List<Object> edges = new ArrayList<>();
+            for (int e = 0; e < Nb201Cell.EDGES; e++) {
+                Map<String, Object> edge = new LinkedHashMap<>();
+                edge.put("from", Nb201Cell.from(e));
+                edge.put("to", Nb201Cell.to(e));
+                edge.put("op", cell.op(e));
+                edges.add(edge);
+            }
+            return Map.of("edges", edges);
+        }
+
+        @Override
+        public Nb201Cell readStructure(JsonNode root) {
+            JsonNode edges = root.get("edges");
+            String[] chosen = new String[Nb201Cell.EDGES];
+            for (JsonNode edge : edges.elements()) {
+                edge.only(Set.of("from", "to", "op"));
+                int from = edge.get("from").integer();
+                int to = edge.get("to").integer();
+                int e;
+                try {
+                    e = Nb201Cell.edge(from, to);
+                } catch (IllegalArgumentException ex) {
+                    throw edge.error(ex.getMessage());
+                }
+                if (chosen[e] != null) {
+                    throw edge.error("edge " + from + "->" + to + " is given twice");
+                }
+                String op = edge.get("op").string();
+                if (!set.contains(op)) {
+                    throw edge.get("op").error("unknown operation '" + op + "'; this space has " + names);
+                }
+                chosen[e] = op;
+            }
+            for (int e = 0; e < chosen.length; e++) {
+                if (chosen[e] == null) {
+                    throw edges.error("missing edge " + Nb201Cell.from(e) + "->" + Nb201Cell.to(e));
+                }
+            }
+            return Nb201Cell.of(chosen);
+        }
     }
 
     private void requireMember(Nb201Cell cell) {

@@ -136,7 +136,7 @@ class Nb201VariationTest {
         for (int i = 0; i < 500; i++) {
             Nb201Cell cell = space.sample(random);
             String json = space.toJson(cell);
-            assertTrue(json.contains("\"version\": 1"), json);
+            assertTrue(json.contains("\"version\": 2"), json);
             assertEquals(cell, space.fromJson(json));
         }
         Nb201Cell edgesOnly = space.fromJson("""
