@@ -7,6 +7,11 @@ ALTER TABLE search ADD COLUMN warm_start          INTEGER     NOT NULL DEFAULT 0
 ALTER TABLE search ADD COLUMN retrain_epochs      INTEGER     NOT NULL DEFAULT 0 CHECK (retrain_epochs >= 0);
 ALTER TABLE search ADD COLUMN retrain             VARCHAR(16) NOT NULL DEFAULT 'best';
 ALTER TABLE search ADD COLUMN parallel_trials     INTEGER     NOT NULL DEFAULT 1 CHECK (parallel_trials > 0);
+-- The images' shape, so results export without loading the data (null for searches made before).
+ALTER TABLE search ADD COLUMN input_channels      INTEGER;
+ALTER TABLE search ADD COLUMN image_height        INTEGER;
+ALTER TABLE search ADD COLUMN image_width         INTEGER;
+ALTER TABLE search ADD COLUMN classes             INTEGER;
 -- Size and checksum of the training images, so that another machine can check its copy.
 ALTER TABLE search ADD COLUMN dataset_fingerprint TEXT;
 ALTER TABLE search ADD COLUMN controller_state    TEXT;

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.cellforge.controller.ControllerState;
 import org.cellforge.controller.Cost;
 import org.cellforge.engine.ConflictException;
+import org.cellforge.engine.DatasetInfo;
 import org.cellforge.engine.EpochRecord;
 import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.RetrainResult;
@@ -34,7 +35,7 @@ public final class JpaSearchStore implements SearchStore {
     }
 
     @Override
-    public long create(SearchRequest r, String datasetFingerprint) {
+    public long create(SearchRequest r, DatasetInfo dataset) {
         SearchEntity s = new SearchEntity();
         s.space = r.space();
         s.controller = r.controller();
@@ -49,7 +50,11 @@ public final class JpaSearchStore implements SearchStore {
         s.validationSize = r.validationSize();
         s.splitSeed = r.splitSeed();
         s.dataset = r.dataset();
-        s.datasetFingerprint = datasetFingerprint;
+        s.datasetFingerprint = dataset.fingerprint();
+        s.inputChannels = dataset.channels();
+        s.imageHeight = dataset.height();
+        s.imageWidth = dataset.width();
+        s.classes = dataset.classes();
         s.optimizer = r.optimizer();
         s.learningRate = r.learningRate();
         s.augmentation = r.augmentation();
@@ -138,7 +143,7 @@ public final class JpaSearchStore implements SearchStore {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("arch", c.arch());
             // JSON has no infinities: a degenerate network's score is written as null.
-            row.put("score", Double.isFinite(c.score()) ? c.score() : Json.NULL);
+            row.put("score", Double.isFinite(c.score()) ? c.score() : null);
             rows.add(row);
         }
         String json = Json.write(rows);

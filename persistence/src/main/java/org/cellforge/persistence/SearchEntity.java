@@ -102,6 +102,19 @@ public class SearchEntity {
     @Column(name = "parallel_trials", nullable = false)
     public int parallelTrials = 1;
 
+    /** Colour channels of the dataset's images. */
+    @Column(name = "input_channels")
+    public Integer inputChannels;
+
+    @Column(name = "image_height")
+    public Integer imageHeight;
+
+    @Column(name = "image_width")
+    public Integer imageWidth;
+
+    /** Classes of the dataset. */
+    public Integer classes;
+
     /** Size and checksum of the training images. */
     @Column(name = "dataset_fingerprint")
     public String datasetFingerprint;

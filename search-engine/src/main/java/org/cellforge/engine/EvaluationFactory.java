@@ -8,9 +8,9 @@ import org.cellforge.space.SearchSpace;
 public interface EvaluationFactory {
 
     /**
-     * The evaluation for {@code request} (normalized) on {@code space}.
+     * The evaluation of search {@code searchId} for {@code request} (normalized) on {@code space}.
      *
      * @throws InvalidRequestException if the request's data cannot be used (missing files, split too large)
      */
-    <A extends Architecture> Evaluation<A> open(SearchRequest request, SearchSpace<A> space);
+    <A extends Architecture> Evaluation<A> open(long searchId, SearchRequest request, SearchSpace<A> space);
 }

@@ -151,7 +151,7 @@ public final class SearchEngine {
             try {
                 store.started(id);
                 publish(new SearchEvent.Started(id, request));
-                try (Evaluation<A> evaluation = evaluations.open(request, space)) {
+                try (Evaluation<A> evaluation = evaluations.open(id, request, space)) {
                     return search(evaluation, workers);
                 }
             } catch (InterruptedException | CancellationException e) {

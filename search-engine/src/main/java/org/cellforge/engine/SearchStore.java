@@ -16,11 +16,10 @@ public interface SearchStore {
      * Stores a new search in QUEUED state.
      *
      * @param request the normalized request
-     * @param datasetFingerprint size and checksum of the dataset's training images, recorded so that a
-     *        worker can check its own copy
+     * @param dataset the shape of the dataset's images and its fingerprint
      * @return the new search's id
      */
-    long create(SearchRequest request, String datasetFingerprint);
+    long create(SearchRequest request, DatasetInfo dataset);
 
     /**
      * The search with {@code id}.

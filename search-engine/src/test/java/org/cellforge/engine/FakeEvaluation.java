@@ -17,7 +17,7 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
     static EvaluationFactory factory(ToDoubleFunction<String> target) {
         return new EvaluationFactory() {
             @Override
-            public <B extends Architecture> Evaluation<B> open(SearchRequest request, SearchSpace<B> space) {
+            public <B extends Architecture> Evaluation<B> open(long searchId, SearchRequest request, SearchSpace<B> space) {
                 return new FakeEvaluation<>(request, target);
             }
         };

@@ -42,7 +42,7 @@ final class InMemoryStore implements SearchStore {
     int failStoringTrial = -1;
 
     @Override
-    public synchronized long create(SearchRequest r, String fingerprint) {
+    public synchronized long create(SearchRequest r, DatasetInfo dataset) {
         request = r;
         status = SearchStatus.QUEUED;
         statuses.add(status);

@@ -22,6 +22,8 @@ class SearchEngineTest {
     static final String B = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_1x1~2|";
     static final String C = "|avg_pool_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_3x3~0|skip_connect~1|nor_conv_3x3~2|";
 
+    static final DatasetInfo DATA = new DatasetInfo(1, 28, 28, 10, "test data");
+
     private static SearchRequest request(String controller, int trials) {
         return SearchRequest.builder().space("nas-bench-201").controller(controller).trials(trials).epochs(3).build()
                 .withDefaults();
@@ -36,7 +38,7 @@ class SearchEngineTest {
     @Test
     void randomSearchStoresEveryTrialRetrainsTheBestAndSucceeds() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request("random", 6).toBuilder().options(Map.of()).build().withDefaults(), "fp");
+        store.create(request("random", 6).toBuilder().options(Map.of()).build().withDefaults(), DATA);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
                 SearchListener.none());
         List<SearchEvent> events = run(store, null, engine);
@@ -71,7 +73,7 @@ class SearchEngineTest {
         assertEquals(space.canonical(space.parse(x)), space.canonical(space.parse(y)), "x and y compute one function");
         List<Observation<?>> told = new ArrayList<>();
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.create(request(ScriptedController.NAME, 5), DATA);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
                 SearchListener.none(), ScriptedController.kind(List.of(x, y, x, B), told));
         List<SearchEvent> events = run(store, null, engine);
@@ -88,7 +90,7 @@ class SearchEngineTest {
     @Test
     void aFailingTrialFailsAloneAndASearchWithoutSuccessFailsWithTheReason() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.create(request(ScriptedController.NAME, 5), DATA);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(arch -> {
             if (arch.equals(A)) {
                 throw new IllegalStateException("out of memory in trial");
@@ -104,7 +106,7 @@ class SearchEngineTest {
         assertEquals(TrialStatus.SUCCEEDED, store.trials.get(2).status);
 
         InMemoryStore none = new InMemoryStore();
-        none.create(request(ScriptedController.NAME, 5), "fp");
+        none.create(request(ScriptedController.NAME, 5), DATA);
         SearchEngine failing = SearchEngine.of(FakeEvaluation.factory(arch -> Double.NaN), none,
                 SearchListener.none(), ScriptedController.kind(List.of(A, B), new ArrayList<>()));
         run(none, null, failing);
@@ -116,7 +118,7 @@ class SearchEngineTest {
     @Test
     void whenStoringAResultFailsTheTrialIsMarkedFailedAndNoTrialStaysRunning() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.create(request(ScriptedController.NAME, 5), DATA);
         store.failStoringTrial = 2;
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
                 SearchListener.none(), ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
@@ -132,7 +134,7 @@ class SearchEngineTest {
     @Test
     void aControllerWaitingWithNothingRunningFailsTheSearchWithAClearReason() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.create(request(ScriptedController.NAME, 5), DATA);
         List<String> script = new ArrayList<>();
         script.add(null);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
@@ -145,7 +147,7 @@ class SearchEngineTest {
     @Test
     void parallelSlotsRunSeveralTrialsAndAWaitHoldsUntilOneEnds() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5).toBuilder().parallelTrials(2).build().withDefaults(), "fp");
+        store.create(request(ScriptedController.NAME, 5).toBuilder().parallelTrials(2).build().withDefaults(), DATA);
         List<String> script = new ArrayList<>(List.of(A, B));
         script.add(null);
         script.add(C);
@@ -166,7 +168,7 @@ class SearchEngineTest {
         InMemoryStore store = new InMemoryStore();
         SearchRequest r = request(ScriptedController.NAME, 10).toBuilder()
                 .earlyStopping(Map.of("rule", "median", "minTrials", 2)).epochs(4).build().withDefaults();
-        store.create(r, "fp");
+        store.create(r, DATA);
         String weak = "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|";
         Map<String, Double> target = Map.of(A, 0.9, B, 0.85, weak, 0.3, C, 0.95);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(target::get), store, SearchListener.none(),
@@ -184,7 +186,7 @@ class SearchEngineTest {
     @Test
     void nsga2RetrainsItsWholeFrontByDefault() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5).toBuilder().retrain("front").build().withDefaults(), "fp");
+        store.create(request(ScriptedController.NAME, 5).toBuilder().retrain("front").build().withDefaults(), DATA);
         // Costs come from FakeEvaluation.cost, accuracies from the map: the front is what no other beats on both.
         Map<String, Double> target = Map.of(A, 0.9, B, 0.8, C, 0.7);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(target::get), store, SearchListener.none(),
@@ -208,7 +210,7 @@ class SearchEngineTest {
     @Test
     void anInterruptedSearchEndsInterrupted() {
         InMemoryStore store = new InMemoryStore();
-        store.create(request(ScriptedController.NAME, 5), "fp");
+        store.create(request(ScriptedController.NAME, 5), DATA);
         SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(arch -> {
             Thread.currentThread().interrupt();
             return 0.5;

@@ -3,6 +3,8 @@ package org.cellforge.evaluator.proxy;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Relu;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,6 +20,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Naswot {
 
     private Naswot() {
+    }
+
+    /**
+     * The score of {@code net} on the first {@code batch} images of {@code images} (all of them if there
+     * are fewer); a network whose output ignores its input scores {@code -Infinity}.
+     */
+    public static double score(Network net, ImageSet images, int batch) {
+        return score(net, Batches.range(images, 0, Math.min(batch, images.size())));
     }
 
     /** The score of {@code net} on {@code batch} (NHWC); weights and BatchNorm statistics are left as they were. */

@@ -1,0 +1,77 @@
+package org.cellforge.runner;
+
+import java.util.Objects;
+
+import org.cellforge.engine.DatasetInfo;
+import org.cellforge.engine.SearchEngine;
+import org.cellforge.engine.SearchListener;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.SearchStatus;
+import org.cellforge.engine.SearchStore;
+import org.cellforge.evaluator.data.Dataset;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.persistence.JpaSearchStore;
+import org.cellforge.persistence.Transactions;
+
+/**
+ * Searches on this machine: validated requests stored in PostgreSQL and run by the engine with the
+ * ND4J evaluator. The command line and the Quarkus application both go through here.
+ */
+public final class Cellforge {
+
+    private final Datasets datasets;
+    private final SearchStore store;
+    private final SearchEngine engine;
+    private final Exports exports;
+
+    private Cellforge(Transactions tx, Datasets datasets, SearchListener listener) {
+        this.datasets = datasets;
+        this.store = new JpaSearchStore(tx);
+        this.engine = SearchEngine.of(new Nd4jEvaluations(datasets), store, listener);
+        this.exports = new Exports(tx, datasets);
+    }
+
+    /** Searches stored through {@code tx}, with {@code listener} receiving every search's events. */
+    public static Cellforge of(Transactions tx, Datasets datasets, SearchListener listener) {
+        return new Cellforge(Objects.requireNonNull(tx, "tx"), Objects.requireNonNull(datasets, "datasets"),
+                Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Validates {@code request}, checks its dataset, and stores it as a QUEUED search.
+     *
+     * @return the search's id
+     * @throws org.cellforge.engine.InvalidRequestException with every field at fault
+     */
+    public long submit(SearchRequest request) {
+        if (request == null) {
+            throw org.cellforge.engine.InvalidRequestException.of("body", "a JSON object describing the search is "
+                    + "required");
+        }
+        SearchRequest r = request.normalized();
+        Dataset data = datasets.check(r);
+        ImageSet images = data.train();
+        return store.create(r, new DatasetInfo(images.channels(), images.height(), images.width(), images.classes(),
+                datasets.fingerprint(r.dataset())));
+    }
+
+    /** Runs QUEUED search {@code id} to its end on the calling thread, {@code extra} receiving its events too. */
+    public SearchStatus run(long id, SearchListener extra) {
+        return engine.run(id, extra);
+    }
+
+    /** The store searches are kept in. */
+    public SearchStore store() {
+        return store;
+    }
+
+    /** Exports of results. */
+    public Exports exports() {
+        return exports;
+    }
+
+    /** The datasets searches read. */
+    public Datasets datasets() {
+        return datasets;
+    }
+}

@@ -1,0 +1,125 @@
+package org.cellforge.runner.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.cellforge.controller.Cost;
+import org.cellforge.engine.EpochRecord;
+import org.cellforge.engine.SearchEvent;
+import org.cellforge.engine.SearchListener;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.SearchStatus;
+import org.cellforge.engine.TrialResult;
+import org.cellforge.engine.TrialStatus;
+
+/**
+ * Prints a search's progress, one line per trial, and a summary; every accuracy says its kind
+ * (stand-alone validation during the search, retrained test at the end).
+ */
+final class Progress implements SearchListener {
+
+    private final PrintStream out;
+    private final SearchRequest request;
+    private final long start = System.nanoTime();
+    private final List<SearchEvent.TrialFinished> trials = new ArrayList<>();
+    private final List<SearchEvent.RetrainFinished> retrains = new ArrayList<>();
+    private int repeats;
+    private String error;
+
+    Progress(PrintStream out, SearchRequest request) {
+        this.out = out;
+        this.request = request;
+    }
+
+    @Override
+    public synchronized void on(SearchEvent event) {
+        switch (event) {
+            case SearchEvent.Started s -> out.printf(Locale.ROOT,
+                    "cellforge: search %d on %s with %s%s: %d trial(s) of %d epoch(s) on %s (train %d, validation "
+                            + "%d, split seed %d)%n", s.searchId(), request.space(), request.controller(),
+                    request.options().isEmpty() ? "" : " " + request.options(), request.trials(), request.epochs(),
+                    request.dataset(), request.trainSize(), request.validationSize(), request.splitSeed());
+            case SearchEvent.WarmStarted w -> out.printf(Locale.ROOT,
+                    "warm start: scored %d candidates with NASWOT at initialization (no training); best %s "
+                            + "(score %.1f)%n", w.scored(), w.best().isEmpty() ? "-" : w.best().get(0).arch(),
+                    w.best().isEmpty() ? Double.NaN : w.best().get(0).score());
+            case SearchEvent.TrialFinished t -> {
+                trials.add(t);
+                out.println(trialLine(t));
+            }
+            case SearchEvent.Repeated r -> repeats++;
+            case SearchEvent.RetrainStarted r -> out.printf(Locale.ROOT,
+                    "retraining trial %d's architecture on train+validation (%d images) for %d epoch(s), then testing"
+                            + " it once%n", r.number(), request.trainSize() + request.validationSize(), r.epochs());
+            case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
+            case SearchEvent.RetrainFinished r -> {
+                retrains.add(r);
+                out.println(r.result().succeeded()
+                        ? String.format(Locale.ROOT, "  test accuracy %.4f (retrained test, %d test images)  %s",
+                                r.result().testAccuracy(), r.result().testImages(), r.arch())
+                        : "  retraining failed: " + r.result().failure().orElse("?"));
+            }
+            case SearchEvent.Finished f -> error = f.error();
+            default -> {
+                // Trial starts and epochs are shown through the trial's line when it ends.
+            }
+        }
+    }
+
+    private static String retrainEpoch(EpochRecord e) {
+        return String.format(Locale.ROOT, "  epoch %d: loss %.4f, train accuracy %.4f, %.1f s", e.epoch(),
+                e.trainLoss(), e.trainAccuracy(), e.seconds());
+    }
+
+    static String trialLine(SearchEvent.TrialFinished t) {
+        TrialResult r = t.result();
+        String outcome = switch (r.status()) {
+            case SUCCEEDED -> String.format(Locale.ROOT, "val_acc %.4f", r.validationAccuracy());
+            case STOPPED -> String.format(Locale.ROOT, "val_acc %.4f, stopped early after %d epoch(s)",
+                    r.validationAccuracy(), r.epochs());
+            default -> "FAILED: " + r.failure().orElse("?");
+        };
+        return String.format(Locale.ROOT, "[%d/%d] %s  %s  params %,d  flops %s  %.1f s", t.number(), t.budget(),
+                t.arch(), outcome, t.cost().parameters(), flops(t.cost()), r.seconds());
+    }
+
+    static String flops(Cost c) {
+        double f = c.flops();
+        return f >= 1e9 ? String.format(Locale.ROOT, "%.2fG", f / 1e9)
+                : f >= 1e6 ? String.format(Locale.ROOT, "%.1fM", f / 1e6) : String.format(Locale.ROOT, "%.0fK", f / 1e3);
+    }
+
+    /** Prints how the search ended and its best architecture. */
+    synchronized void summary(long id, SearchStatus status) {
+        long succeeded = trials.stream().filter(t -> t.result().status() == TrialStatus.SUCCEEDED).count();
+        long stopped = trials.stream().filter(t -> t.result().status() == TrialStatus.STOPPED).count();
+        long failed = trials.stream().filter(t -> t.result().status() == TrialStatus.FAILED).count();
+        out.printf(Locale.ROOT, "search %d %s in %.0f s: %d trial(s): %d trained to the end, %d stopped early, %d "
+                        + "failed; %d repeated architecture(s) answered from earlier results%n", id, status,
+                (System.nanoTime() - start) / 1e9, trials.size(), succeeded, stopped, failed, repeats);
+        if (error != null) {
+            out.println("error: " + error);
+        }
+        trials.stream().filter(t -> t.result().status() == TrialStatus.SUCCEEDED)
+                .max((a, b) -> Double.compare(a.result().validationAccuracy(), b.result().validationAccuracy()))
+                .ifPresent(best -> {
+                    out.printf(Locale.ROOT, "best: %s%n  validation accuracy %.4f (stand-alone validation, trial %d), "
+                                    + "params %,d, flops %s%n", best.arch(), best.result().validationAccuracy(),
+                            best.number(), best.cost().parameters(), flops(best.cost()));
+                    retrains.stream().filter(r -> r.number() == best.number() && r.result().succeeded())
+                            .forEach(r -> out.printf(Locale.ROOT, "  test accuracy %.4f (retrained test on %d images "
+                                            + "after %d epoch(s) on train+validation)%n", r.result().testAccuracy(),
+                                    r.result().testImages(), r.result().epochs()));
+                });
+        if (retrains.size() > 1) {
+            out.println("retrained front (accuracy against cost; test accuracy, retrained):");
+            for (SearchEvent.RetrainFinished r : retrains) {
+                out.printf(Locale.ROOT, "  trial %d  params %,d  flops %s  %s  %s%n", r.number(), r.cost().parameters(),
+                        flops(r.cost()), r.result().succeeded() ? String.format(Locale.ROOT, "test %.4f",
+                                r.result().testAccuracy()) : "failed", r.arch());
+            }
+        }
+    }
+}
