@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import org.cellforge.persistence.EmbeddedDatabase;
-import org.cellforge.web.cli.CommandLine;
-import org.cellforge.web.cli.UsageException;
+import org.cellforge.runner.cli.CommandLine;
+import org.cellforge.runner.cli.Main;
+import org.cellforge.runner.cli.UsageException;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point of {@code cellforge}. Starts the embedded PostgreSQL before Quarkus when no
+ * Entry point of {@code cellforge server}. Starts the embedded PostgreSQL before Quarkus when no
  * datasource URL is configured, so that the application finds a database on first boot.
  */
 @QuarkusMain
@@ -19,35 +20,31 @@ public final class CellforgeMain {
 
     private static final String URL_PROPERTY = "quarkus.datasource.jdbc.url";
 
+    /** Set when this process started the embedded database, which no other process can use. */
+    public static final String EMBEDDED_PROPERTY = "cellforge.database.embedded";
+
     private CellforgeMain() {
     }
 
     public static void main(String... args) {
-        CommandLine line;
+        CommandLine.Server server;
         try {
-            line = CommandLine.parse(args);
+            if (!(CommandLine.parse(args) instanceof CommandLine.Server s)) {
+                System.err.println("cellforge: this is the server; run searches with './cellforge search'");
+                System.exit(2);
+                return;
+            }
+            server = s;
         } catch (UsageException e) {
             System.err.println("cellforge: " + e.getMessage());
-            System.err.println();
-            System.err.print(CommandLine.USAGE);
+            System.err.println("run 'cellforge server --help' for its flags");
             System.exit(2);
             return;
         }
-        if (line.mode().equals("help")) {
-            System.out.print(CommandLine.USAGE);
-            return;
-        }
-        if (line.mode().equals("search")) {
-            // The command-line search needs no listener; a free port avoids clashing with a server.
-            System.setProperty("quarkus.http.port", "0");
-            // Progress lines are the output here; start-up chatter would hide them.
-            System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
-        } else {
-            System.setProperty("quarkus.http.port", Integer.toString(line.port()));
-        }
+        System.setProperty("quarkus.http.port", Integer.toString(server.port()));
         EmbeddedDatabase db = null;
         if (externalUrl().isEmpty()) {
-            Path dir = line.dataDir().orElseGet(CellforgeMain::defaultDataDir).resolve("postgres");
+            Path dir = server.dataDir().orElseGet(Main::defaultDataDir).resolve("postgres");
             try {
                 db = EmbeddedDatabase.start(dir);
             } catch (RuntimeException e) {
@@ -58,6 +55,7 @@ public final class CellforgeMain {
             System.setProperty(URL_PROPERTY, db.jdbcUrl());
             System.setProperty("quarkus.datasource.username", EmbeddedDatabase.USER);
             System.setProperty("quarkus.datasource.password", EmbeddedDatabase.USER);
+            System.setProperty(EMBEDDED_PROPERTY, "true");
         }
         EmbeddedDatabase started = db;
         Quarkus.run(CellforgeApp.class, (code, failure) -> {
@@ -75,14 +73,5 @@ public final class CellforgeMain {
         return Optional.ofNullable(System.getProperty(URL_PROPERTY))
                 .or(() -> Optional.ofNullable(System.getenv("QUARKUS_DATASOURCE_JDBC_URL")))
                 .filter(s -> !s.isBlank());
-    }
-
-    /** {@code CELLFORGE_HOME}, or {@code ~/.cellforge}. */
-    static Path defaultDataDir() {
-        String home = System.getenv("CELLFORGE_HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home);
-        }
-        return Path.of(System.getProperty("user.home"), ".cellforge");
     }
 }

@@ -1,2 +1,2 @@
-/** The Cellforge application: entry point, configuration and the embedded database at start-up. */
+/** The Cellforge server: entry point, configuration and the embedded database at start-up. */
 package org.cellforge.web;

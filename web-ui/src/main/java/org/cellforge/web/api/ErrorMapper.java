@@ -7,9 +7,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cellforge.web.search.ConflictException;
-import org.cellforge.web.search.InvalidRequestException;
-import org.cellforge.web.search.NotFoundException;
+import org.cellforge.engine.ConflictException;
+import org.cellforge.engine.InvalidRequestException;
+import org.cellforge.engine.NotFoundException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 

@@ -15,27 +15,22 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cellforge.evaluator.export.PyTorchExport;
-import org.cellforge.space.nb201.Nb201Space;
-import org.cellforge.space.ops.OpRegistry;
-import org.cellforge.web.search.GenotypeExport;
-import org.cellforge.web.search.InvalidRequestException;
+import org.cellforge.controller.option.Violation;
+import org.cellforge.engine.InvalidRequestException;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.runner.Exports;
 import org.cellforge.web.search.SearchInfo;
-import org.cellforge.web.search.SearchRequest;
 import org.cellforge.web.search.SearchService;
 
-/** Start searches, follow them, and export their best architecture. */
+/** Start searches, follow them, and export their results. */
 @Path("/api/searches")
 @Produces(MediaType.APPLICATION_JSON)
 public class SearchResource {
 
-    /** Export formats this version writes. */
-    static final List<String> FORMATS = List.of("json", "onnx", "pytorch");
-
     @Inject
     SearchService service;
 
-    /** Starts a search in the background; 201 with its id and a Location header. */
+    /** Starts a search in the background; 201 with its stored state and a Location header. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(SearchRequest request) {
@@ -48,13 +43,13 @@ public class SearchResource {
     public List<SearchInfo> list(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         if (offset < 0 || limit < 1 || limit > 1000) {
-            throw new InvalidRequestException(List.of(new SearchRequest.Violation(offset < 0 ? "offset" : "limit",
+            throw new InvalidRequestException(List.of(new Violation(offset < 0 ? "offset" : "limit",
                     offset < 0 ? "must be >= 0, got " + offset : "must be between 1 and 1000, got " + limit)));
         }
         return service.list(offset, limit);
     }
 
-    /** One search with status and trials. */
+    /** One search with its trials, final retrainings, Pareto front and warm start. */
     @GET
     @Path("/{id}")
     public SearchInfo get(@PathParam("id") long id) {
@@ -62,29 +57,30 @@ public class SearchResource {
     }
 
     /**
-     * The best architecture found so far: its JSON genotype with provenance, ({@code format=onnx})
-     * its trained network as an ONNX model with the weights, or ({@code format=pytorch}) a PyTorch
-     * module file that builds the same network.
+     * The best trial's architecture (trained to the end, highest validation accuracy): {@code json}
+     * (the architecture document with accuracies of each kind and provenance), {@code onnx} (the
+     * trained network) or {@code pytorch} (a zip of a module and its weights). The weights are those
+     * of the final retraining when there was one.
      */
     @GET
     @Path("/{id}/best/export")
-    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "text/x-python"})
-    public Response export(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
-        if (!FORMATS.contains(format)) {
-            throw new InvalidRequestException(List.of(new SearchRequest.Violation("format",
-                    "unsupported export format '" + format + "'; supported: " + FORMATS)));
-        }
-        if (format.equals("onnx")) {
-            return Response.ok(service.bestOnnx(id), MediaType.APPLICATION_OCTET_STREAM)
-                    .header("Content-Disposition", "attachment; filename=\"search-" + id + "-best.onnx\"").build();
-        }
-        GenotypeExport best = service.exportBest(id);
-        if (format.equals("json")) {
-            return Response.ok(best, MediaType.APPLICATION_JSON).build();
-        }
-        String source = PyTorchExport.nb201(OpRegistry.builtIn(), Nb201Space.standard().parse(best.arch()),
-                best.macro());
-        return Response.ok(source, "text/x-python")
-                .header("Content-Disposition", "attachment; filename=\"search-" + id + "-best.py\"").build();
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
+    public Response exportBest(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
+        Exports.Format f = Exports.Format.named(format);
+        return file(service.exports().trial(id, service.exports().bestTrial(id), f));
+    }
+
+    /** Any trial's architecture, in the formats of {@link #exportBest}. */
+    @GET
+    @Path("/{id}/trials/{number}/export")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
+    public Response exportTrial(@PathParam("id") long id, @PathParam("number") int number,
+            @QueryParam("format") @DefaultValue("json") String format) {
+        return file(service.exports().trial(id, number, Exports.Format.named(format)));
+    }
+
+    private static Response file(Exports.File file) {
+        return Response.ok(file.bytes(), file.mediaType())
+                .header("Content-Disposition", "attachment; filename=\"" + file.name() + "\"").build();
     }
 }

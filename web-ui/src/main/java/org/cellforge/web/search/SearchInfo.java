@@ -2,48 +2,44 @@ package org.cellforge.web.search;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.persistence.JpaSearchStore;
 import org.cellforge.persistence.SearchEntity;
 
 /**
  * A search as shown over REST and in the dashboard.
  *
  * @param id search id
- * @param space search space
- * @param controller search strategy
  * @param status lifecycle state
- * @param trialBudget trials asked for
- * @param epochsPerTrial training epochs of each trial
- * @param seed controller and training seed
- * @param channels macro width C
- * @param cellsPerStage cells N per stage
- * @param batchSize images per step
- * @param dataset dataset name
- * @param trainSize training images
- * @param validationSize validation images
- * @param splitSeed seed of the fixed train/validation split
- * @param optimizer update rule of every trial
- * @param learningRate initial learning rate of the cosine schedule
- * @param augmentation training-image augmentation
- * @param threads native training threads (0: the backend's default)
- * @param trialsFinished trials that succeeded or failed
- * @param bestValidationAccuracy best stand-alone validation accuracy so far, or null
- * @param bestArch arch string of that trial, or null
+ * @param request what was asked for, with defaults filled in (controller options included)
+ * @param trialsFinished trials that ended (succeeded, stopped or failed)
+ * @param bestValidationAccuracy best stand-alone validation accuracy of a trial trained to the end, or null
+ * @param bestArch that trial's architecture, or null
+ * @param bestTrial that trial's number, or null
+ * @param bestTestAccuracy that architecture's test accuracy after the final retraining, or null
  * @param error why a failed search failed
  * @param createdAt when it was submitted
  * @param startedAt when it started running
  * @param finishedAt when it ended
- * @param trials the trials, or null in listings
+ * @param trials the trials (null in listings)
+ * @param retrains the final retrainings (null in listings)
+ * @param paretoFront trial numbers on the Pareto front of validation accuracy and {@code frontCost}, cheapest
+ *        first (null in listings)
+ * @param frontCost the cost of the front: parameters, or the controller's objective
+ * @param warmStart the warm start's candidates with their NASWOT scores, best first (null if none or in listings)
  */
-public record SearchInfo(long id, String space, String controller, String status, int trialBudget, int epochsPerTrial,
-        long seed, int channels, int cellsPerStage, int batchSize, String dataset, int trainSize, int validationSize,
-        long splitSeed, String optimizer, double learningRate, String augmentation, int threads, int trialsFinished, Double bestValidationAccuracy, String bestArch, String error,
-        Instant createdAt, Instant startedAt, Instant finishedAt, List<TrialInfo> trials) {
+public record SearchInfo(long id, String status, SearchRequest request, int trialsFinished,
+        Double bestValidationAccuracy, String bestArch, Integer bestTrial, Double bestTestAccuracy, String error,
+        Instant createdAt, Instant startedAt, Instant finishedAt, List<TrialInfo> trials, List<RetrainInfo> retrains,
+        List<Integer> paretoFront, String frontCost, List<Map<String, Object>> warmStart) {
 
-    static SearchInfo of(SearchEntity s, int finished, TrialInfo best, List<TrialInfo> trials) {
-        return new SearchInfo(s.id, s.space, s.controller, s.status.name(), s.trialBudget, s.epochsPerTrial, s.seed,
-                s.channels, s.cellsPerStage, s.batchSize, s.dataset, s.trainSize, s.validationSize, s.splitSeed,
-                s.optimizer, s.learningRate, s.augmentation, s.threads, finished, best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(), s.error,
-                s.createdAt, s.startedAt, s.finishedAt, trials);
+    static SearchInfo of(SearchEntity s, int finished, TrialInfo best, Double bestTest, List<TrialInfo> trials,
+            List<RetrainInfo> retrains, List<Integer> front, String frontCost, List<Map<String, Object>> warmStart) {
+        return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), finished,
+                best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(),
+                best == null ? null : best.number(), bestTest, s.error, s.createdAt, s.startedAt, s.finishedAt, trials,
+                retrains, front, frontCost, warmStart);
     }
 }

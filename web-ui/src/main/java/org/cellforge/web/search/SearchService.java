@@ -1,58 +1,59 @@
 package org.cellforge.web.search;
 
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
-import org.cellforge.evaluator.EpochMetrics;
-import org.cellforge.evaluator.TrainingResult;
-import org.cellforge.evaluator.data.DatasetException;
-import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.controller.Cost;
+import org.cellforge.controller.Objectives;
+import org.cellforge.controller.Observation;
+import org.cellforge.controller.ParetoFront;
+import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.SearchListener;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.TrialStatus;
+import org.cellforge.persistence.JpaSearchStore;
+import org.cellforge.persistence.RetrainEntity;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
-import org.cellforge.persistence.SearchStatus;
-import org.cellforge.persistence.TrialCheckpointEntity;
 import org.cellforge.persistence.TrialEntity;
 import org.cellforge.persistence.TrialEpochEntity;
-import org.cellforge.persistence.TrialStatus;
-import org.cellforge.space.nb201.Nb201Cell;
-import org.cellforge.space.nb201.Nb201Macro;
-import org.cellforge.space.nb201.Nb201Space;
-import org.cellforge.space.ops.OpRegistry;
+import org.cellforge.runner.Cellforge;
+import org.cellforge.runner.Datasets;
+import org.cellforge.runner.Exports;
+import org.cellforge.space.Architecture;
+import org.cellforge.space.json.Json;
+import org.cellforge.web.CellforgeMain;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Searches and their trials: every state change is one transaction, so what is stored is never
- * half-written, and a search's status only changes here.
+ * Searches for REST and the dashboard: submitted through the runner (validated like the command
+ * line's), run one at a time in the background, and read back from the database.
  */
 @ApplicationScoped
 public class SearchService {
 
     private static final Logger LOG = Logger.getLogger(SearchService.class);
 
-    /** Seed of the train/validation permutation; fixed so all searches compare on the same split. */
-    public static final long SPLIT_SEED = 0;
-
     @Inject
-    SearchRepository repository;
+    QuarkusTransactions tx;
 
-    @Inject
-    SearchRunner runner;
+    @ConfigProperty(name = "cellforge.dataset.fashion-mnist")
+    Optional<String> fashionMnistDirectory;
 
-    @Inject
-    DatasetProvider datasets;
+    private Cellforge cellforge;
 
     // One search at a time: trials already use every core through ND4J's native threads.
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -62,15 +63,17 @@ public class SearchService {
     });
 
     void onStart(@Observes StartupEvent event) {
-        int interrupted = interruptUnfinished();
-        if (interrupted > 0) {
-            LOG.infof("marked %d search(es) left unfinished by an earlier process as INTERRUPTED", interrupted);
+        cellforge = Cellforge.of(tx, Datasets.of(fashionMnistDirectory.filter(s -> !s.isBlank())
+                .map(java.nio.file.Path::of)), SearchListener.none());
+        // Only this process can use the embedded database, so whatever is still marked live there was left by
+        // one that stopped; a shared database may hold searches that other processes are running.
+        if (Boolean.getBoolean(CellforgeMain.EMBEDDED_PROPERTY)) {
+            int interrupted = tx.call(em -> new SearchRepository(em)
+                    .interruptUnfinished("the process running it stopped before it finished"));
+            if (interrupted > 0) {
+                LOG.infof("marked %d search(es) left unfinished by an earlier process as INTERRUPTED", interrupted);
+            }
         }
-    }
-
-    @Transactional
-    int interruptUnfinished() {
-        return repository.interruptUnfinished("the process running it stopped before it finished");
     }
 
     @PreDestroy
@@ -78,191 +81,99 @@ public class SearchService {
         executor.shutdownNow();
     }
 
-    /** Validates and stores a search, then runs it in the background. */
+    /**
+     * Validates and stores a search, then runs it in the background; answers its state as stored,
+     * QUEUED, read before the background run can change it.
+     */
     public SearchInfo submit(SearchRequest request) {
-        long id = create(request);
-        executor.submit(() -> runner.run(id, SearchProgress.none()));
-        return get(id);
+        long id = cellforge.submit(request);
+        SearchInfo created = get(id);
+        executor.submit(() -> {
+            try {
+                cellforge.run(id, SearchListener.none());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "search %d could not run", id);
+            }
+        });
+        return created;
     }
 
-    /** Validates and stores a search, then runs it on the calling thread to the end. */
-    public SearchInfo runNow(SearchRequest request, SearchProgress progress) {
-        long id = create(request);
-        runner.run(id, progress);
-        return get(id);
+    /** Exports of results. */
+    public Exports exports() {
+        return cellforge.exports();
     }
 
-    /** Validates and stores a new search in QUEUED state. */
-    @Transactional
-    public long create(SearchRequest request) {
-        if (request == null) {
-            throw new InvalidRequestException(List.of(new SearchRequest.Violation("body",
-                    "a JSON object describing the search is required")));
-        }
-        List<SearchRequest.Violation> violations = request.validate();
-        if (!violations.isEmpty()) {
-            throw new InvalidRequestException(violations);
-        }
-        SearchRequest r = request.withDefaults();
-        checkDataset(r);
-        SearchEntity s = new SearchEntity();
-        s.space = r.space();
-        s.controller = r.controller();
-        s.trialBudget = r.trials();
-        s.epochsPerTrial = r.epochs();
-        s.seed = r.seed();
-        s.channels = r.channels();
-        s.cellsPerStage = r.cellsPerStage();
-        s.batchSize = r.batchSize();
-        s.trainSize = r.trainSize();
-        s.validationSize = r.validationSize();
-        s.splitSeed = SPLIT_SEED;
-        s.dataset = r.dataset();
-        s.optimizer = r.optimizer();
-        s.learningRate = r.learningRate();
-        s.augmentation = r.augmentation();
-        s.threads = r.threads();
-        s.status = SearchStatus.QUEUED;
-        s.createdAt = Instant.now();
-        return repository.persist(s).id;
-    }
-
-    /** Reads the request's dataset now, so a missing or malformed file or too large a split is a 400, not a failed search. */
-    private void checkDataset(SearchRequest r) {
-        ImageSet train;
-        try {
-            train = datasets.train(r.dataset());
-        } catch (DatasetException e) {
-            throw new InvalidRequestException(List.of(new SearchRequest.Violation("dataset", e.getMessage())));
-        }
-        if ((long) r.trainSize() + r.validationSize() > train.size()) {
-            throw new InvalidRequestException(List.of(new SearchRequest.Violation("validationSize",
-                    "trainSize + validationSize must not exceed the " + train.size() + " training images of "
-                            + r.dataset() + ", got " + (r.trainSize() + r.validationSize()))));
-        }
-    }
-
-    /** A search with its trials and their epochs. */
-    @Transactional
+    /** A search with its trials, their epochs, its final retrainings and its Pareto front. */
     public SearchInfo get(long id) {
-        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-        Map<Long, List<TrialEpochEntity>> epochs = repository.epochs(id).stream()
-                .collect(Collectors.groupingBy(e -> e.trialId));
-        List<TrialInfo> trials = repository.trials(id).stream()
-                .map(t -> TrialInfo.of(t, epochs.getOrDefault(t.id, List.of()))).toList();
-        return SearchInfo.of(s, finished(trials), best(trials), trials);
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+            Map<Long, List<TrialEpochEntity>> epochs = repo.epochs(id).stream()
+                    .collect(Collectors.groupingBy(e -> e.trialId));
+            List<TrialEntity> entities = repo.trials(id);
+            List<TrialInfo> trials = entities.stream()
+                    .map(t -> TrialInfo.of(t, epochs.getOrDefault(t.id, List.of()))).toList();
+            List<RetrainEntity> retrains = repo.retrains(id);
+            TrialInfo best = best(trials);
+            Cost.Kind cost = frontCost(s);
+            return SearchInfo.of(s, finished(trials), best, bestTest(best, retrains), trials,
+                    retrains.stream().map(RetrainInfo::of).toList(), front(entities, cost),
+                    cost.configName(), warmStart(s));
+        });
     }
 
     /** Searches, newest first, without their trials. */
-    @Transactional
     public List<SearchInfo> list(int offset, int limit) {
-        return repository.list(offset, limit).stream().map(s -> {
-            List<TrialInfo> trials = repository.trials(s.id).stream().map(TrialInfo::of).toList();
-            return SearchInfo.of(s, finished(trials), best(trials), null);
-        }).toList();
-    }
-
-    /**
-     * The trained network of the best trial as an ONNX model.
-     *
-     * @throws ConflictException if the search has no successful trial or kept no checkpoint for it
-     */
-    @Transactional
-    public byte[] bestOnnx(long id) {
-        repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-        TrialEntity best = repository.best(id).orElseThrow(() -> new ConflictException(
-                "search " + id + " has no successful trial yet"));
-        return repository.checkpoint(best.id).map(c -> c.model).orElseThrow(() -> new ConflictException(
-                "trial " + best.number + " of search " + id + " has no stored checkpoint (it was trained before"
-                        + " checkpoints were kept)"));
-    }
-
-    /** The best trial's genotype with its provenance. */
-    @Transactional
-    public GenotypeExport exportBest(long id) {
-        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-        TrialEntity best = repository.best(id).orElseThrow(() -> new ConflictException(
-                "search " + id + " has no successful trial yet (status " + s.status + ")"));
-        Nb201Space space = Nb201Space.standard();
-        Nb201Cell cell = space.parse(best.arch);
-        ImageSet images = datasets.train(s.dataset);
-        Nb201Macro macro = new Nb201Macro(s.channels, s.cellsPerStage, images.channels(), images.classes());
-        return new GenotypeExport(GenotypeExport.FORMAT, GenotypeExport.VERSION, s.space, best.arch,
-                space.canonical(cell).hash(), GenotypeExport.edges(cell), macro, s.dataset, best.validationAccuracy,
-                "stand-alone training, validation split", best.parameters,
-                macro.flops(OpRegistry.builtIn(), cell, images.height(), images.width()), s.id, best.number,
-                s.seed, s.epochsPerTrial);
-    }
-
-    /** Moves a queued search to RUNNING and returns it. */
-    @Transactional
-    public SearchEntity markRunning(long id) {
-        SearchEntity s = repository.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-        if (s.status != SearchStatus.QUEUED) {
-            throw new ConflictException("search " + id + " is " + s.status + ", not QUEUED");
-        }
-        s.status = SearchStatus.RUNNING;
-        s.startedAt = Instant.now();
-        return s;
-    }
-
-    /** Stores a trial that is about to be trained. */
-    @Transactional
-    public long startTrial(long searchId, int number, String arch) {
-        TrialEntity t = new TrialEntity();
-        t.search = repository.find(searchId).orElseThrow();
-        t.number = number;
-        t.arch = arch;
-        t.status = TrialStatus.RUNNING;
-        t.createdAt = Instant.now();
-        return repository.persistTrial(t).id;
-    }
-
-    /** Stores the metrics of an epoch as soon as it ends, so the dashboard and REST show them live. */
-    @Transactional
-    public void recordEpoch(long trialId, EpochMetrics m) {
-        TrialEpochEntity e = new TrialEpochEntity();
-        e.trialId = trialId;
-        e.epoch = m.epoch();
-        e.trainLoss = m.trainLoss();
-        e.trainAccuracy = m.trainAccuracy();
-        e.validationAccuracy = m.validationAccuracy();
-        e.seconds = m.seconds();
-        e.imagesPerSecond = m.imagesPerSecond();
-        repository.persistEpoch(e);
-    }
-
-    /**
-     * Stores the outcome of a trial and, for a successful one, its trained network, in one
-     * transaction: a trial is never marked done without the checkpoint it was given.
-     */
-    @Transactional
-    public TrialInfo finishTrial(long trialId, TrainingResult result, Optional<byte[]> onnx) {
-        TrialEntity t = repository.findTrial(trialId).orElseThrow();
-        onnx.ifPresent(model -> {
-            TrialCheckpointEntity c = new TrialCheckpointEntity();
-            c.trialId = trialId;
-            c.format = "onnx";
-            c.model = model;
-            c.createdAt = Instant.now();
-            repository.persistCheckpoint(c);
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            List<SearchInfo> out = new ArrayList<>();
+            for (SearchEntity s : repo.list(offset, limit)) {
+                List<TrialInfo> trials = repo.trials(s.id).stream().map(t -> TrialInfo.of(t, List.of())).toList();
+                TrialInfo best = best(trials);
+                out.add(SearchInfo.of(s, finished(trials), best, bestTest(best, repo.retrains(s.id)), null, null,
+                        null, null, null));
+            }
+            return out;
         });
-        t.status = result.succeeded() ? TrialStatus.SUCCEEDED : TrialStatus.FAILED;
-        t.validationAccuracy = result.succeeded() ? result.validationAccuracy() : null;
-        t.parameters = result.parameters();
-        t.seconds = result.seconds();
-        t.failure = result.failure().orElse(null);
-        t.finishedAt = Instant.now();
-        return TrialInfo.of(t);
     }
 
-    /** Ends a search. */
-    @Transactional
-    public void finish(long id, SearchStatus status, String error) {
-        SearchEntity s = repository.find(id).orElseThrow();
-        s.status = status;
-        s.error = error;
-        s.finishedAt = Instant.now();
+    private static Cost.Kind frontCost(SearchEntity s) {
+        SearchRequest r = JpaSearchStore.request(s);
+        return r.options() != null && "flops".equals(String.valueOf(r.options().get("objective")))
+                ? Cost.Kind.FLOPS : Cost.Kind.PARAMETERS;
+    }
+
+    /** Trial numbers on the front of validation accuracy against {@code cost}, of trials trained to the end. */
+    private static List<Integer> front(List<TrialEntity> trials, Cost.Kind cost) {
+        List<Observation<Numbered>> observations = new ArrayList<>();
+        for (TrialEntity t : trials) {
+            if (t.status == TrialStatus.SUCCEEDED && t.validationAccuracy != null) {
+                observations.add(Observation.of(new Numbered(t.number, t.arch), new Objectives(t.validationAccuracy,
+                        t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops)));
+            }
+        }
+        return ParetoFront.of(observations, cost).stream().map(o -> o.architecture().number()).toList();
+    }
+
+    /** A trial as an architecture, so the controllers' front can be computed over stored trials. */
+    private record Numbered(int number, String key) implements Architecture {
+        @Override
+        public String space() {
+            return "";
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> warmStart(SearchEntity s) {
+        return s.warmStartScores == null ? null : (List<Map<String, Object>>) Json.parse(s.warmStartScores);
+    }
+
+    private static Double bestTest(TrialInfo best, List<RetrainEntity> retrains) {
+        if (best == null) {
+            return null;
+        }
+        return retrains.stream().filter(r -> r.trialNumber == best.number() && r.testAccuracy != null)
+                .map(r -> r.testAccuracy).reduce((a, b) -> b).orElse(null);
     }
 
     private static int finished(List<TrialInfo> trials) {
@@ -270,9 +181,9 @@ public class SearchService {
     }
 
     private static TrialInfo best(List<TrialInfo> trials) {
-        Optional<TrialInfo> best = trials.stream()
-                .filter(t -> t.validationAccuracy() != null)
-                .reduce((a, b) -> b.validationAccuracy() > a.validationAccuracy() ? b : a);
-        return best.orElse(null);
+        return trials.stream()
+                .filter(t -> TrialStatus.SUCCEEDED.name().equals(t.status()) && t.validationAccuracy() != null)
+                .reduce((a, b) -> b.validationAccuracy() > a.validationAccuracy() ? b : a)
+                .orElse(null);
     }
 }

@@ -2,6 +2,7 @@ package org.cellforge.web.search;
 
 import java.util.List;
 
+import org.cellforge.engine.TrialStatus;
 import org.cellforge.persistence.TrialEntity;
 import org.cellforge.persistence.TrialEpochEntity;
 
@@ -9,16 +10,24 @@ import org.cellforge.persistence.TrialEpochEntity;
  * One trial as shown over REST and in the dashboard.
  *
  * @param number one-based position in the search
- * @param arch public arch string
- * @param status RUNNING, SUCCEEDED or FAILED
- * @param validationAccuracy stand-alone training, validation split; null unless succeeded
+ * @param arch the architecture's text form
+ * @param canonical hash of its canonical form (equal for trials computing the same function)
+ * @param status RUNNING, SUCCEEDED, STOPPED (by early stopping) or FAILED
+ * @param validationAccuracy stand-alone validation accuracy; null unless succeeded or stopped
+ * @param accuracyKind what {@code validationAccuracy} is
+ * @param epochsTrained epochs trained so far or in all
  * @param parameters trainable parameters of the network
+ * @param flops multiply-accumulates per image
  * @param seconds wall time of the trial
  * @param failure why a failed trial failed
  * @param epochs what each finished epoch measured, in order (empty in listings)
  */
-public record TrialInfo(int number, String arch, String status, Double validationAccuracy, Long parameters,
-        Double seconds, String failure, List<Epoch> epochs) {
+public record TrialInfo(int number, String arch, String canonical, String status, Double validationAccuracy,
+        String accuracyKind, Integer epochsTrained, Long parameters, Long flops, Double seconds, String failure,
+        List<Epoch> epochs) {
+
+    /** How a stand-alone validation accuracy was measured. */
+    public static final String STAND_ALONE = "stand-alone validation";
 
     /**
      * One finished epoch.
@@ -26,7 +35,7 @@ public record TrialInfo(int number, String arch, String status, Double validatio
      * @param epoch one-based epoch number
      * @param trainLoss mean training loss
      * @param trainAccuracy accuracy on the training batches as they were fitted
-     * @param validationAccuracy accuracy on the validation split after the epoch
+     * @param validationAccuracy stand-alone validation accuracy after the epoch
      * @param seconds wall time of the epoch
      * @param imagesPerSecond training throughput
      */
@@ -38,12 +47,12 @@ public record TrialInfo(int number, String arch, String status, Double validatio
         }
     }
 
-    static TrialInfo of(TrialEntity t) {
-        return of(t, List.of());
-    }
-
     static TrialInfo of(TrialEntity t, List<TrialEpochEntity> epochs) {
-        return new TrialInfo(t.number, t.arch, t.status.name(), t.validationAccuracy, t.parameters, t.seconds,
-                t.failure, epochs.stream().map(Epoch::of).toList());
+        String kind = t.validationAccuracy == null ? null
+                : t.status == TrialStatus.STOPPED ? STAND_ALONE + ", stopped early after " + t.epochs + " epoch(s)"
+                : STAND_ALONE;
+        Integer trained = t.epochs != null ? t.epochs : epochs.isEmpty() ? null : epochs.getLast().epoch;
+        return new TrialInfo(t.number, t.arch, t.canonical, t.status.name(), t.validationAccuracy, kind, trained,
+                t.parameters, t.flops, t.seconds, t.failure, epochs.stream().map(Epoch::of).toList());
     }
 }

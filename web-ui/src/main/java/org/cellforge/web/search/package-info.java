@@ -1,2 +1,2 @@
-/** Running searches: requests, the loop between controller and evaluator, and what is stored. */
+/** Searches for REST and the dashboard: submitted through the runner, read back from the database. */
 package org.cellforge.web.search;

@@ -1,17 +1,21 @@
 package org.cellforge.web.ui;
 
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 
-import org.cellforge.web.search.NotFoundException;
+import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.web.search.RetrainInfo;
 import org.cellforge.web.search.SearchInfo;
-import org.cellforge.web.search.SearchService;
 import org.cellforge.web.search.TrialInfo;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -20,33 +24,44 @@ import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 
-/** One search: its settings, status and trials, refreshed while it runs. */
+/**
+ * One search: its settings, status, trials, final retrainings and Pareto front, refreshed while it
+ * runs. Accuracies say their kind: stand-alone validation during the search, retrained test at the end.
+ */
 @Route("search")
 @PageTitle("Cellforge: search")
 public class SearchDetailView extends VerticalLayout implements HasUrlParameter<Long> {
 
-    private final SearchService service;
+    private final org.cellforge.web.search.SearchService service;
     private final H2 title = new H2();
     private final Span summary = new Span();
+    private final Span front = new Span();
     private final Anchor export = new Anchor();
     private final Anchor exportOnnx = new Anchor();
     private final Anchor exportPyTorch = new Anchor();
     private final Grid<TrialInfo> trials = new Grid<>(TrialInfo.class, false);
+    private final Grid<RetrainInfo> retrains = new Grid<>(RetrainInfo.class, false);
+    private final Set<Integer> onFront = new HashSet<>();
     private long id;
 
     @Inject
-    public SearchDetailView(SearchService service) {
+    public SearchDetailView(org.cellforge.web.search.SearchService service) {
         this.service = service;
         setSizeFull();
         summary.setId("search-summary");
+        front.setId("pareto-front");
         trials.setId("trials");
         trials.addColumn(TrialInfo::number).setHeader("#").setAutoWidth(true).setFlexGrow(0);
         trials.addColumn(TrialInfo::arch).setHeader("Architecture").setAutoWidth(true).setFlexGrow(1);
         trials.addColumn(TrialInfo::status).setHeader("Status").setAutoWidth(true);
-        trials.addColumn(t -> Format.accuracy(t.validationAccuracy())).setHeader("Val. accuracy").setAutoWidth(true)
-                .setComparator(t -> t.validationAccuracy() == null ? -1 : t.validationAccuracy());
+        trials.addColumn(t -> Format.accuracy(t.validationAccuracy())).setHeader("Val. accuracy (stand-alone)")
+                .setAutoWidth(true).setComparator(t -> t.validationAccuracy() == null ? -1 : t.validationAccuracy());
+        trials.addColumn(t -> onFront.contains(t.number()) ? "front" : "").setHeader("Pareto").setAutoWidth(true);
         trials.addColumn(t -> t.parameters() == null ? "" : String.format(Locale.ROOT, "%,d", t.parameters()))
-                .setHeader("Parameters").setAutoWidth(true);
+                .setHeader("Parameters").setAutoWidth(true)
+                .setComparator(t -> t.parameters() == null ? -1 : t.parameters());
+        trials.addColumn(t -> t.flops() == null ? "" : String.format(Locale.ROOT, "%,d", t.flops()))
+                .setHeader("FLOPs").setAutoWidth(true);
         trials.addColumn(t -> t.seconds() == null ? "" : String.format(Locale.ROOT, "%.1f", t.seconds()))
                 .setHeader("Seconds").setAutoWidth(true);
         // The latest finished epoch, so a running trial shows its progress.
@@ -60,8 +75,18 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
                 .setAutoWidth(true);
         trials.addColumn(t -> t.failure() == null ? "" : t.failure()).setHeader("Failure").setAutoWidth(true);
         trials.setSizeFull();
+        retrains.setId("retrains");
+        retrains.addColumn(RetrainInfo::trialNumber).setHeader("Trial").setAutoWidth(true).setFlexGrow(0);
+        retrains.addColumn(RetrainInfo::arch).setHeader("Architecture").setFlexGrow(1);
+        retrains.addColumn(RetrainInfo::status).setHeader("Status").setAutoWidth(true);
+        retrains.addColumn(r -> Format.accuracy(r.testAccuracy())).setHeader("Test accuracy (retrained)")
+                .setAutoWidth(true);
+        retrains.addColumn(r -> r.epochs() + (r.trainImages() == null ? "" : " on " + r.trainImages() + " images"))
+                .setHeader("Retraining").setAutoWidth(true);
+        retrains.addColumn(r -> r.failure() == null ? "" : r.failure()).setHeader("Failure").setAutoWidth(true);
+        retrains.setAllRowsVisible(true);
         add(new Anchor("", "All searches"), title, summary, new HorizontalLayout(export, exportOnnx, exportPyTorch),
-                trials);
+                new H3("Final evaluation"), retrains, front, new H3("Trials"), trials);
         Polling.whileAttached(this, this::refresh);
     }
 
@@ -74,28 +99,37 @@ public class SearchDetailView extends VerticalLayout implements HasUrlParameter<
     private void refresh() {
         try {
             SearchInfo s = service.get(id);
+            SearchRequest r = s.request();
             title.setText("Search " + s.id() + ": " + s.status());
             summary.setText(String.format(Locale.ROOT,
-                    "%s, %s controller, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
-                            + "(split seed %d), %s lr %s, augmentation %s, seed %d; best validation accuracy %s "
-                            + "(stand-alone training)%s",
-                    s.space(), s.controller(), s.trialsFinished(), s.trialBudget(), s.epochsPerTrial(), s.channels(),
-                    s.cellsPerStage(), s.dataset(), s.trainSize(), s.validationSize(), s.splitSeed(), s.optimizer(),
-                    s.learningRate(), s.augmentation(), s.seed(),
-                    Format.accuracy(s.bestValidationAccuracy()), s.error() == null ? "" : "; error: " + s.error()));
+                    "%s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
+                            + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "
+                            + "final retraining %d epoch(s) of the %s; best validation accuracy %s (stand-alone), "
+                            + "test accuracy %s (retrained)%s",
+                    r.space(), r.controller(), r.options(), s.trialsFinished(), r.trials(), r.epochs(), r.channels(),
+                    r.cellsPerStage(), r.dataset(), r.trainSize(), r.validationSize(), r.splitSeed(), r.optimizer(),
+                    r.learningRate(), r.augmentation(), r.seed(), r.warmStart(), r.earlyStopping(), r.retrainEpochs(),
+                    r.retrain(), Format.accuracy(s.bestValidationAccuracy()), Format.accuracy(s.bestTestAccuracy()),
+                    s.error() == null ? "" : "; error: " + s.error()));
             if (s.bestArch() != null) {
                 export.setHref("/api/searches/" + s.id() + "/best/export?format=json");
-                export.setText("Export best genotype (JSON)");
+                export.setText("Best architecture (JSON)");
                 exportOnnx.setHref("/api/searches/" + s.id() + "/best/export?format=onnx");
                 exportOnnx.setText("Trained network (ONNX)");
                 exportPyTorch.setHref("/api/searches/" + s.id() + "/best/export?format=pytorch");
-                exportPyTorch.setText("PyTorch module");
+                exportPyTorch.setText("PyTorch module with weights");
             }
+            onFront.clear();
+            onFront.addAll(s.paretoFront());
+            front.setText("Pareto front (validation accuracy against " + s.frontCost() + "): trials "
+                    + s.paretoFront());
             trials.setItems(s.trials());
+            retrains.setItems(s.retrains());
         } catch (NotFoundException e) {
             title.setText("No search " + id);
             summary.setText("");
             trials.setItems();
+            retrains.setItems();
         }
     }
 }

@@ -1,40 +1,64 @@
 package org.cellforge.web.ui;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.cellforge.web.search.InvalidRequestException;
+import org.cellforge.controller.ControllerKind;
+import org.cellforge.controller.Controllers;
+import org.cellforge.controller.option.Option;
+import org.cellforge.controller.option.Violation;
+import org.cellforge.engine.InvalidRequestException;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.Spaces;
+import org.cellforge.engine.stopping.EarlyStopping;
 import org.cellforge.web.search.SearchInfo;
-import org.cellforge.web.search.SearchRequest;
 import org.cellforge.web.search.SearchService;
 
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 
-/** All searches, newest first, refreshed while the page is open, with a form to start one. */
+/**
+ * All searches, newest first, refreshed while the page is open, with a form to start one. The form
+ * is validated by the same code as REST and the command line; each error shows beside its field.
+ */
 @Route("")
 @PageTitle("Cellforge: searches")
 public class SearchesView extends VerticalLayout {
 
     private final SearchService service;
     private final Grid<SearchInfo> grid = new Grid<>(SearchInfo.class, false);
+    private final Select<String> space = new Select<>();
+    private final Select<String> controller = new Select<>();
     private final IntegerField trials = new IntegerField("Trials");
     private final IntegerField epochs = new IntegerField("Epochs per trial");
     private final IntegerField seed = new IntegerField("Seed");
     private final TextField dataset = new TextField("Dataset");
     private final Select<String> optimizer = new Select<>();
     private final Select<String> augmentation = new Select<>();
+    private final IntegerField warmStart = new IntegerField("Warm start (NASWOT candidates)");
+    private final Select<String> earlyStopping = new Select<>();
+    private final IntegerField retrainEpochs = new IntegerField("Final retraining epochs");
+    private final HorizontalLayout optionFields = new HorizontalLayout();
+    /** Each controller's option fields by option name, shown only for the controller chosen. */
+    private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
     private final Span message = new Span();
 
     @Inject
@@ -43,33 +67,68 @@ public class SearchesView extends VerticalLayout {
         setSizeFull();
         add(new H2("Searches"));
 
+        space.setLabel("Space");
+        space.setItems(Spaces.names());
+        space.setValue(Spaces.names().get(0));
+        space.setId("space");
+        controller.setLabel("Controller");
+        controller.setItems(Controllers.names());
+        controller.setValue(Controllers.names().get(0));
+        controller.setId("controller");
+        controller.addValueChangeListener(e -> showOptions(e.getValue()));
         trials.setValue(10);
         trials.setMin(1);
+        trials.setId("trials");
         epochs.setValue(1);
         epochs.setMin(1);
+        epochs.setId("epochs");
         seed.setValue(0);
         dataset.setValue(SearchRequest.FASHION_MNIST);
         dataset.setHelperText("fashion-mnist, or FORMAT:DIR (idx, cifar10, cifar100, folder)");
         optimizer.setLabel("Optimizer");
-        optimizer.setItems("sgd", "adam");
+        optimizer.setItems(SearchRequest.OPTIMIZERS);
         optimizer.setValue("sgd");
         augmentation.setLabel("Augmentation");
         augmentation.setItems(SearchRequest.AUGMENTATIONS);
         augmentation.setValue("none");
-        Button start = new Button("Start random search on NAS-Bench-201", e -> start());
+        warmStart.setValue(0);
+        warmStart.setMin(0);
+        warmStart.setHelperText("0: none");
+        earlyStopping.setLabel("Early stopping");
+        earlyStopping.setItems(EarlyStopping.RULES);
+        earlyStopping.setValue(EarlyStopping.NONE);
+        retrainEpochs.setMin(0);
+        retrainEpochs.setHelperText("empty: as many as each trial; 0: none");
+        for (ControllerKind k : Controllers.all()) {
+            Map<String, Component> fields = new LinkedHashMap<>();
+            for (Option o : k.options()) {
+                fields.put(o.name(), field(k.name(), o));
+            }
+            controllerOptions.put(k.name(), fields);
+        }
+        Button start = new Button("Start search", e -> start());
         start.setId("start-search");
-        HorizontalLayout form = new HorizontalLayout(trials, epochs, seed, dataset, optimizer, augmentation, start);
-        form.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
+        HorizontalLayout first = new HorizontalLayout(space, controller, trials, epochs, seed, dataset);
+        HorizontalLayout second = new HorizontalLayout(optimizer, augmentation, warmStart, earlyStopping,
+                retrainEpochs, start);
+        for (HorizontalLayout row : List.of(first, second, optionFields)) {
+            row.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
+            row.setWrap(true);
+        }
+        optionFields.setId("controller-options");
         message.setId("search-message");
-        add(form, message);
+        add(first, optionFields, second, message);
+        showOptions(controller.getValue());
 
         grid.setId("searches");
         grid.addColumn(SearchInfo::id).setHeader("Id").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(SearchInfo::status).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(SearchInfo::space).setHeader("Space").setAutoWidth(true);
-        grid.addColumn(SearchInfo::controller).setHeader("Controller").setAutoWidth(true);
-        grid.addColumn(s -> s.trialsFinished() + " / " + s.trialBudget()).setHeader("Trials").setAutoWidth(true);
-        grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy")
+        grid.addColumn(s -> s.request().space()).setHeader("Space").setAutoWidth(true);
+        grid.addColumn(s -> s.request().controller()).setHeader("Controller").setAutoWidth(true);
+        grid.addColumn(s -> s.trialsFinished() + " / " + s.request().trials()).setHeader("Trials").setAutoWidth(true);
+        grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy (stand-alone)")
+                .setAutoWidth(true);
+        grid.addColumn(s -> Format.accuracy(s.bestTestAccuracy())).setHeader("Test accuracy (retrained)")
                 .setAutoWidth(true);
         grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1);
         grid.addColumn(s -> Format.instant(s.createdAt())).setHeader("Created").setAutoWidth(true);
@@ -80,20 +139,116 @@ public class SearchesView extends VerticalLayout {
         Polling.whileAttached(this, this::refresh);
     }
 
+    private static Component field(String controllerName, Option o) {
+        String id = "option-" + controllerName + "-" + o.name();
+        Component c = switch (o.type()) {
+            case INTEGER -> {
+                IntegerField f = new IntegerField(o.name());
+                if (o.defaultValue() instanceof Long d) {
+                    f.setValue(d.intValue());
+                }
+                f.setMin((int) Math.max(Integer.MIN_VALUE, o.min()));
+                f.setMax((int) Math.min(Integer.MAX_VALUE, o.max()));
+                yield f;
+            }
+            case NUMBER -> {
+                NumberField f = new NumberField(o.name());
+                if (o.defaultValue() instanceof Double d) {
+                    f.setValue(d);
+                }
+                yield f;
+            }
+            case CHOICE -> {
+                Select<String> f = new Select<>();
+                f.setLabel(o.name());
+                f.setItems(o.choices());
+                f.setValue((String) o.defaultValue());
+                yield f;
+            }
+        };
+        c.setId(id);
+        if (c instanceof com.vaadin.flow.component.HasHelper h) {
+            h.setHelperText(o.help() + (o.defaultValue() == null ? " (empty: off)" : ""));
+        }
+        return c;
+    }
+
+    private void showOptions(String name) {
+        optionFields.removeAll();
+        controllerOptions.getOrDefault(name, Map.of()).values().forEach(optionFields::add);
+    }
+
     private void start() {
+        clearErrors();
+        Map<String, Object> options = new LinkedHashMap<>();
+        controllerOptions.getOrDefault(controller.getValue(), Map.of()).forEach((name, field) -> {
+            Object v = ((HasValue<?, ?>) field).getValue();
+            if (v != null && !"".equals(v)) {
+                options.put(name, v);
+            }
+        });
         try {
-            SearchInfo s = service.submit(new SearchRequest(null, null, trials.getValue(), epochs.getValue(),
-                    seed.getValue() == null ? null : seed.getValue().longValue(), null, null, null, null, null,
-                    dataset.getValue(), optimizer.getValue(), null, augmentation.getValue(), null));
+            SearchInfo s = service.submit(SearchRequest.builder()
+                    .space(space.getValue())
+                    .controller(controller.getValue())
+                    .options(options)
+                    .trials(trials.getValue())
+                    .epochs(epochs.getValue())
+                    .seed(seed.getValue() == null ? null : seed.getValue().longValue())
+                    .dataset(dataset.getValue())
+                    .optimizer(optimizer.getValue())
+                    .augmentation(augmentation.getValue())
+                    .warmStart(warmStart.getValue())
+                    .earlyStopping(Map.of("rule", earlyStopping.getValue()))
+                    .retrainEpochs(retrainEpochs.getValue())
+                    .build());
             message.setText(String.format(Locale.ROOT, "search %d started", s.id()));
             refresh();
         } catch (InvalidRequestException e) {
-            message.setText(e.getMessage());
+            List<String> unplaced = new ArrayList<>();
+            for (Violation v : e.violations()) {
+                if (!showError(v)) {
+                    unplaced.add(v.toString());
+                }
+            }
+            message.setText(unplaced.isEmpty() ? "the search was not started: see the fields marked"
+                    : String.join("; ", unplaced));
+        }
+    }
+
+    /** Marks the field a violation names; false if no field of the form shows it. */
+    private boolean showError(Violation v) {
+        Component field = switch (v.field()) {
+            case "space" -> space;
+            case "controller" -> controller;
+            case "trials" -> trials;
+            case "epochs" -> epochs;
+            case "dataset", "validationSize", "trainSize" -> dataset;
+            case "warmStart" -> warmStart;
+            case "retrainEpochs" -> retrainEpochs;
+            default -> v.field().startsWith("options.") ? controllerOptions.getOrDefault(controller.getValue(), Map.of())
+                    .get(v.field().substring("options.".length())) : null;
+        };
+        if (field instanceof com.vaadin.flow.component.HasValidation h) {
+            h.setErrorMessage(v.reason());
+            h.setInvalid(true);
+            return true;
+        }
+        return false;
+    }
+
+    private void clearErrors() {
+        List<Component> all = new ArrayList<>(List.<Component>of(space, controller, trials, epochs, dataset, warmStart,
+                retrainEpochs));
+        controllerOptions.values().forEach(m -> all.addAll(m.values()));
+        for (Component c : all) {
+            if (c instanceof com.vaadin.flow.component.HasValidation h) {
+                h.setInvalid(false);
+            }
         }
     }
 
     private void refresh() {
-        List<SearchInfo> items = service.list(0, 200);
-        grid.setItems(items);
+        grid.setItems(service.list(0, 200));
     }
 }

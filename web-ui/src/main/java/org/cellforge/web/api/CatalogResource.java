@@ -1,0 +1,44 @@
+package org.cellforge.web.api;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.cellforge.controller.ControllerKind;
+import org.cellforge.controller.Controllers;
+import org.cellforge.controller.option.Option;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.Spaces;
+import org.cellforge.engine.stopping.EarlyStopping;
+
+/** What a search can be made of: spaces, controllers with their options, early-stopping rules. */
+@Path("/api/catalog")
+@Produces(MediaType.APPLICATION_JSON)
+public class CatalogResource {
+
+    /** A strategy and its options. */
+    public record ControllerInfo(String name, String description, List<Option> options) {
+    }
+
+    /** An early-stopping rule and its options. */
+    public record RuleInfo(String name, List<Option> options) {
+    }
+
+    /** Everything a search request can choose from. */
+    public record Catalog(List<String> spaces, List<ControllerInfo> controllers, List<RuleInfo> earlyStopping,
+            List<String> augmentations, List<String> optimizers, List<String> retrain) {
+    }
+
+    @GET
+    public Catalog catalog() {
+        List<ControllerInfo> controllers = Controllers.all().stream()
+                .map((ControllerKind k) -> new ControllerInfo(k.name(), k.description(), k.options())).toList();
+        List<RuleInfo> rules = EarlyStopping.RULES.stream().map(r -> new RuleInfo(r,
+                EarlyStopping.declared(r).subList(1, EarlyStopping.declared(r).size()))).toList();
+        return new Catalog(Spaces.names(), controllers, rules, SearchRequest.AUGMENTATIONS, SearchRequest.OPTIMIZERS,
+                SearchRequest.RETRAIN);
+    }
+}

@@ -1,2 +1,0 @@
-/** The command line: modes, flags and the progress printed while a search runs. */
-package org.cellforge.web.cli;
