@@ -96,8 +96,8 @@ public final class EvolutionController<A extends Architecture> implements Contro
             return List.of(
                     Option.integer(POPULATION, 10L, 2, 100_000,
                             "architectures kept in the population; the oldest leaves when a child joins"),
-                    Option.integer(SAMPLE, 3L, 1, 100_000,
-                            "population members drawn per tournament; the most accurate one is mutated"));
+                    Option.integer(SAMPLE, 3L, 2, 100_000,
+                            "population members drawn per tournament (with replacement); the most accurate one is mutated"));
         }
 
         @Override
@@ -153,18 +153,18 @@ public final class EvolutionController<A extends Architecture> implements Contro
     /**
      * Regularized evolution over {@code space}; the same seed and results give the same proposals.
      *
-     * @param population members kept, at least 1
-     * @param sample members per tournament, from 1 to {@code population}
+     * @param population members kept, at least 2
+     * @param sample members per tournament, from 2 to {@code population}
      * @throws IllegalArgumentException if the sizes are out of range
      */
     public static <A extends Architecture> EvolutionController<A> of(SearchSpace<A> space, long seed, int population,
             int sample) {
         Objects.requireNonNull(space, "space");
-        if (population < 1) {
-            throw new IllegalArgumentException("population must be at least 1, got " + population);
+        if (population < 2) {
+            throw new IllegalArgumentException("population must be at least 2, got " + population);
         }
-        if (sample < 1 || sample > population) {
-            throw new IllegalArgumentException("sample must be between 1 and population (" + population + "), got "
+        if (sample < 2 || sample > population) {
+            throw new IllegalArgumentException("sample must be between 2 and population (" + population + "), got "
                     + sample);
         }
         return new EvolutionController<>(space, seed, population, sample);
@@ -234,7 +234,7 @@ public final class EvolutionController<A extends Architecture> implements Contro
     }
 
     private String function(A architecture) {
-        return space.canonical(architecture).hash();
+        return codec.function(architecture);
     }
 
     /**

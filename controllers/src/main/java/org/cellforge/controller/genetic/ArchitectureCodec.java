@@ -1,7 +1,10 @@
 package org.cellforge.controller.genetic;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -31,9 +34,18 @@ import org.cellforge.space.SearchSpace;
  */
 public final class ArchitectureCodec<A extends Architecture> implements InvertibleCodec<A, IntegerGene> {
 
+    /** Architectures whose {@link #function} is remembered, the most recently used kept. */
+    public static final int REMEMBERED_FUNCTIONS = 1 << 16;
+
     private final SearchSpace<A> space;
     private final Encoding<A> encoding;
     private final Genotype<IntegerGene> template;
+    private final Map<A, String> functions = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<A, String> eldest) {
+            return size() > REMEMBERED_FUNCTIONS;
+        }
+    });
 
     private ArchitectureCodec(SearchSpace<A> space) {
         this.space = space;
@@ -76,6 +88,16 @@ public final class ArchitectureCodec<A extends Architecture> implements Invertib
     @Override
     public Function<A, Genotype<IntegerGene>> encoder() {
         return architecture -> genotype(encoding.encode(architecture));
+    }
+
+    /**
+     * The hash of what {@code architecture} computes ({@link SearchSpace#canonical}), equal for
+     * architectures that compute the same function. Remembered, because a canonical form costs tens
+     * of microseconds and searches ask for the same architectures again and again (parents, repeated
+     * mutants).
+     */
+    public String function(A architecture) {
+        return functions.computeIfAbsent(architecture, a -> space.canonical(a).hash());
     }
 
     /** The integer vector a genotype holds, position by position. */

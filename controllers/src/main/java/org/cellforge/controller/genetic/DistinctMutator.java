@@ -98,17 +98,16 @@ public final class DistinctMutator<A extends Architecture, C extends Comparable<
      * @throws IllegalStateException if none was found in the documented number of attempts
      */
     public Genotype<IntegerGene> mutate(Genotype<IntegerGene> parent, RandomGenerator random) {
-        SearchSpace<A> space = codec.space();
-        String function = space.canonical(codec.decode(parent)).hash();
+        String function = codec.function(codec.decode(parent));
         for (int attempt = 0; attempt < LOCAL_ATTEMPTS; attempt++) {
             Genotype<IntegerGene> child = edit(parent, random);
-            if (!space.canonical(codec.decode(child)).hash().equals(function)) {
+            if (!codec.function(codec.decode(child)).equals(function)) {
                 return child;
             }
         }
         for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++) {
             Genotype<IntegerGene> child = codec.encoding().newInstance();
-            if (!space.canonical(codec.decode(child)).hash().equals(function)) {
+            if (!codec.function(codec.decode(child)).equals(function)) {
                 return child;
             }
         }

@@ -344,7 +344,7 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
     }
 
     private String function(A architecture) {
-        return space.canonical(architecture).hash();
+        return codec.function(architecture);
     }
 
     /**
