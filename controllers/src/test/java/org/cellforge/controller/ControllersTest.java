@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 class ControllersTest {
 
     @Test
-    void randomComesFirstThenEvolutionAndNsga2() {
+    void randomComesFirstAsTheDefaultAndEvolutionAndNsga2AreRegistered() {
         List<String> names = Controllers.names();
-        assertEquals(List.of("random", "evolution", "nsga2"), names.subList(0, 3));
+        assertEquals("random", names.get(0));
+        assertTrue(names.containsAll(List.of("evolution", "nsga2")), names.toString());
         assertEquals(names.size(), Controllers.all().stream().map(ControllerKind::name).distinct().count());
     }
 
