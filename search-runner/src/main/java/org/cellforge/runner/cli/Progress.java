@@ -26,6 +26,7 @@ final class Progress implements SearchListener {
     private final List<SearchEvent.TrialFinished> trials = new ArrayList<>();
     private final List<SearchEvent.RetrainFinished> retrains = new ArrayList<>();
     private int repeats;
+    private long retrainStart;
     private String error;
 
     Progress(PrintStream out, SearchRequest request) {
@@ -50,9 +51,14 @@ final class Progress implements SearchListener {
                 out.println(trialLine(t));
             }
             case SearchEvent.Repeated r -> repeats++;
-            case SearchEvent.RetrainStarted r -> out.printf(Locale.ROOT,
+            case SearchEvent.RetrainStarted r -> {
+                if (retrainStart == 0) {
+                    retrainStart = System.nanoTime();
+                }
+                out.printf(Locale.ROOT,
                     "retraining trial %d's architecture on train+validation (%d images) for %d epoch(s), then testing"
                             + " it once%n", r.number(), request.trainSize() + request.validationSize(), r.epochs());
+            }
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
             case SearchEvent.RetrainFinished r -> {
                 retrains.add(r);
@@ -96,9 +102,13 @@ final class Progress implements SearchListener {
         long succeeded = trials.stream().filter(t -> t.result().status() == TrialStatus.SUCCEEDED).count();
         long stopped = trials.stream().filter(t -> t.result().status() == TrialStatus.STOPPED).count();
         long failed = trials.stream().filter(t -> t.result().status() == TrialStatus.FAILED).count();
-        out.printf(Locale.ROOT, "search %d %s in %.0f s: %d trial(s): %d trained to the end, %d stopped early, %d "
-                        + "failed; %d repeated architecture(s) answered from earlier results%n", id, status,
-                (System.nanoTime() - start) / 1e9, trials.size(), succeeded, stopped, failed, repeats);
+        long end = System.nanoTime();
+        long searchEnd = retrainStart == 0 ? end : retrainStart;
+        out.printf(Locale.ROOT, "search %d %s: %d trial(s) in %.0f s (%d trained to the end, %d stopped early, %d "
+                        + "failed; %d repeated architecture(s) answered from earlier results)%s%n", id, status,
+                trials.size(), (searchEnd - start) / 1e9, succeeded, stopped, failed, repeats,
+                retrainStart == 0 ? "" : String.format(Locale.ROOT, ", final retraining in %.0f s",
+                        (end - retrainStart) / 1e9));
         if (error != null) {
             out.println("error: " + error);
         }

@@ -71,7 +71,7 @@ class SearchCommandTest {
         assertEquals(2, trials.size(), printed);
         assertTrue(trials.get(0).startsWith("[1/2] |") && trials.get(1).startsWith("[2/2] |"), printed);
         assertTrue(trials.stream().allMatch(l -> l.contains(" val_acc ")), printed);
-        assertTrue(lines.stream().anyMatch(l -> l.matches("search \\d+ SUCCEEDED in .*")), printed);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("search \\d+ SUCCEEDED: 2 trial\\(s\\) in .*")), printed);
 
         // Every accuracy printed says its kind; the summary gives both the search's and the final one.
         for (String line : lines) {
