@@ -8,11 +8,12 @@ import java.util.Optional;
 import org.cellforge.controller.option.Options;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.controller.random.RandomController;
+import org.cellforge.controller.reinforce.ReinforceController;
 
 /** The strategies users can choose by name. */
 public final class Controllers {
 
-    private static final List<ControllerKind> ALL = List.of(RandomController.KIND);
+    private static final List<ControllerKind> ALL = List.of(RandomController.KIND, ReinforceController.KIND);
 
     private Controllers() {
     }
