@@ -180,6 +180,7 @@ public final class ReinforceController<A extends Architecture> implements Contro
     private final Settings settings;
     /** First index of each position's values in the flat arrays below. */
     private final int[] offsets;
+    private final int maxCardinality;
     private final double[] logits;
     private final double[] adamFirst;
     private final double[] adamSecond;
@@ -200,6 +201,11 @@ public final class ReinforceController<A extends Architecture> implements Contro
         for (int i = 0; i < encoding.length(); i++) {
             offsets[i + 1] = offsets[i] + encoding.cardinality(i);
         }
+        int max = 0;
+        for (int i = 0; i < encoding.length(); i++) {
+            max = Math.max(max, encoding.cardinality(i));
+        }
+        this.maxCardinality = max;
         this.logits = new double[offsets[encoding.length()]];
         this.adamFirst = new double[logits.length];
         this.adamSecond = new double[logits.length];
@@ -277,7 +283,7 @@ public final class ReinforceController<A extends Architecture> implements Contro
             return Decision.propose(warm.poll());
         }
         int[] genes = new int[encoding.length()];
-        double[] p = new double[maxCardinality()];
+        double[] p = new double[maxCardinality];
         for (int i = 0; i < genes.length; i++) {
             int k = softmax(i, p);
             double u = random.nextDouble();
@@ -297,8 +303,8 @@ public final class ReinforceController<A extends Architecture> implements Contro
 
     @Override
     public void tell(Observation<A> observation) {
-        tells++;
         int[] choices = encoding.encode(observation.architecture());
+        tells++;
         double reward;
         switch (observation.outcome()) {
             case SUCCEEDED -> {
@@ -334,8 +340,8 @@ public final class ReinforceController<A extends Architecture> implements Contro
         double beta = settings.entropyWeight();
         double firstCorrection = 1 - StrictMath.pow(ADAM_BETA1, adamSteps);
         double secondCorrection = 1 - StrictMath.pow(ADAM_BETA2, adamSteps);
-        double[] p = new double[maxCardinality()];
-        double[] gradient = new double[maxCardinality()];
+        double[] p = new double[maxCardinality];
+        double[] gradient = new double[maxCardinality];
         for (int i = 0; i < choices.length; i++) {
             int k = softmax(i, p);
             double entropy = 0;
@@ -377,14 +383,6 @@ public final class ReinforceController<A extends Architecture> implements Contro
             p[j] /= sum;
         }
         return k;
-    }
-
-    private int maxCardinality() {
-        int max = 0;
-        for (int i = 0; i < encoding.length(); i++) {
-            max = Math.max(max, offsets[i + 1] - offsets[i]);
-        }
-        return max;
     }
 
     @Override
