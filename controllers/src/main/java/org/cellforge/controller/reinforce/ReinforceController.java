@@ -194,6 +194,7 @@ public final class ReinforceController<A extends Architecture> implements Contro
 
     /** Temperatures tried, doubling from 1; the last (512) makes any logits learned here nearly uniform. */
     private static final int TEMPERATURE_ROUNDS = 10;
+
     private static final double ADAM_BETA1 = 0.9;
     private static final double ADAM_BETA2 = 0.999;
     private static final double ADAM_EPSILON = 1e-8;
@@ -229,11 +230,9 @@ public final class ReinforceController<A extends Architecture> implements Contro
         this.encoding = space.encoding();
         this.settings = settings;
         this.offsets = new int[encoding.length() + 1];
-        for (int i = 0; i < encoding.length(); i++) {
-            offsets[i + 1] = offsets[i] + encoding.cardinality(i);
-        }
         int max = 0;
         for (int i = 0; i < encoding.length(); i++) {
+            offsets[i + 1] = offsets[i] + encoding.cardinality(i);
             max = Math.max(max, encoding.cardinality(i));
         }
         this.maxCardinality = max;
