@@ -10,12 +10,13 @@ import org.cellforge.controller.nsga2.Nsga2Controller;
 import org.cellforge.controller.option.Options;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.controller.random.RandomController;
+import org.cellforge.controller.reinforce.ReinforceController;
 
 /** The strategies users can choose by name. */
 public final class Controllers {
 
     private static final List<ControllerKind> ALL = List.of(RandomController.KIND, EvolutionController.KIND,
-            Nsga2Controller.KIND);
+            Nsga2Controller.KIND, ReinforceController.KIND);
 
     private Controllers() {
     }
