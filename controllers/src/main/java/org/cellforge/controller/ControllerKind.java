@@ -30,4 +30,41 @@ public interface ControllerKind {
 
     /** A new controller in its initial state. */
     <A extends Architecture> Controller<A> create(ControllerContext<A> context);
+
+    /**
+     * A kind with a fixed name, description and options; subclasses say how to create one (a generic
+     * method, so not a lambda) and may check their options together.
+     */
+    abstract class Base implements ControllerKind {
+
+        private final String name;
+        private final String description;
+        private final List<Option> options;
+
+        protected Base(String name, String description, List<Option> options) {
+            this.name = java.util.Objects.requireNonNull(name, "name");
+            this.description = java.util.Objects.requireNonNull(description, "description");
+            this.options = List.copyOf(options);
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final String description() {
+            return description;
+        }
+
+        @Override
+        public final List<Option> options() {
+            return options;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 }

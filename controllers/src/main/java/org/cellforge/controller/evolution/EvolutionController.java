@@ -80,26 +80,13 @@ public final class EvolutionController<A extends Architecture> implements Contro
     public static final int SAMPLE_ATTEMPTS = 1_000;
 
     /** The registered strategy. */
-    public static final ControllerKind KIND = new ControllerKind() {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "regularized evolution: mutate the best of a random sample, retire the oldest";
-        }
-
-        @Override
-        public List<Option> options() {
-            return List.of(
+    public static final ControllerKind KIND = new ControllerKind.Base(NAME,
+            "regularized evolution: mutate the best of a random sample, retire the oldest",
+            List.of(
                     Option.integer(POPULATION, 10L, 2, 100_000,
                             "architectures kept in the population; the oldest leaves when a child joins"),
                     Option.integer(SAMPLE, 3L, 2, 100_000,
-                            "population members drawn per tournament (with replacement); the most accurate one is mutated"));
-        }
-
+                            "population members drawn per tournament (with replacement); the most accurate one is mutated"))) {
         @Override
         public void check(Options options, List<Violation> violations) {
             long population = options.integer(POPULATION);

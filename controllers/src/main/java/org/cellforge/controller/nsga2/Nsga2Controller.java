@@ -98,20 +98,9 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
     public static final int RANDOM_DRAWS = 10_000;
 
     /** The registered strategy. */
-    public static final ControllerKind KIND = new ControllerKind() {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "NSGA-II: a front of accurate and cheap architectures, within optional hard cost limits";
-        }
-
-        @Override
-        public List<Option> options() {
-            return List.of(
+    public static final ControllerKind KIND = new ControllerKind.Base(NAME,
+            "NSGA-II: a front of accurate and cheap architectures, within optional hard cost limits",
+            List.of(
                     Option.integer(POPULATION, 10L, 4, 100_000,
                             "parents kept and offspring proposed per generation"),
                     Option.choice(OBJECTIVE, Cost.Kind.PARAMETERS.configName(),
@@ -122,9 +111,7 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
                     Option.integer(MAX_FLOPS, null, 1, Long.MAX_VALUE,
                             "hard limit on multiply-accumulates per image: nothing larger is proposed"),
                     Option.number(CROSSOVER, 0.9, 0, 1,
-                            "probability that a child mixes two parents gene by gene instead of copying one"));
-        }
-
+                            "probability that a child mixes two parents gene by gene instead of copying one"))) {
         @Override
         public <B extends Architecture> Controller<B> create(ControllerContext<B> context) {
             return Nsga2Controller.of(context.space(), context.seed(), context.cost(), Settings.of(context.options()));

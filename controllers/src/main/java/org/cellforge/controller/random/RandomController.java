@@ -35,22 +35,9 @@ public final class RandomController<A extends Architecture> implements Controlle
     public static final String NAME = "random";
 
     /** The registered strategy. */
-    public static final ControllerKind KIND = new ControllerKind() {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "uniform samples, each function once: the baseline";
-        }
-
-        @Override
-        public List<Option> options() {
-            return List.of();
-        }
-
+    public static final ControllerKind KIND = new ControllerKind.Base(NAME,
+            "uniform samples, each function once: the baseline",
+            List.of()) {
         @Override
         public <B extends Architecture> Controller<B> create(ControllerContext<B> context) {
             return new RandomController<>(context.space(), context.seed());

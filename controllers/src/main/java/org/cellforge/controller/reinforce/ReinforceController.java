@@ -114,22 +114,9 @@ public final class ReinforceController<A extends Architecture> implements Contro
             "initial probability of the best warm-start candidate's choice at each position");
 
     /** The registered strategy. */
-    public static final ControllerKind KIND = new ControllerKind() {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String description() {
-            return "policy gradient (REINFORCE) on independent per-choice distributions, moving-average baseline";
-        }
-
-        @Override
-        public List<Option> options() {
-            return List.of(LEARNING_RATE, BASELINE_DECAY, ENTROPY_WEIGHT, WARM_START_PROBABILITY);
-        }
-
+    public static final ControllerKind KIND = new ControllerKind.Base(NAME,
+            "policy gradient (REINFORCE) on independent per-choice distributions, moving-average baseline",
+            List.of(LEARNING_RATE, BASELINE_DECAY, ENTROPY_WEIGHT, WARM_START_PROBABILITY)) {
         @Override
         public <B extends Architecture> Controller<B> create(ControllerContext<B> context) {
             return ReinforceController.of(context.space(), context.seed(), Settings.from(context.options()));
