@@ -18,7 +18,6 @@ import org.cellforge.controller.Decision;
 import org.cellforge.controller.Observation;
 import org.cellforge.controller.Rng;
 import org.cellforge.controller.StateReader;
-import org.cellforge.controller.option.Option;
 import org.cellforge.space.Architecture;
 import org.cellforge.space.SearchSpace;
 
