@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.cellforge.controller.evolution.EvolutionController;
+import org.cellforge.controller.nsga2.Nsga2Controller;
 import org.cellforge.controller.option.Options;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.controller.random.RandomController;
@@ -12,7 +14,8 @@ import org.cellforge.controller.random.RandomController;
 /** The strategies users can choose by name. */
 public final class Controllers {
 
-    private static final List<ControllerKind> ALL = List.of(RandomController.KIND);
+    private static final List<ControllerKind> ALL = List.of(RandomController.KIND, EvolutionController.KIND,
+            Nsga2Controller.KIND);
 
     private Controllers() {
     }

@@ -14,7 +14,6 @@ import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -34,28 +33,23 @@ public final class Trainer {
     }
 
     /**
-     * The native thread count when this class was loaded: a training with {@code threads = 0} runs
-     * with it, whatever an earlier training of another search set (the setting is process-wide).
-     * The count that matters is OpenMP's, which the oneDNN kernels use; ND4J's
-     * {@code Environment.setMaxThreads} leaves it unchanged.
+     * OpenMP's thread count when this class was loaded: a training with {@code threads = 0} runs with
+     * it, whatever an earlier training set. OpenMP's count is what the oneDNN kernels follow (ND4J's
+     * {@code Environment.setMaxThreads} leaves it unchanged), and it belongs to the calling thread, so
+     * trials training at once on several threads each keep their own.
      */
     private static final int DEFAULT_THREADS = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
-    private static final int DEFAULT_MASTER_THREADS = Nd4j.getEnvironment().maxMasterThreads();
 
     /**
-     * Applies a training's thread setting (0: the backend's default) until {@link ThreadSetting#close()}
-     * puts back what was set before, so one search's setting never leaks into the next.
+     * Applies a training's thread setting (0: the default) to the calling thread until
+     * {@link ThreadSetting#close()} puts back what was set before, so one search's setting never leaks
+     * into the next.
      */
     public static ThreadSetting useThreads(int threads) {
         NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         int before = ops.ompGetMaxThreads();
-        int beforeMaster = Nd4j.getEnvironment().maxMasterThreads();
         ops.setOmpNumThreads(threads > 0 ? threads : DEFAULT_THREADS);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads > 0 ? threads : DEFAULT_MASTER_THREADS);
-        return () -> {
-            ops.setOmpNumThreads(before);
-            Nd4j.getEnvironment().setMaxMasterThreads(beforeMaster);
-        };
+        return () -> ops.setOmpNumThreads(before);
     }
 
     /** The scope of a thread setting; closing it restores the previous one. */
@@ -65,7 +59,7 @@ public final class Trainer {
         void close();
     }
 
-    /** The native thread count in force now. */
+    /** The native thread count in force on the calling thread. */
     public static int threads() {
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
@@ -115,7 +109,7 @@ public final class Trainer {
     private static TrainingResult train(Function<SplittableRandom, Network> stepNetwork, Supplier<Network> evaluated,
             long parameters, ImageSet train, Optional<ImageSet> validation, TrainSettings settings,
             EpochListener listener) {
-        try (ThreadSetting threads = useThreads(settings.threads())) {
+        try (ThreadSetting _ = useThreads(settings.threads())) {
             return trainWithThreads(stepNetwork, evaluated, parameters, train, validation, settings, listener);
         }
     }

@@ -24,6 +24,7 @@ import org.cellforge.engine.StoredTrial;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
 import org.cellforge.space.json.Json;
+import org.hibernate.Hibernate;
 
 /** The engine's store in PostgreSQL: each method one transaction. */
 public final class JpaSearchStore implements SearchStore {
@@ -208,7 +209,8 @@ public final class JpaSearchStore implements SearchStore {
             t.seconds = result.seconds();
             t.failure = result.failure().orElse(null);
             t.finishedAt = Instant.now();
-            t.search.controllerState = snapshot;
+            // The trial's search is a lazy proxy; a field written on a proxy never reaches the entity.
+            Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
         });
     }
 

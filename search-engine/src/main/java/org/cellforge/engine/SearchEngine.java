@@ -108,6 +108,62 @@ public final class SearchEngine {
         return new Run<>(search, space, events).execute();
     }
 
+    /**
+     * Checks that trials {@code numbers} of search {@code searchId} can be retrained for {@code epochs}
+     * epochs: the search has ended successfully and each trial was trained to the end.
+     *
+     * @return the stored search
+     * @throws NotFoundException if there is no such search
+     * @throws ConflictException if the search has not ended successfully
+     * @throws InvalidRequestException naming {@code trials} or {@code epochs}
+     */
+    public StoredSearch checkRetrain(long searchId, List<Integer> numbers, int epochs) {
+        StoredSearch search = store.load(searchId);
+        if (search.status() != SearchStatus.SUCCEEDED) {
+            throw new ConflictException("search " + searchId + " is " + search.status() + "; only a search that "
+                    + "SUCCEEDED can retrain its trials");
+        }
+        List<Violation> v = new ArrayList<>();
+        if (numbers == null || numbers.isEmpty()) {
+            v.add(new Violation("trials", "name at least one trial"));
+        } else {
+            for (int n : new java.util.LinkedHashSet<>(numbers)) {
+                Optional<StoredTrial> t = search.trials().stream().filter(x -> x.number() == n).findFirst();
+                if (t.isEmpty()) {
+                    v.add(new Violation("trials", "search " + searchId + " has no trial " + n));
+                } else if (t.get().status() != TrialStatus.SUCCEEDED) {
+                    v.add(new Violation("trials", "trial " + n + " is " + t.get().status()
+                            + "; only trials trained to the end are retrained"));
+                }
+            }
+        }
+        if (epochs < 1 || epochs > 1_000) {
+            v.add(new Violation("epochs", "must be between 1 and 1000, got " + epochs));
+        }
+        if (!v.isEmpty()) {
+            throw new InvalidRequestException(v);
+        }
+        return search;
+    }
+
+    /**
+     * Retrains trials {@code numbers} of an ended search on train+validation for {@code epochs} epochs
+     * and tests each once, as a search does with its finalists at the end: for the members of a
+     * Pareto front a user picks afterwards. The search is RETRAINING meanwhile and SUCCEEDED again after.
+     *
+     * <p>Throws what {@link #checkRetrain} throws, before anything is stored.
+     */
+    public SearchStatus retrain(long searchId, List<Integer> numbers, int epochs, SearchListener extra) {
+        StoredSearch search = checkRetrain(searchId, numbers, epochs);
+        return retrainIn(search, Spaces.require(search.request().space()), List.copyOf(
+                new java.util.LinkedHashSet<>(numbers)), epochs, listener.andThen(extra));
+    }
+
+    private <A extends Architecture> SearchStatus retrainIn(StoredSearch search, SearchSpace<A> space,
+            List<Integer> numbers, int epochs, SearchListener events) {
+        return new Run<>(search, space, events).retrainOnly(numbers, epochs);
+    }
+
     /** A trial's outcome as the loop receives it from a worker thread. */
     private record Completion<A extends Architecture>(Trial<A> trial, TrialResult result) {
     }
@@ -124,6 +180,7 @@ public final class SearchEngine {
     private final class Run<A extends Architecture> {
 
         private final long id;
+        private final StoredSearch search;
         private final SearchRequest request;
         private final SearchSpace<A> space;
         private final SearchListener events;
@@ -137,6 +194,7 @@ public final class SearchEngine {
 
         Run(StoredSearch search, SearchSpace<A> space, SearchListener events) {
             this.id = search.id();
+            this.search = search;
             this.request = search.request();
             this.space = space;
             this.events = events;
@@ -343,15 +401,41 @@ public final class SearchEngine {
                 return;
             }
             store.retraining(id);
-            for (Known k : finalists(succeeded, options)) {
+            retrain(evaluation, finalists(succeeded, options), request.retrainEpochs());
+        }
+
+        /** Retrains stored trials {@code numbers} of an ended search, then marks it SUCCEEDED again. */
+        SearchStatus retrainOnly(List<Integer> numbers, int epochs) {
+            try {
+                store.retraining(id);
+                try (Evaluation<A> evaluation = evaluations.open(id, request, space)) {
+                    List<Known> members = new ArrayList<>();
+                    for (int n : numbers) {
+                        StoredTrial t = search.trials().stream().filter(x -> x.number() == n).findFirst()
+                                .orElseThrow();
+                        members.add(new Known(t.number(), t.arch(), t.status(), Optional.of(Objectives.of(
+                                t.validationAccuracy(), t.cost()))));
+                    }
+                    retrain(evaluation, members, epochs);
+                }
+                return end(SearchStatus.SUCCEEDED, null);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "retraining trials " + numbers + " of search " + id + " failed", e);
+                // The search itself succeeded; what failed was the later retraining, which keeps its reason.
+                return end(SearchStatus.SUCCEEDED, null);
+            }
+        }
+
+        private void retrain(Evaluation<A> evaluation, List<Known> members, int epochs) {
+            for (Known k : members) {
                 A a = space.parse(k.arch);
                 Cost cost = k.objectives.orElseThrow().cost();
-                long retrainId = store.retrainStarted(id, k.number, k.arch, cost, request.retrainEpochs());
-                publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, request.retrainEpochs()));
+                long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
+                publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs));
                 long start = System.nanoTime();
                 RetrainResult result;
                 try {
-                    result = evaluation.retrain(a, request.retrainEpochs(), e -> {
+                    result = evaluation.retrain(a, epochs, e -> {
                         publish(new SearchEvent.RetrainEpoch(id, k.number, e));
                         return true;
                     });

@@ -25,6 +25,7 @@ final class InMemoryStore implements SearchStore {
 
     static final class Retrain {
         int trialNumber;
+        int epochs;
         String arch;
         RetrainResult result;
     }
@@ -54,7 +55,9 @@ final class InMemoryStore implements SearchStore {
         if (id != 1 || request == null) {
             throw new NotFoundException("no search with id " + id);
         }
-        return new StoredSearch(1, request, status, Optional.ofNullable(state), List.of());
+        return new StoredSearch(1, request, status, Optional.ofNullable(state), trials.stream()
+                .map(t -> new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.accuracy, t.cost,
+                        t.epochs.stream().map(EpochRecord::validationAccuracy).toList())).toList());
     }
 
     @Override
@@ -137,6 +140,7 @@ final class InMemoryStore implements SearchStore {
         Retrain r = new Retrain();
         r.trialNumber = trialNumber;
         r.arch = arch;
+        r.epochs = epochs;
         retrains.add(r);
         return retrains.size();
     }

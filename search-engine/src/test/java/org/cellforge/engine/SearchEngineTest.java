@@ -221,4 +221,41 @@ class SearchEngineTest {
         assertEquals(SearchStatus.INTERRUPTED, status);
         assertTrue(store.trials.stream().noneMatch(t -> t.status == TrialStatus.RUNNING));
     }
+
+    @Test
+    void trialsPickedAfterTheSearchAreRetrainedAndBadPicksAreRefusedBeforeAnythingIsStored() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), DATA);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(arch -> arch.equals(C) ? Double.NaN : 0.8),
+                store, SearchListener.none(), ScriptedController.kind(List.of(A, B, C), new ArrayList<>()));
+        assertEquals(SearchStatus.SUCCEEDED, engine.run(1));
+        assertEquals(1, store.retrains.size(), "the search retrained its best");
+        InvalidRequestException bad = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
+                () -> engine.retrain(1, List.of(2, 3, 9), 0, SearchListener.none()));
+        assertEquals(List.of("trials", "trials", "epochs"), bad.violations().stream()
+                .map(org.cellforge.controller.option.Violation::field).toList());
+        assertTrue(bad.getMessage().contains("trial 3 is FAILED") && bad.getMessage().contains("no trial 9"),
+                bad.getMessage());
+        assertEquals(1, store.retrains.size(), "nothing stored for a refused pick");
+
+        assertEquals(SearchStatus.SUCCEEDED, engine.retrain(1, List.of(2, 1, 2), 4, SearchListener.none()));
+        assertEquals(List.of(1, 2, 1), store.retrains.stream().map(r -> r.trialNumber).toList());
+        assertEquals(List.of(3, 4, 4), store.retrains.stream().map(r -> r.epochs).toList());
+        assertTrue(store.retrains.stream().allMatch(r -> r.result.succeeded()));
+        assertEquals(SearchStatus.SUCCEEDED, store.status);
+        assertEquals(List.of(SearchStatus.RETRAINING, SearchStatus.SUCCEEDED),
+                store.statuses.subList(store.statuses.size() - 2, store.statuses.size()));
+    }
+
+    @Test
+    void onlyASearchThatSucceededRetrainsLater() {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(ScriptedController.NAME, 5), DATA);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none(), ScriptedController.kind(List.of(A), new ArrayList<>()));
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class,
+                () -> engine.retrain(1, List.of(1), 1, SearchListener.none()));
+        org.junit.jupiter.api.Assertions.assertThrows(NotFoundException.class,
+                () -> engine.retrain(2, List.of(1), 1, SearchListener.none()));
+    }
 }

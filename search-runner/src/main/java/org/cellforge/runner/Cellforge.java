@@ -60,6 +60,21 @@ public final class Cellforge {
         return engine.run(id, extra);
     }
 
+    /**
+     * Checks a later retraining of trials {@code numbers} of search {@code id}; see {@link SearchEngine#checkRetrain}.
+     */
+    public void checkRetrain(long id, java.util.List<Integer> numbers, int epochs) {
+        engine.checkRetrain(id, numbers, epochs);
+    }
+
+    /**
+     * Retrains trials {@code numbers} of ended search {@code id} on train+validation and tests each once;
+     * see {@link SearchEngine#retrain}.
+     */
+    public SearchStatus retrain(long id, java.util.List<Integer> numbers, int epochs, SearchListener extra) {
+        return engine.retrain(id, numbers, epochs, extra);
+    }
+
     /** The store searches are kept in. */
     public SearchStore store() {
         return store;

@@ -100,7 +100,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
 
         @Override
         public double zeroCost(A architecture) {
-            try (Trainer.ThreadSetting threads = Trainer.useThreads(request.threads())) {
+            try (Trainer.ThreadSetting _ = Trainer.useThreads(request.threads())) {
                 return Naswot.score(binding.network(architecture, request.seed()), split.train(), NASWOT_BATCH);
             }
         }
@@ -142,7 +142,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                         result.seconds());
             }
             double accuracy;
-            try (Trainer.ThreadSetting threads = Trainer.useThreads(request.threads())) {
+            try (Trainer.ThreadSetting _ = Trainer.useThreads(request.threads())) {
                 accuracy = Trainer.accuracy(net, test.get());
             }
             Map<String, String> p = provenance(architecture);

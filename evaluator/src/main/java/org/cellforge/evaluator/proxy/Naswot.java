@@ -56,9 +56,15 @@ public final class Naswot {
      */
     static void accumulate(INDArray kernel, INDArray activation) {
         int n = (int) activation.size(0);
-        INDArray codes = activation.reshape(n, -1).gt(0).castTo(DataType.DOUBLE);
-        INDArray off = codes.rsub(1.0);
-        kernel.addi(codes.mmul(codes.transpose())).addi(off.mmul(off.transpose()));
+        INDArray flat = activation.reshape(n, -1);
+        long units = flat.size(1);
+        // With signs s = 2c - 1, s sᵀ counts agreements minus disagreements, so the sum above is
+        // (s sᵀ + units) / 2: one product instead of two. Float sums of ±1 stay exact integers below
+        // 2^24 and take about a quarter of the time of the two double products, which dominated a score.
+        DataType type = units < 1 << 24 ? DataType.FLOAT : DataType.DOUBLE;
+        INDArray signs = flat.gt(0).castTo(type).muli(2).subi(1);
+        INDArray agree = Nd4j.gemm(signs, signs, false, true);
+        kernel.addi(agree.castTo(DataType.DOUBLE).addi(units).divi(2));
     }
 
     /** log|det a| by LU decomposition with partial pivoting; minus infinity for a singular matrix. */

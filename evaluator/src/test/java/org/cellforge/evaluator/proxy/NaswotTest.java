@@ -34,6 +34,29 @@ class NaswotTest {
     }
 
     @Test
+    void kernelOfAWideLayerEqualsCountingAgreementsOneByOne() {
+        int n = 6;
+        int units = 5_000;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] values = new float[n * units];
+        for (int i = 0; i < values.length; i++) {
+            // Exact zeros are inactive units too.
+            values[i] = random.nextInt(3) == 0 ? 0 : (float) random.nextGaussian();
+        }
+        INDArray kernel = Nd4j.zeros(DataType.DOUBLE, n, n);
+        Naswot.accumulate(kernel, Nd4j.create(values, new long[] {n, 10, 500, 1}));
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int agree = 0;
+                for (int u = 0; u < units; u++) {
+                    agree += (values[i * units + u] > 0) == (values[j * units + u] > 0) ? 1 : 0;
+                }
+                assertEquals(agree, kernel.getDouble(i, j), "K[" + i + "][" + j + "]");
+            }
+        }
+    }
+
+    @Test
     void scoreIgnoresBatchOrderAndLeavesTheNetworkAsItWas() {
         Network net = Nb201Network.create(Nb201Space.standard().parse(
                 "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"),

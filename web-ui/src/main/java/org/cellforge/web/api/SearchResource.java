@@ -57,6 +57,30 @@ public class SearchResource {
     }
 
     /**
+     * What {@code POST /api/searches/{id}/retrain} takes.
+     *
+     * @param trials numbers of the trials whose architectures are retrained (trained to the end)
+     * @param epochs epochs of retraining on train+validation; the search's {@code retrainEpochs} when absent
+     */
+    public record RetrainRequest(List<Integer> trials, Integer epochs) {
+    }
+
+    /**
+     * Retrains chosen trials of an ended search on train+validation and tests each once (for example
+     * the members of a Pareto front); 202 with the search, whose retrains appear as they finish.
+     */
+    @POST
+    @Path("/{id}/retrain")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response retrain(@PathParam("id") long id, RetrainRequest body) {
+        if (body == null) {
+            throw InvalidRequestException.of("body", "a JSON object with \"trials\" is required");
+        }
+        int epochs = body.epochs() != null ? body.epochs() : Math.max(1, service.get(id).request().retrainEpochs());
+        return Response.accepted(service.retrain(id, body.trials(), epochs)).build();
+    }
+
+    /**
      * The best trial's architecture (trained to the end, highest validation accuracy): {@code json}
      * (the architecture document with accuracies of each kind and provenance), {@code onnx} (the
      * trained network) or {@code pytorch} (a zip of a module and its weights). The weights are those

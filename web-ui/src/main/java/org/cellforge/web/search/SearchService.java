@@ -98,6 +98,23 @@ public class SearchService {
         return created;
     }
 
+    /**
+     * Checks, then retrains in the background, trials {@code numbers} of an ended search (the Pareto
+     * front members a user picks); answers the search as it stands before the retraining starts.
+     */
+    public SearchInfo retrain(long id, List<Integer> numbers, int epochs) {
+        cellforge.checkRetrain(id, numbers, epochs);
+        SearchInfo before = get(id);
+        executor.submit(() -> {
+            try {
+                cellforge.retrain(id, numbers, epochs, SearchListener.none());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "retraining trials %s of search %d could not run", numbers, id);
+            }
+        });
+        return before;
+    }
+
     /** Exports of results. */
     public Exports exports() {
         return cellforge.exports();

@@ -1,0 +1,2 @@
+/** Regularized (aging) evolution, after Real et al. (2019), on Jenetics operators. */
+package org.cellforge.controller.evolution;

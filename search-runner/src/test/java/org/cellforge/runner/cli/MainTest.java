@@ -1,0 +1,169 @@
+package org.cellforge.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+import org.cellforge.space.darts.DartsGenotype;
+import org.cellforge.space.darts.DartsMacro;
+import org.cellforge.space.darts.DartsSpace;
+import org.cellforge.space.json.Json;
+import org.cellforge.space.json.JsonNode;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.nb201.Nb201Space;
+import org.cellforge.space.ops.OpRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The command line's modes that need no database: describe, help, and what is refused. */
+class MainTest {
+
+    private static final String NB201 =
+            "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|";
+
+    /** The genotype the DARTS paper reports as DARTS_V2. */
+    private static final String DARTS_V2 = "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1),"
+            + " ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0),"
+            + " ('dil_conv_3x3', 2)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1),"
+            + " ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2),"
+            + " ('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])";
+
+    /** What one run of the command line printed and returned. */
+    private record Run(int code, String out, String err) {
+        /** The value printed after {@code label} on its line of the text form. */
+        String field(String label) {
+            return Arrays.stream(out.split("\n")).filter(l -> l.startsWith(label + " ")).findFirst()
+                    .map(l -> l.substring(label.length()).strip()).orElseThrow(() -> new AssertionError("no line "
+                            + label + " in:\n" + out));
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    @Test
+    void describeCountsAnNb201CellInTheMacroNetworkTheFlagsAskFor() {
+        Nb201Space space = Nb201Space.standard();
+        Nb201Cell cell = space.parse(NB201);
+        Run r = run("describe", NB201, "--channels", "8", "--cells", "2", "--classes", "5", "--input-channels", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertEquals("nas-bench-201", r.field("space"));
+        assertEquals(NB201, r.field("arch"));
+        assertEquals(grouped(new Nb201Macro(8, 2, 3, 5).parameters(cell)), r.field("parameters"));
+        assertTrue(r.field("flops").startsWith(grouped(new Nb201Macro(8, 2, 3, 5).flops(OpRegistry.builtIn(), cell,
+                28, 28)) + " "), r.out());
+        assertTrue(r.field("canonical").startsWith(space.canonical(cell).hash() + " "), r.out());
+
+        Run defaults = run("describe", NB201);
+        assertEquals(grouped(new Nb201Macro(16, 1, 1, 10).parameters(cell)), defaults.field("parameters"));
+    }
+
+    @Test
+    void describeCountsADartsGenotypeInTheEvaluationNetwork() {
+        DartsSpace space = DartsSpace.standard();
+        DartsGenotype g = space.parse(DARTS_V2);
+        Run r = run("describe", DARTS_V2, "--channels", "6", "--cells", "2", "--image-size", "32",
+                "--input-channels", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("darts", r.field("space"));
+        // Two normal cells per stage and the two reductions: 3 * 2 + 2 cells.
+        DartsMacro macro = DartsMacro.of(6, 8, 3, 10);
+        assertEquals(grouped(macro.parameters(g)), r.field("parameters"));
+        assertTrue(r.field("flops").startsWith(grouped(macro.flops(OpRegistry.builtIn(), g, 32, 32)) + " "), r.out());
+        assertTrue(r.field("canonical").startsWith(space.canonical(g).hash() + " "), r.out());
+    }
+
+    @Test
+    void describeJsonCarriesTheSameNumbers() {
+        Nb201Space nb201 = Nb201Space.standard();
+        Nb201Cell cell = nb201.parse(NB201);
+        Run r = run("describe", NB201, "--channels", "8", "--cells", "2", "--image-size", "32", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> json = (Map<?, ?>) Json.parse(r.out());
+        Nb201Macro macro = new Nb201Macro(8, 2, 1, 10);
+        assertEquals("nas-bench-201", json.get("space"));
+        assertEquals(NB201, json.get("arch"));
+        assertEquals(macro.parameters(cell), ((Number) json.get("parameters")).longValue());
+        assertEquals(macro.flops(OpRegistry.builtIn(), cell, 32, 32), ((Number) json.get("flops")).longValue());
+        assertEquals(nb201.canonical(cell).hash(), ((Map<?, ?>) json.get("canonical")).get("hash"));
+        assertEquals(nb201.canonical(cell).expression(), ((Map<?, ?>) json.get("canonical")).get("expression"));
+        assertEquals(macro, Nb201Macro.fromJson(JsonNode.root(json.get("macro"))));
+        assertEquals(32, ((Number) json.get("imageSize")).intValue());
+
+        DartsSpace darts = DartsSpace.standard();
+        DartsGenotype g = darts.parse(DARTS_V2);
+        Map<?, ?> dj = (Map<?, ?>) Json.parse(run("describe", DARTS_V2, "--json").out());
+        assertEquals(DartsMacro.of(16, 5, 1, 10).parameters(g), ((Number) dj.get("parameters")).longValue());
+        assertEquals(darts.canonical(g).hash(), ((Map<?, ?>) dj.get("canonical")).get("hash"));
+    }
+
+    @Test
+    void aBadArchitectureExitsWithUsageErrorNamingTheBadToken() {
+        Run op = run("describe", NB201.replace("avg_pool_3x3", "conv_9x9"));
+        assertEquals(2, op.code());
+        assertEquals("", op.out());
+        assertTrue(op.err().contains("conv_9x9"), op.err());
+
+        Run dartsOp = run("describe", DARTS_V2.replace("dil_conv_3x3", "dil_conv_9x9"));
+        assertEquals(2, dartsOp.code());
+        assertTrue(dartsOp.err().contains("dil_conv_9x9"), dartsOp.err());
+
+        Run neither = run("describe", "resnet18");
+        assertEquals(2, neither.code());
+        assertTrue(neither.err().contains("'resnet18'"), neither.err());
+    }
+
+    @Test
+    void unknownModesAndMissingModesExitWithUsageError() {
+        Run unknown = run("serve");
+        assertEquals(2, unknown.code());
+        assertEquals("", unknown.out());
+        assertTrue(unknown.err().contains("unknown mode 'serve'"), unknown.err());
+        assertTrue(unknown.err().contains("cellforge help"), unknown.err());
+
+        Run none = run();
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no mode given"), none.err());
+
+        Run badFlag = run("search", "--trials", "0");
+        assertEquals(2, badFlag.code());
+        assertTrue(badFlag.err().contains("--trials: must be between 1 and"), badFlag.err());
+        assertTrue(badFlag.err().contains("cellforge search --help"), badFlag.err());
+    }
+
+    @Test
+    void searchHelpAndHelpSearchPrintTheSearchUsage() {
+        Run flag = run("search", "--help");
+        assertEquals(0, flag.code());
+        assertEquals(CommandLine.usage("search"), flag.out());
+        assertTrue(flag.out().contains("--early-stopping"), flag.out());
+        Run mode = run("help", "search");
+        assertEquals(0, mode.code());
+        assertEquals(flag.out(), mode.out());
+    }
+
+    @Test
+    void helpListsEveryMode() {
+        Run r = run("help");
+        assertEquals(0, r.code());
+        for (String mode : CommandLine.MODES) {
+            assertTrue(r.out().contains("\n  " + mode + " "), "help lacks mode " + mode + ":\n" + r.out());
+        }
+    }
+}
