@@ -175,6 +175,51 @@ class SearchApiTest {
         assertEquals("stand-alone validation", otherRun.metadata().get("cellforge.accuracy_kind"));
         given().get("/api/searches/{id}/trials/{n}/export?format=json", id, trials.size() + 1).then()
                 .statusCode(404).body("status", equalTo(404)).body("error", containsString("no trial"));
+
+        assertRetrainingAnotherTrialLaterTestsItToo(id, (Integer) other.get("number"), trials.size());
+    }
+
+    /**
+     * After the search, a trial chosen by the user (as from the Pareto front) is retrained and tested
+     * once on request, and from then on exports with those weights and that test accuracy.
+     */
+    private void assertRetrainingAnotherTrialLaterTestsItToo(long id, int number, int trials) {
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(trials + 1)))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(400)
+                .body("violations.field", hasItem("trials"));
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(number), "epochs", 0))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(400)
+                .body("violations.field", hasItem("epochs"));
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(1)))
+                .post("/api/searches/{id}/retrain", id + 1_000_000).then().statusCode(404);
+
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(number), "epochs", 1))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(202)
+                .body("id", equalTo((int) id));
+        // Done when the search has ended again with a finished retraining of that trial.
+        long deadline = System.nanoTime() + Api.SEARCH_DEADLINE.toNanos();
+        Map<String, Object> retrain;
+        while (true) {
+            JsonPath s = Api.search(id);
+            retrain = s.<Map<String, Object>>getList("retrains").stream()
+                    .filter(r -> r.get("trialNumber").equals(number) && !"RUNNING".equals(r.get("status")))
+                    .findFirst().orElse(null);
+            if (retrain != null && Api.ENDED.contains(s.getString("status"))) {
+                assertEquals("SUCCEEDED", s.getString("status"));
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "retraining trial " + number + " did not end");
+            Api.pause();
+        }
+        Map<String, Object> done = retrain;
+        assertEquals("SUCCEEDED", done.get("status"), () -> "retrain " + done);
+        assertEquals("retrained test", done.get("accuracyKind"));
+        double test = Api.number(done, "testAccuracy");
+        JsonPath doc = Api.json(given().get("/api/searches/{id}/trials/{n}/export?format=json", id, number).then()
+                .statusCode(200).extract().asString());
+        assertEquals(test, doc.getDouble("results.test.accuracy"));
+        assertEquals("retrained test", doc.getString("results.test.kind"));
+        assertEquals("retrained on train+validation", doc.getString("provenance.weights"));
     }
 
     /** Every row REST showed for the search is the row PostgreSQL holds, field by field. */
@@ -288,6 +333,10 @@ class SearchApiTest {
         }
         given().get("/api/searches/{id}/trials/1/export?format=json", id).then().statusCode(
                 Api.trials(search).isEmpty() ? 404 : 409);
+        // Only a search that succeeded has trials worth retraining.
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(1)))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(409)
+                .body("error", containsString("FAILED"));
     }
 
     @Test
