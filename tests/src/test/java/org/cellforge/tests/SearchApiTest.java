@@ -402,6 +402,8 @@ class SearchApiTest {
                 Arguments.of("{\"trials\": 0}", "trials"),
                 Arguments.of("{\"trials\": -3}", "trials"),
                 Arguments.of("{\"trials\": \"many\"}", "trials"),
+                Arguments.of("{\"trials\": 2.5}", "trials"),
+                Arguments.of("{\"seed\": 99999999999999999999}", "seed"),
                 Arguments.of("{\"epochs\": 0}", "epochs"),
                 Arguments.of("{\"trails\": 3}", "trails"),
                 Arguments.of("{\"trials\": 3", "body"),
@@ -463,6 +465,20 @@ class SearchApiTest {
                 .post("/api/searches")
                 .then().statusCode(400)
                 .body("error", startsWith("malformed JSON at line 2"));
+    }
+
+    @Test
+    void numbersThatDoNotFitTheirFieldAreRefusedNotRounded() {
+        given().contentType(ContentType.JSON).body("{\"trials\": 2.5}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("trials"))
+                .body("violations[0].reason", equalTo("expected an integer, got 2.5"));
+        given().contentType(ContentType.JSON).body("{\"seed\": 99999999999999999999}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("seed"))
+                .body("violations[0].reason", containsString("out of range of long"));
     }
 
     @Test
