@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -120,13 +121,24 @@ class DashboardBrowserTest {
         Matcher started = STARTED.matcher(message);
         assertTrue(started.find(), "the form says: " + message);
         long id = Long.parseLong(started.group(1));
-        waitFor(PAGE, d -> texts(cells(d, "searches")).contains(Long.toString(id)));
+        List<String> shown = texts(waitFor(PAGE, d -> row(d, "searches", Long.toString(id))));
+        assertEquals(List.of("nas-bench-201", kind.name()), shown.subList(2, 4), "row " + shown);
         screenshot("dashboard-searches");
         assertEquals(kind.name(), Api.search(id).getString("request.controller"));
+        // The list follows the search while it runs: the form showed it before any trial ended.
+        waitFor(Api.SEARCH_DEADLINE, d -> {
+            List<WebElement> r = row(d, "searches", Long.toString(id));
+            return r != null && !r.get(4).getText().strip().startsWith("0 /");
+        });
 
+        // Opened while it runs, as a person would: the click must find its row although the list
+        // keeps refreshing it.
         waitFor(PAGE, d -> {
-            cells(d, "searches").stream().filter(c -> c.getText().strip().equals(Long.toString(id))).findFirst()
-                    .orElseThrow(() -> new StaleElementReferenceException("the row was re-rendered")).click();
+            List<WebElement> r = row(d, "searches", Long.toString(id));
+            if (r == null) {
+                throw new StaleElementReferenceException("the row was re-rendered");
+            }
+            r.get(0).click();
             return true;
         });
         waitFor(PAGE, d -> d.getCurrentUrl().endsWith("/search/" + id));
@@ -209,6 +221,25 @@ class DashboardBrowserTest {
     private static void type(WebElement input, String text) {
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         input.sendKeys(text, Keys.TAB);
+    }
+
+    /**
+     * The cells of the row of grid {@code gridId} whose first column reads {@code first}, in column
+     * order, or null if no rendered row does; the grid's shadow rows say which cell is whose.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<WebElement> row(WebDriver d, String gridId, String first) {
+        List<List<WebElement>> rows = (List<List<WebElement>>) ((JavascriptExecutor) d).executeScript("""
+                const grid = document.getElementById(arguments[0]);
+                return [...grid.shadowRoot.querySelectorAll('tbody tr')]
+                    .filter(tr => !tr.hidden)
+                    .map(tr => [...tr.querySelectorAll('td')].map(td => {
+                        const slot = td.querySelector('slot');
+                        return slot ? slot.assignedElements()[0] : null;
+                    }))
+                    .filter(cells => cells.length > 0 && cells.every(c => c));
+                """, gridId);
+        return rows.stream().filter(r -> r.get(0).getText().strip().equals(first)).findFirst().orElse(null);
     }
 
     private static List<WebElement> cells(WebDriver d, String gridId) {
