@@ -4,34 +4,46 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import org.cellforge.controller.Controllers;
+import org.cellforge.controller.option.Option;
+import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.Spaces;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.persistence.RetrainEntity;
+import org.cellforge.persistence.SearchEntity;
+import org.cellforge.persistence.TrialEntity;
+import org.cellforge.runner.Datasets;
+import org.cellforge.space.Architecture;
+import org.cellforge.space.SearchSpace;
 import org.cellforge.space.nb201.Nb201Cell;
 import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,218 +51,470 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
+/** A search through REST from request to exports, checked against PostgreSQL; and every kind of bad request. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class SearchApiTest {
 
-    /** A search small enough for CI: three trials of one epoch on 600 images at width 4. */
-    static final String TINY_SEARCH = """
-            {"space": "nas-bench-201", "controller": "random", "trials": 3, "epochs": 1, "seed": 7,
-             "channels": 4, "cellsPerStage": 1, "batchSize": 50, "trainSize": 600, "validationSize": 200}
-            """;
+    private static final String NB201 = "nas-bench-201";
 
     @Inject
     EntityManager em;
 
-    static JsonPath awaitFinished(long id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath search = given().get("/api/searches/{id}", id).then().statusCode(200).extract().jsonPath();
-            String status = search.getString("status");
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                return search;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("search " + id + " did not finish in time");
-    }
-
     @Test
-    @SuppressWarnings("unchecked")
-    void aRandomSearchRunsStoresItsTrialsAndExportsTheBest() throws InterruptedException, OrtException {
-        long id = given().contentType(ContentType.JSON).body(TINY_SEARCH)
-                .post("/api/searches")
-                .then().statusCode(201)
-                .header("Location", containsString("/api/searches/"))
-                .body("status", equalTo("QUEUED"))
-                .extract().jsonPath().getLong("id");
+    void aTinySearchSucceedsStoresWhatRestShowsAndExportsItsBestNetwork() {
+        Map<String, Object> request = Api.tiny(NB201, Controllers.names().get(0), 3);
+        long id = Api.start(request);
+        JsonPath search = Api.awaitSuccess(id);
+        SearchSpace<?> space = Spaces.named(NB201).orElseThrow();
 
-        JsonPath search = awaitFinished(id);
-        assertEquals("SUCCEEDED", search.getString("status"), () -> "error: " + search.getString("error"));
-        List<Map<String, Object>> trials = search.getList("trials");
+        // The stored request is the one sent, with defaults filled in.
+        assertEquals(NB201, search.getString("request.space"));
+        assertEquals(3, search.getInt("request.trials"));
+        assertEquals(600, search.getInt("request.trainSize"));
+        assertEquals(SearchRequest.FASHION_MNIST, search.getString("request.dataset"));
+        assertEquals("none", search.getString("request.earlyStopping.rule"));
+
+        List<Map<String, Object>> trials = Api.trials(search);
         assertEquals(3, trials.size());
-        Set<String> archs = new HashSet<>();
-        for (Map<String, Object> t : trials) {
-            assertEquals("SUCCEEDED", t.get("status"));
-            Nb201Space.standard().parse((String) t.get("arch"));
-            archs.add((String) t.get("arch"));
-            double acc = ((Number) t.get("validationAccuracy")).doubleValue();
-            assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
-        }
-        assertEquals(3, archs.size(), "trials must have distinct genotypes");
-        assertEquals(3, archs.stream().map(a -> Nb201Space.standard().canonical(Nb201Space.standard().parse(a)))
-                .distinct().count(), "random search must not train the same function twice");
-
-        // What REST reported is what Postgres holds.
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                        "select t.arch, t.validationAccuracy, t.status from TrialEntity t where t.search.id = :id",
-                        Object[].class)
-                .setParameter("id", id).getResultList());
-        assertEquals(3, rows.size());
-        Set<String> stored = new HashSet<>();
-        for (Object[] row : rows) {
-            stored.add((String) row[0]);
-            double acc = (Double) row[1];
-            assertTrue(acc >= 0 && acc <= 1);
-            assertEquals("SUCCEEDED", row[2].toString());
-        }
-        assertEquals(archs, stored);
-
-        given().get("/api/searches").then().statusCode(200).body("id", hasItem((int) id));
-
-        JsonPath export = given().get("/api/searches/{id}/best/export?format=json", id)
-                .then().statusCode(200).extract().jsonPath();
-        assertEquals("cellforge-genotype", export.getString("format"));
-        assertEquals(1, export.getInt("version"));
-        Nb201Cell fromString = Nb201Space.standard().parse(export.getString("arch"));
-        List<Map<String, Object>> edges = export.getList("edges");
-        String[] ops = new String[Nb201Cell.EDGES];
-        for (Map<String, Object> e : edges) {
-            ops[Nb201Cell.edge((Integer) e.get("from"), (Integer) e.get("to"))] = (String) e.get("op");
-        }
-        assertEquals(fromString, Nb201Cell.of(ops), "edge list and arch string describe the same cell");
-        double best = trials.stream().mapToDouble(t -> ((Number) t.get("validationAccuracy")).doubleValue()).max()
-                .orElseThrow();
-        assertEquals(best, export.getDouble("validationAccuracy"), 1e-6);
-        assertTrue(archs.contains(export.getString("arch")));
-        assertNotNull(export.getString("accuracyKind"));
-        // What the evaluator counted on the built network agrees with the search space's formulas.
-        Nb201Macro macro = new Nb201Macro(export.getInt("macro.channels"), export.getInt("macro.cellsPerStage"),
-                export.getInt("macro.inputChannels"), export.getInt("macro.classes"));
-        assertEquals(macro.parameters(fromString), export.getLong("parameters"));
-        assertEquals(macro.flops(OpRegistry.builtIn(), fromString, 28, 28), export.getLong("flops"));
-        assertEquals(Nb201Space.standard().canonical(fromString).hash(), export.getString("canonical"));
-
-        String python = given().get("/api/searches/{id}/best/export?format=pytorch", id)
-                .then().statusCode(200).contentType(containsString("text/x-python"))
-                .header("Content-Disposition", containsString("search-" + id + "-best.py"))
-                .extract().asString();
-        assertTrue(python.contains("ARCH = \"" + export.getString("arch") + "\""), python);
-        assertTrue(python.contains("CHANNELS = " + export.getInt("macro.channels")), python);
-
-        // The best trial's trained network, run by ONNX Runtime on two images.
-        byte[] onnx = given().get("/api/searches/{id}/best/export?format=onnx", id)
-                .then().statusCode(200).header("Content-Disposition", containsString("search-" + id + "-best.onnx"))
-                .extract().asByteArray();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
-                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[2 * 28 * 28]),
-                        new long[] {2, 1, 28, 28});
-                OrtSession.Result out = session.run(Map.of("input", input))) {
-            float[][] logits = (float[][]) out.get("logits").orElseThrow().getValue();
-            assertEquals(2, logits.length);
-            assertEquals(10, logits[0].length);
-            assertEquals(export.getString("arch"), session.getMetadata().getCustomMetadata().get("cellforge.arch"));
-        }
-
-        // Every trial reported its epoch while it ran.
-        for (Map<String, Object> t : trials) {
-            List<Map<String, Object>> epochs = (List<Map<String, Object>>) t.get("epochs");
+        assertEquals(3, search.getInt("trialsFinished"));
+        Set<String> canonical = new HashSet<>();
+        for (int i = 0; i < trials.size(); i++) {
+            Map<String, Object> t = trials.get(i);
+            assertEquals(i + 1, t.get("number"));
+            assertEquals("SUCCEEDED", t.get("status"), () -> "trial " + t);
+            assertEquals("stand-alone validation", t.get("accuracyKind"));
+            double accuracy = Api.number(t, "validationAccuracy");
+            assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
+            assertEquals(1, t.get("epochsTrained"));
+            // The hash REST shows is the space's own canonical form of the trained architecture.
+            assertEquals(canonicalHash(space, (String) t.get("arch")), t.get("canonical"));
+            canonical.add((String) t.get("canonical"));
+            List<Map<String, Object>> epochs = Api.list(t, "epochs");
             assertEquals(1, epochs.size(), "epochs of trial " + t.get("number"));
-            assertEquals(((Number) t.get("validationAccuracy")).doubleValue(),
-                    ((Number) epochs.get(0).get("validationAccuracy")).doubleValue(), 1e-9);
-            assertTrue(((Number) epochs.get(0).get("imagesPerSecond")).doubleValue() > 0);
+            assertEquals(accuracy, Api.number(epochs.get(0), "validationAccuracy"));
+            assertTrue(Api.number(epochs.get(0), "imagesPerSecond") > 0);
+            assertTrue(((Number) t.get("parameters")).longValue() > 0);
+        }
+        assertEquals(3, canonical.size(), "no function is trained twice: " + trials);
+
+        // The best trial is the most accurate, and only it is retrained, then tested once.
+        Map<String, Object> best = trials.stream()
+                .reduce((a, b) -> Api.number(b, "validationAccuracy") > Api.number(a, "validationAccuracy") ? b : a)
+                .orElseThrow();
+        assertEquals(best.get("number"), search.getInt("bestTrial"));
+        assertEquals(best.get("arch"), search.getString("bestArch"));
+        assertEquals(Api.number(best, "validationAccuracy"), search.getDouble("bestValidationAccuracy"));
+        List<Map<String, Object>> retrains = search.getList("retrains");
+        assertEquals(1, retrains.size(), "retrains " + retrains);
+        Map<String, Object> retrain = retrains.get(0);
+        assertEquals(best.get("number"), retrain.get("trialNumber"));
+        assertEquals(best.get("arch"), retrain.get("arch"));
+        assertEquals("SUCCEEDED", retrain.get("status"), () -> "retrain " + retrain);
+        assertEquals("retrained test", retrain.get("accuracyKind"));
+        double test = Api.number(retrain, "testAccuracy");
+        assertTrue(test >= 0 && test <= 1, "test accuracy " + test);
+        assertEquals(test, search.getDouble("bestTestAccuracy"));
+        assertEquals(1, retrain.get("epochs"));
+        assertEquals(600 + 200, retrain.get("trainImages"), "retrained on train+validation");
+        assertParetoFront(search);
+
+        assertRestShowsWhatPostgresHolds(id, search);
+        given().get("/api/searches").then().statusCode(200)
+                .body("find { it.id == " + id + " }.status", equalTo("SUCCEEDED"))
+                .body("find { it.id == " + id + " }.trials", equalTo(null));
+
+        // The architecture document reads back with the space's own reader, with each accuracy's kind.
+        String document = given().get("/api/searches/{id}/best/export?format=json", id).then().statusCode(200)
+                .contentType(ContentType.JSON)
+                .header("Content-Disposition", containsString("search-" + id + "-trial-" + best.get("number")))
+                .extract().asString();
+        assertEquals(best.get("arch"), space.fromJson(document).key());
+        JsonPath doc = Api.json(document);
+        assertEquals("cellforge-architecture", doc.getString("format"));
+        assertEquals(2, doc.getInt("version"));
+        assertEquals(Api.number(best, "validationAccuracy"), doc.getDouble("results.validation.accuracy"));
+        assertEquals("stand-alone validation", doc.getString("results.validation.kind"));
+        assertEquals(test, doc.getDouble("results.test.accuracy"));
+        assertEquals("retrained test", doc.getString("results.test.kind"));
+        assertEquals(((Number) best.get("parameters")).longValue(), doc.getLong("objectives.parameters"));
+        assertEquals(best.get("canonical"), doc.getString("provenance.canonical"));
+        assertEquals(id, doc.getLong("provenance.search"));
+        assertEquals("retrained on train+validation", doc.getString("provenance.weights"));
+
+        // The ONNX network is the retrained one: it says so, and it scores its test accuracy again.
+        byte[] onnx = given().get("/api/searches/{id}/best/export?format=onnx", id).then().statusCode(200)
+                .extract().asByteArray();
+        ExportChecks.Onnx run = ExportChecks.run(onnx, 3);
+        ExportChecks.assertLogits(run.logits(), 3, 10);
+        assertEquals(best.get("arch"), run.metadata().get("cellforge.arch"));
+        assertEquals("retrained test", run.metadata().get("cellforge.accuracy_kind"));
+        assertEquals(test, Double.parseDouble(run.metadata().get("cellforge.test_accuracy")));
+        ImageSet testImages = Datasets.fromEnvironment().load(SearchRequest.FASHION_MNIST).test().orElseThrow();
+        assertEquals(testImages.size(), retrain.get("testImages"));
+        // ONNX Runtime and the trainer round differently, so a handful of borderline images may flip.
+        double again = ExportChecks.accuracy(onnx, testImages);
+        assertTrue(Math.abs(again - test) <= 0.01, "ONNX Runtime scores " + again + ", the search reported " + test);
+
+        byte[] zip = given().get("/api/searches/{id}/best/export?format=pytorch", id).then().statusCode(200)
+                .contentType(containsString("zip")).extract().asByteArray();
+        ExportChecks.assertPyTorchBundle(zip, ((Number) best.get("parameters")).longValue());
+
+        // Any other trial exports with its own training's weights and no test result.
+        Map<String, Object> other = trials.stream().filter(t -> !t.get("number").equals(best.get("number")))
+                .findFirst().orElseThrow();
+        String otherDocument = given().get("/api/searches/{id}/trials/{n}/export?format=json", id,
+                other.get("number")).then().statusCode(200).extract().asString();
+        assertEquals(other.get("arch"), space.fromJson(otherDocument).key());
+        JsonPath otherDoc = Api.json(otherDocument);
+        assertEquals("trial training", otherDoc.getString("provenance.weights"));
+        assertNull(otherDoc.get("results.test"));
+        ExportChecks.Onnx otherRun = ExportChecks.run(given().get("/api/searches/{id}/trials/{n}/export?format=onnx",
+                id, other.get("number")).then().statusCode(200).extract().asByteArray(), 2);
+        ExportChecks.assertLogits(otherRun.logits(), 2, 10);
+        assertEquals("stand-alone validation", otherRun.metadata().get("cellforge.accuracy_kind"));
+        given().get("/api/searches/{id}/trials/{n}/export?format=json", id, trials.size() + 1).then()
+                .statusCode(404).body("status", equalTo(404)).body("error", containsString("no trial"));
+
+        assertRetrainingAnotherTrialLaterTestsItToo(id, (Integer) other.get("number"), trials.size());
+    }
+
+    /**
+     * After the search, a trial chosen by the user (as from the Pareto front) is retrained and tested
+     * once on request, and from then on exports with those weights and that test accuracy.
+     */
+    private void assertRetrainingAnotherTrialLaterTestsItToo(long id, int number, int trials) {
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(trials + 1)))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(400)
+                .body("violations.field", hasItem("trials"));
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(number), "epochs", 0))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(400)
+                .body("violations.field", hasItem("epochs"));
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(1)))
+                .post("/api/searches/{id}/retrain", id + 1_000_000).then().statusCode(404);
+
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(number), "epochs", 1))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(202)
+                .body("id", equalTo((int) id));
+        // Done when the search has ended again with a finished retraining of that trial.
+        long deadline = System.nanoTime() + Api.SEARCH_DEADLINE.toNanos();
+        Map<String, Object> retrain;
+        while (true) {
+            JsonPath s = Api.search(id);
+            retrain = s.<Map<String, Object>>getList("retrains").stream()
+                    .filter(r -> r.get("trialNumber").equals(number) && !"RUNNING".equals(r.get("status")))
+                    .findFirst().orElse(null);
+            if (retrain != null && Api.ENDED.contains(s.getString("status"))) {
+                assertEquals("SUCCEEDED", s.getString("status"));
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "retraining trial " + number + " did not end");
+            Api.pause();
+        }
+        Map<String, Object> done = retrain;
+        assertEquals("SUCCEEDED", done.get("status"), () -> "retrain " + done);
+        assertEquals("retrained test", done.get("accuracyKind"));
+        double test = Api.number(done, "testAccuracy");
+        JsonPath doc = Api.json(given().get("/api/searches/{id}/trials/{n}/export?format=json", id, number).then()
+                .statusCode(200).extract().asString());
+        assertEquals(test, doc.getDouble("results.test.accuracy"));
+        assertEquals("retrained test", doc.getString("results.test.kind"));
+        assertEquals("retrained on train+validation", doc.getString("provenance.weights"));
+    }
+
+    /** Every row REST showed for the search is the row PostgreSQL holds, field by field. */
+    private void assertRestShowsWhatPostgresHolds(long id, JsonPath search) {
+        SearchEntity stored = QuarkusTransaction.requiringNew().call(() -> em.find(SearchEntity.class, id));
+        assertEquals(search.getString("status"), stored.status.name());
+        assertEquals(search.getString("request.space"), stored.space);
+        assertEquals(search.getString("request.controller"), stored.controller);
+        assertEquals(search.getInt("request.trials"), stored.trialBudget);
+        assertEquals(search.getLong("request.seed"), stored.seed);
+        List<TrialEntity> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select t from TrialEntity t where t.search.id = :id order by t.number", TrialEntity.class)
+                .setParameter("id", id).getResultList());
+        List<Map<String, Object>> trials = Api.trials(search);
+        assertEquals(trials.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            TrialEntity row = rows.get(i);
+            Map<String, Object> t = trials.get(i);
+            assertEquals(t.get("number"), row.number);
+            assertEquals(t.get("arch"), row.arch);
+            assertEquals(t.get("canonical"), row.canonical);
+            assertEquals(t.get("status"), row.status.name());
+            assertEquals(Api.number(t, "validationAccuracy"), row.validationAccuracy);
+            assertEquals(((Number) t.get("parameters")).longValue(), row.parameters);
+            assertEquals(((Number) t.get("flops")).longValue(), row.flops);
+            assertEquals(t.get("epochsTrained"), row.epochs);
+            assertEquals(t.get("failure"), row.failure);
+        }
+        List<RetrainEntity> retrainRows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select r from RetrainEntity r where r.searchId = :id order by r.id", RetrainEntity.class)
+                .setParameter("id", id).getResultList());
+        List<Map<String, Object>> retrains = search.getList("retrains");
+        assertEquals(retrains.size(), retrainRows.size());
+        for (int i = 0; i < retrainRows.size(); i++) {
+            RetrainEntity row = retrainRows.get(i);
+            Map<String, Object> r = retrains.get(i);
+            assertEquals(r.get("trialNumber"), row.trialNumber);
+            assertEquals(r.get("arch"), row.arch);
+            assertEquals(r.get("status"), row.status.name());
+            assertEquals(Api.number(r, "testAccuracy"), row.testAccuracy);
+            assertEquals(r.get("epochs"), row.epochs);
+            assertEquals(r.get("trainImages"), row.trainImages);
+            assertEquals(r.get("testImages"), row.testImages);
         }
     }
 
-    @Test
-    void aSearchOnACifarDirectoryTrainsWithTheChosenRecipeAndExportsItsShape(@TempDir Path dir)
-            throws IOException, InterruptedException {
-        // Random CIFAR-10 binary files: the search must read, split and train on 3x32x32 images.
-        SplittableRandom random = new SplittableRandom(3);
-        for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-                "data_batch_5.bin")) {
-            byte[] records = new byte[100 * 3073];
-            for (int i = 0; i < records.length; i++) {
-                records[i] = (byte) (i % 3073 == 0 ? random.nextInt(10) : random.nextInt(256));
+    /**
+     * The front REST shows is the set of succeeded trials that no other succeeded trial dominates
+     * in (validation accuracy up, the front's cost down), cheapest first; of equal trials the first
+     * counts.
+     */
+    static void assertParetoFront(JsonPath search) {
+        String cost = search.getString("frontCost");
+        assertTrue(List.of("parameters", "flops").contains(cost), "front cost " + cost);
+        List<Map<String, Object>> done = Api.trials(search).stream()
+                .filter(t -> "SUCCEEDED".equals(t.get("status"))).toList();
+        List<Integer> expected = new ArrayList<>();
+        for (Map<String, Object> t : done) {
+            boolean dominated = done.stream().anyMatch(u -> u != t && dominates(u, t, cost));
+            if (!dominated) {
+                expected.add((Integer) t.get("number"));
             }
-            Files.write(dir.resolve(name), records);
         }
-        String body = """
-                {"trials": 1, "epochs": 1, "channels": 4, "batchSize": 50, "trainSize": 300, "validationSize": 100,
-                 "dataset": "cifar10:%s", "optimizer": "adam", "augmentation": "crop-flip-cutout"}
-                """.formatted(dir);
-        long id = given().contentType(ContentType.JSON).body(body).post("/api/searches")
-                .then().statusCode(201).extract().jsonPath().getLong("id");
-        JsonPath search = awaitFinished(id);
-        assertEquals("SUCCEEDED", search.getString("status"), () -> "error: " + search.getString("error"));
-        assertEquals("cifar10:" + dir, search.getString("dataset"));
-        assertEquals("adam", search.getString("optimizer"));
-        assertEquals("crop-flip-cutout", search.getString("augmentation"));
-        Object[] recipe = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select s.optimizer, s.learningRate, s.augmentation from SearchEntity s where s.id = :id",
-                Object[].class).setParameter("id", id).getSingleResult());
-        assertEquals(List.of("adam", 1e-3, "crop-flip-cutout"), List.of(recipe));
-        JsonPath export = given().get("/api/searches/{id}/best/export?format=json", id)
-                .then().statusCode(200).extract().jsonPath();
-        assertEquals(3, export.getInt("macro.inputChannels"));
-        assertEquals(10, export.getInt("macro.classes"));
-        Nb201Cell cell = Nb201Space.standard().parse(export.getString("arch"));
-        Nb201Macro macro = new Nb201Macro(4, 1, 3, 10);
-        assertEquals(macro.flops(OpRegistry.builtIn(), cell, 32, 32), export.getLong("flops"));
+        List<Integer> front = search.getList("paretoFront");
+        assertEquals(Set.copyOf(expected), Set.copyOf(front), "front of " + done);
+        assertEquals(expected.size(), front.size(), "front " + front);
+        List<Long> costs = front.stream().map(n -> done.stream().filter(t -> t.get("number").equals(n))
+                .map(t -> ((Number) t.get(cost)).longValue()).findFirst().orElseThrow()).toList();
+        assertEquals(costs.stream().sorted().toList(), costs, "front cheapest first");
+    }
+
+    private static boolean dominates(Map<String, Object> u, Map<String, Object> t, String cost) {
+        long cu = ((Number) u.get(cost)).longValue();
+        long ct = ((Number) t.get(cost)).longValue();
+        double au = Api.number(u, "validationAccuracy");
+        double at = Api.number(t, "validationAccuracy");
+        boolean equal = cu == ct && au == at;
+        return cu <= ct && au >= at && (!equal || (Integer) u.get("number") < (Integer) t.get("number"));
+    }
+
+    private static <A extends Architecture> String canonicalHash(SearchSpace<A> space, String arch) {
+        return space.canonical(space.parse(arch)).hash();
+    }
+
+    @Test
+    void aSearchThatTrainsNothingHasNothingToExport(@TempDir Path dir) throws IOException {
+        // One-pixel images: the NAS-Bench-201 network halves its input twice, so nothing can train on them.
+        TestData.smallFashionMnist(dir, 60, 20, 1);
+        Map<String, Object> request = Api.tiny(NB201, Controllers.names().get(0), 2);
+        request.put("dataset", "idx:" + dir);
+        request.put("trainSize", 40);
+        request.put("validationSize", 20);
+        request.put("batchSize", 20);
+        long id = Api.start(request);
+        // It can never have a successful trial, so this holds whenever it is asked.
+        given().get("/api/searches/{id}/best/export?format=onnx", id).then().statusCode(409)
+                .body("status", equalTo(409)).body("error", containsString("no successful trial"));
+
+        JsonPath search = Api.awaitEnd(id);
+        assertEquals("FAILED", search.getString("status"));
+        assertTrue(search.getString("error").contains("1x1"), search.getString("error"));
+        assertNull(search.get("bestTrial"));
+        for (Map<String, Object> t : Api.trials(search)) {
+            assertEquals("FAILED", t.get("status"), () -> "trial " + t);
+            given().get("/api/searches/{id}/trials/{n}/export?format=onnx", id, t.get("number")).then()
+                    .statusCode(409).body("error", containsString("no trained network"));
+        }
+        for (String format : List.of("json", "onnx", "pytorch")) {
+            given().get("/api/searches/{id}/best/export?format=" + format, id).then().statusCode(409)
+                    .body("error", containsString("no successful trial"));
+        }
+        given().get("/api/searches/{id}/trials/1/export?format=json", id).then().statusCode(
+                Api.trials(search).isEmpty() ? 404 : 409);
+        // Only a search that succeeded has trials worth retraining.
+        given().contentType(ContentType.JSON).body(Map.of("trials", List.of(1)))
+                .post("/api/searches/{id}/retrain", id).then().statusCode(409)
+                .body("error", containsString("FAILED"));
+    }
+
+    @Test
+    void aSearchOnACifarDirectoryKeepsItsRecipeAndSaysWhyItHasNoTestAccuracy(@TempDir Path dir) throws IOException {
+        TestData.randomCifar10(dir, 100, 3);
+        Map<String, Object> request = Api.tiny(NB201, Controllers.names().get(0), 1);
+        request.put("trainSize", 300);
+        request.put("validationSize", 100);
+        request.put("dataset", "cifar10:" + dir);
+        request.put("optimizer", "adam");
+        request.put("augmentation", "crop-flip-cutout");
+        long id = Api.start(request);
+        JsonPath search = Api.awaitSuccess(id);
+        assertEquals("cifar10:" + dir, search.getString("request.dataset"));
+        assertEquals("adam", search.getString("request.optimizer"));
+        assertEquals("crop-flip-cutout", search.getString("request.augmentation"));
+        SearchEntity stored = QuarkusTransaction.requiringNew().call(() -> em.find(SearchEntity.class, id));
+        assertEquals(List.of("adam", 1e-3, "crop-flip-cutout"),
+                List.of(stored.optimizer, stored.learningRate, stored.augmentation));
+
+        // CIFAR-10 without its test file: the retraining fails and says why; no test accuracy is made up.
+        List<Map<String, Object>> retrains = search.getList("retrains");
+        assertEquals(1, retrains.size());
+        assertEquals("FAILED", retrains.get(0).get("status"));
+        assertNull(retrains.get(0).get("testAccuracy"));
+        assertTrue(((String) retrains.get(0).get("failure")).contains("no test split"), retrains.toString());
+        assertNull(search.get("bestTestAccuracy"));
+
+        String document = given().get("/api/searches/{id}/best/export?format=json", id).then().statusCode(200)
+                .extract().asString();
+        JsonPath doc = Api.json(document);
+        assertEquals(3, doc.getInt("macro.inputChannels"));
+        assertEquals(10, doc.getInt("macro.classes"));
+        assertNull(doc.get("results.test"));
+        Nb201Cell cell = Nb201Space.standard().fromJson(document);
+        assertEquals(new Nb201Macro(4, 1, 3, 10).flops(OpRegistry.builtIn(), cell, 32, 32),
+                doc.getLong("objectives.flops"));
+        ExportChecks.Onnx run = ExportChecks.run(given().get("/api/searches/{id}/best/export?format=onnx", id)
+                .then().statusCode(200).extract().asByteArray(), 2);
+        assertEquals(List.of(3L, 32L, 32L), List.of(run.inputShape()[1], run.inputShape()[2], run.inputShape()[3]));
+        ExportChecks.assertLogits(run.logits(), 2, 10);
     }
 
     @Test
     void missingDatasetFilesGet400NamingTheField(@TempDir Path dir) {
-        given().contentType(ContentType.JSON).body("{\"dataset\": \"cifar10:" + dir.resolve("none") + "\"}")
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "cifar10:" + dir.resolve("none")))
                 .post("/api/searches")
                 .then().statusCode(400)
                 .body("violations[0].field", equalTo("dataset"))
                 .body("violations[0].reason", containsString("does not exist"));
-        given().contentType(ContentType.JSON).body("{\"dataset\": \"cifar10:" + dir + "\"}")
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "cifar10:" + dir))
                 .post("/api/searches")
                 .then().statusCode(400)
                 .body("violations[0].field", equalTo("dataset"))
                 .body("violations[0].reason", containsString("data_batch_1.bin not found"));
     }
 
-    @Test
-    void badBodiesGet400NamingTheField() {
-        given().contentType(ContentType.JSON).body("{\"trials\": 0, \"space\": \"nb301\"}")
+    /** Bodies that must be refused, each with the field the answer has to name. */
+    static Stream<Arguments> badBodies() {
+        List<Arguments> cases = new ArrayList<>(List.of(
+                Arguments.of("{\"controller\": \"simulated-annealing\"}", "controller"),
+                Arguments.of("{\"space\": \"nas-bench-301\"}", "space"),
+                Arguments.of("{\"trials\": 0}", "trials"),
+                Arguments.of("{\"trials\": -3}", "trials"),
+                Arguments.of("{\"trials\": \"many\"}", "trials"),
+                Arguments.of("{\"trials\": 2.5}", "trials"),
+                Arguments.of("{\"seed\": 99999999999999999999}", "seed"),
+                Arguments.of("{\"epochs\": 0}", "epochs"),
+                Arguments.of("{\"trails\": 3}", "trails"),
+                Arguments.of("{\"trials\": 3", "body"),
+                Arguments.of("[3]", "body"),
+                Arguments.of("", "body"),
+                Arguments.of("{\"options\": 4}", "options"),
+                Arguments.of("{\"earlyStopping\": \"halving\"}", "earlyStopping"),
+                Arguments.of("{\"earlyStopping\": {\"rule\": \"sometimes\"}}", "earlyStopping.rule"),
+                Arguments.of("{\"earlyStopping\": {\"rule\": \"median\", \"minTrials\": 0}}",
+                        "earlyStopping.minTrials"),
+                Arguments.of("{\"earlyStopping\": {\"rule\": \"halving\", \"reduction\": 1}}",
+                        "earlyStopping.reduction"),
+                Arguments.of("{\"earlyStopping\": {\"rule\": \"none\", \"reduction\": 2}}",
+                        "earlyStopping.reduction"),
+                Arguments.of("{\"trainSize\": 59000, \"validationSize\": 5000}", "validationSize"),
+                Arguments.of("{\"retrain\": \"everything\"}", "retrain"),
+                Arguments.of("{\"parallelTrials\": 0}", "parallelTrials")));
+        // Every registered controller refuses an option it does not declare, and every number out of range.
+        for (var kind : Controllers.all()) {
+            String name = kind.name();
+            cases.add(Arguments.of("{\"controller\": \"" + name + "\", \"options\": {\"noSuchOption\": 1}}",
+                    "options.noSuchOption"));
+            for (Option o : kind.options()) {
+                if (o.type() == Option.Type.INTEGER && o.max() < Long.MAX_VALUE) {
+                    cases.add(Arguments.of("{\"controller\": \"" + name + "\", \"options\": {\"" + o.name() + "\": "
+                            + ((long) (double) o.max() + 1) + "}}", "options." + o.name()));
+                }
+                if (o.type() == Option.Type.INTEGER || o.type() == Option.Type.NUMBER) {
+                    cases.add(Arguments.of("{\"controller\": \"" + name + "\", \"options\": {\"" + o.name() + "\": "
+                            + "\"lots\"}}", "options." + o.name()));
+                }
+                if (o.type() == Option.Type.CHOICE) {
+                    cases.add(Arguments.of("{\"controller\": \"" + name + "\", \"options\": {\"" + o.name() + "\": "
+                            + "\"no-such-choice\"}}", "options." + o.name()));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} -> 400 naming {1}")
+    @MethodSource("badBodies")
+    void badBodiesGet400NamingTheFieldAndStoreNothing(String body, String field) {
+        long before = searchCount();
+        given().contentType(ContentType.JSON).body(body.getBytes(StandardCharsets.UTF_8))
                 .post("/api/searches")
                 .then().statusCode(400)
-                .body("violations.field", hasItem("trials"))
-                .body("violations.field", hasItem("space"))
-                .body("violations.reason", hasItem(containsString("between 1 and")));
-        given().contentType(ContentType.JSON).body("{\"trails\": 3}").log().ifValidationFails()
-                .post("/api/searches")
-                .then().statusCode(400)
-                .log().ifValidationFails().body("violations[0].field", equalTo("trails"))
-                .body("violations[0].reason", containsString("unknown field"));
-        given().contentType(ContentType.JSON).body("{\"trials\": \"many\"}")
-                .post("/api/searches")
-                .then().statusCode(400)
-                .body("violations[0].field", equalTo("trials"))
-                .body("violations[0].reason", containsString("integer"));
-        given().contentType(ContentType.JSON).body("{\"trials\": 3")
-                .post("/api/searches")
-                .then().statusCode(400)
-                .body("error", containsString("malformed JSON"));
-        given().contentType(ContentType.JSON).body("{\"trainSize\": 59000, \"validationSize\": 5000}")
-                .post("/api/searches")
-                .then().statusCode(400)
-                .body("violations[0].field", equalTo("validationSize"));
+                .contentType(ContentType.JSON)
+                .body("status", equalTo(400))
+                .body("error", not(containsString("internal")))
+                .body("violations.field", hasItem(field))
+                .body("violations.reason", not(hasItem(equalTo(""))));
+        assertEquals(before, searchCount(), "a refused request stores no search");
     }
 
     @Test
-    void unknownSearchesAndFormatsAreClearErrors() {
-        given().get("/api/searches/{id}", 987654).then().statusCode(404)
-                .body("error", containsString("987654"));
+    void malformedJsonSaysWhere() {
+        given().contentType(ContentType.JSON).body("{\"trials\": 3,\n \"epochs\": }")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("error", startsWith("malformed JSON at line 2"));
+    }
+
+    @Test
+    void numbersThatDoNotFitTheirFieldAreRefusedNotRounded() {
+        given().contentType(ContentType.JSON).body("{\"trials\": 2.5}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("trials"))
+                .body("violations[0].reason", equalTo("expected an integer, got 2.5"));
+        given().contentType(ContentType.JSON).body("{\"seed\": 99999999999999999999}")
+                .post("/api/searches")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("seed"))
+                .body("violations[0].reason", containsString("out of range of long"));
+    }
+
+    @Test
+    void unknownSearchesTrialsAndFormatsAreClearErrors() {
+        long unknown = searchCount() + 1_000_000;
+        given().get("/api/searches/{id}", unknown).then().statusCode(404)
+                .body("status", equalTo(404))
+                .body("error", containsString(Long.toString(unknown)));
+        given().get("/api/searches/{id}/best/export?format=onnx", unknown).then().statusCode(404);
+        given().get("/api/searches/{id}/trials/1/export?format=json", unknown).then().statusCode(404);
         given().get("/api/searches/{id}/best/export?format=tflite", 1).then().statusCode(400)
                 .body("violations[0].field", equalTo("format"))
                 .body("violations[0].reason", containsString("[json, onnx, pytorch]"));
-        given().get("/api/searches/{id}/best/export?format=onnx", 987654).then().statusCode(404);
         given().get("/api/searches?limit=0").then().statusCode(400)
                 .body("violations[0].field", equalTo("limit"));
+        given().get("/api/searches?offset=-1").then().statusCode(400)
+                .body("violations[0].field", equalTo("offset"));
+    }
+
+    @Test
+    void theCatalogListsWhatRequestsMayName() {
+        JsonPath catalog = Api.json(given().get("/api/catalog").then().statusCode(200).extract().asString());
+        assertEquals(Spaces.names(), catalog.getList("spaces"));
+        assertEquals(Controllers.names(), catalog.getList("controllers.name"));
+        for (var kind : Controllers.all()) {
+            List<String> options = catalog.getList("controllers.find { it.name == '" + kind.name() + "' }.options.name");
+            assertEquals(kind.options().stream().map(Option::name).toList(), options, kind.name());
+        }
+        assertEquals(List.of("none", "median", "halving"), catalog.getList("earlyStopping.name"));
+        assertEquals(List.of("minEpochs", "reduction"),
+                catalog.getList("earlyStopping.find { it.name == 'halving' }.options.name"));
+        assertFalse(catalog.getList("earlyStopping.find { it.name == 'none' }.options").iterator().hasNext());
+    }
+
+    private long searchCount() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery("select count(s) from SearchEntity s",
+                Long.class).getSingleResult());
     }
 }

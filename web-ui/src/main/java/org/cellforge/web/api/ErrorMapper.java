@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -67,6 +68,12 @@ public class ErrorMapper {
         if (e instanceof InvalidFormatException f) {
             return respond(400, "invalid search request", List.of(new ApiError.Violation(path(f),
                     "expected " + typeName(f.getTargetType()) + ", got " + f.getValue())));
+        }
+        if (e instanceof JsonMappingException j && !j.getPath().isEmpty()
+                && j.getCause() instanceof InputCoercionException c) {
+            // A number too large for its field: the reader wraps the parser's complaint with the field's path.
+            return respond(400, "invalid search request", List.of(new ApiError.Violation(path(j),
+                    c.getOriginalMessage())));
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             return respond(400, "invalid search request", List.of(new ApiError.Violation(path(m),

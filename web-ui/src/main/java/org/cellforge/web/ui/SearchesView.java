@@ -32,6 +32,7 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 
@@ -45,6 +46,7 @@ public class SearchesView extends VerticalLayout {
 
     private final SearchService service;
     private final Grid<SearchInfo> grid = new Grid<>(SearchInfo.class, false);
+    private final Rows rows = new Rows();
     private final Select<String> space = new Select<>();
     private final Select<String> controller = new Select<>();
     private final IntegerField trials = new IntegerField("Trials");
@@ -132,11 +134,39 @@ public class SearchesView extends VerticalLayout {
                 .setAutoWidth(true);
         grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1);
         grid.addColumn(s -> Format.instant(s.createdAt())).setHeader("Created").setAutoWidth(true);
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(SearchDetailView.class, e.getItem().id())));
+        grid.addItemClickListener(e -> {
+            if (e.getItem() != null) {
+                getUI().ifPresent(ui -> ui.navigate(SearchDetailView.class, e.getItem().id()));
+            }
+        });
+        grid.setItems(rows);
         grid.setSizeFull();
         add(grid);
         refresh();
         Polling.whileAttached(this, this::refresh);
+    }
+
+    /**
+     * The grid's rows, refreshed in place and identified by search id: a row keeps its client key
+     * while its search changes, so a click sent just before a refresh still finds its search
+     * (new items on every refresh gave new keys, and such a click found nothing).
+     */
+    private static final class Rows extends ListDataProvider<SearchInfo> {
+
+        Rows() {
+            super(new ArrayList<>());
+        }
+
+        @Override
+        public Object getId(SearchInfo search) {
+            return search.id();
+        }
+
+        void replace(List<SearchInfo> searches) {
+            getItems().clear();
+            getItems().addAll(searches);
+            refreshAll();
+        }
     }
 
     private static Component field(String controllerName, Option o) {
@@ -249,6 +279,6 @@ public class SearchesView extends VerticalLayout {
     }
 
     private void refresh() {
-        grid.setItems(service.list(0, 200));
+        rows.replace(service.list(0, 200));
     }
 }
