@@ -44,6 +44,21 @@ public interface Binding<A extends Architecture> {
     /** A zip with the PyTorch module and the weights of an ONNX checkpoint of {@code architecture}. */
     byte[] pytorchBundle(A architecture, byte[] onnx);
 
+    /**
+     * Checks that networks of {@code space} can take images of {@code height x width}: both spaces halve
+     * the image twice, and a residual or factorized reduction of an odd side gives two branches of
+     * different sizes, so both sides must be multiples of 4.
+     *
+     * @throws org.cellforge.engine.InvalidRequestException naming the field {@code dataset}
+     */
+    static void checkImageSize(SearchSpace<?> space, int height, int width) {
+        if (height % 4 != 0 || width % 4 != 0) {
+            throw org.cellforge.engine.InvalidRequestException.of("dataset", "its images are " + height + "x" + width
+                    + ", but the networks of " + space.name() + " halve the image size twice, so both sides must be "
+                    + "multiples of 4");
+        }
+    }
+
     /** The binding of {@code space} for a search's macro settings and images of the given shape. */
     static <A extends Architecture> Binding<A> of(SearchSpace<A> space, SearchRequest r, int inputChannels,
             int height, int width, int classes) {

@@ -51,6 +51,7 @@ public final class Cellforge {
         SearchRequest r = request.normalized();
         Dataset data = datasets.check(r);
         ImageSet images = data.train();
+        Binding.checkImageSize(org.cellforge.engine.Spaces.require(r.space()), images.height(), images.width());
         return store.create(r, new DatasetInfo(images.channels(), images.height(), images.width(), images.classes(),
                 datasets.fingerprint(r.dataset())));
     }
