@@ -30,7 +30,7 @@ import com.vaadin.flow.router.Route;
  */
 @Route("search")
 @PageTitle("Cellforge: search")
-public class SearchDetailView extends VerticalLayout implements HasUrlParameter<Long> {
+public final class SearchDetailView extends VerticalLayout implements HasUrlParameter<Long> {
 
     private final org.cellforge.web.search.SearchService service;
     private final H2 title = new H2();

@@ -42,7 +42,7 @@ import com.vaadin.flow.router.Route;
  */
 @Route("")
 @PageTitle("Cellforge: searches")
-public class SearchesView extends VerticalLayout {
+public final class SearchesView extends VerticalLayout {
 
     private final SearchService service;
     private final Grid<SearchInfo> grid = new Grid<>(SearchInfo.class, false);
