@@ -21,6 +21,10 @@ final class Adam implements Optimizer {
     private final Map<String, INDArray> second = new HashMap<>();
     private final Map<String, Integer> steps = new HashMap<>();
 
+    private static final String FIRST = "first/";
+    private static final String SECOND = "second/";
+    private static final String STEPS = "steps/";
+
     Adam(double beta1, double beta2, double epsilon, double weightDecay) {
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -49,5 +53,30 @@ final class Adam implements Optimizer {
             INDArray denominator = Transforms.sqrt(v.div(correction2), false).addi(epsilon);
             p.subi(m.div(denominator).muli(learningRate / correction1));
         }
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        first.forEach((name, m) -> out.put(FIRST + name, m.dup()));
+        second.forEach((name, v) -> out.put(SECOND + name, v.dup()));
+        steps.forEach((name, t) -> out.put(STEPS + name, org.nd4j.linalg.factory.Nd4j.scalar((double) t)));
+        return out;
+    }
+
+    @Override
+    public void load(Map<String, INDArray> state) {
+        first.clear();
+        second.clear();
+        steps.clear();
+        state.forEach((key, value) -> {
+            if (key.startsWith(FIRST)) {
+                first.put(key.substring(FIRST.length()), value.dup());
+            } else if (key.startsWith(SECOND)) {
+                second.put(key.substring(SECOND.length()), value.dup());
+            } else {
+                steps.put(OptimizerState.strip(key, STEPS), (int) Math.round(value.getDouble(0)));
+            }
+        });
     }
 }

@@ -15,6 +15,22 @@ public interface Optimizer {
      */
     void step(Map<String, INDArray> weights, Map<String, INDArray> gradients, double learningRate);
 
+    /**
+     * The optimizer's per-weight state (momentum, moments, step counts) by name, for checkpoints:
+     * {@link #load} of it into a fresh optimizer of the same kind continues step for step.
+     */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /** Replaces this optimizer's state by {@code state}, as {@link #state()} gave it. */
+    default void load(Map<String, INDArray> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException("this optimizer keeps no state, but " + state.size()
+                    + " array(s) were given");
+        }
+    }
+
     /** The update rules a search can choose. */
     enum Kind {
         /** SGD with Nesterov momentum and coupled weight decay, as the NAS papers train. */

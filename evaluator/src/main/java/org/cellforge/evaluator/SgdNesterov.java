@@ -15,6 +15,8 @@ final class SgdNesterov implements Optimizer {
 
     private final double momentum;
     private final double weightDecay;
+    private static final String VELOCITY = "velocity/";
+
     private final Map<String, INDArray> velocity = new HashMap<>();
 
     SgdNesterov(double momentum, double weightDecay) {
@@ -42,5 +44,18 @@ final class SgdNesterov implements Optimizer {
             }
             p.subi(g.addi(v.mul(momentum)).muli(learningRate));
         }
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        velocity.forEach((name, v) -> out.put(VELOCITY + name, v.dup()));
+        return out;
+    }
+
+    @Override
+    public void load(Map<String, INDArray> state) {
+        velocity.clear();
+        state.forEach((key, value) -> velocity.put(OptimizerState.strip(key, VELOCITY), value.dup()));
     }
 }
