@@ -36,11 +36,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database directory " + dataDirectory, e);
         }
-        if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        long owner = serverPid(pidFile);
+        if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
             throw new IllegalStateException("the database directory " + dataDirectory
-                    + " is in use by another Cellforge process (postmaster.pid exists); stop that process, "
-                    + "or choose another data directory");
+                    + " is in use by another Cellforge process (its database server runs as process " + owner
+                    + "); stop that process, or choose another data directory");
         }
+        // A pid file whose server is gone was left by a process that was killed: PostgreSQL starts over it.
         try {
             return new EmbeddedDatabase(EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
@@ -49,6 +52,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dataDirectory + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** The process id in the first line of a PostgreSQL pid file, or 0 if there is none. */
+    private static long serverPid(Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return 0;
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+            return first.matches("\\d+") ? Long.parseLong(first) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 
