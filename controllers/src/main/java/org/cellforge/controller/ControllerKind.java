@@ -28,6 +28,14 @@ public interface ControllerKind {
     default void check(Options options, List<Violation> violations) {
     }
 
+    /**
+     * Whether this strategy is one-shot: it does not ask and tell but runs one search of its own on a
+     * supernet (DARTS), which the engine carries out; {@link #create} then refuses.
+     */
+    default boolean oneShot() {
+        return false;
+    }
+
     /** A new controller in its initial state. */
     <A extends Architecture> Controller<A> create(ControllerContext<A> context);
 

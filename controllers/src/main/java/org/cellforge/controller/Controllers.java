@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.cellforge.controller.differentiable.Differentiable;
 import org.cellforge.controller.evolution.EvolutionController;
 import org.cellforge.controller.nsga2.Nsga2Controller;
 import org.cellforge.controller.option.Options;
@@ -16,7 +17,7 @@ import org.cellforge.controller.reinforce.ReinforceController;
 public final class Controllers {
 
     private static final List<ControllerKind> ALL = List.of(RandomController.KIND, EvolutionController.KIND,
-            Nsga2Controller.KIND, ReinforceController.KIND);
+            Nsga2Controller.KIND, ReinforceController.KIND, Differentiable.KIND);
 
     private Controllers() {
     }
@@ -24,6 +25,11 @@ public final class Controllers {
     /** Every strategy, the default first. */
     public static List<ControllerKind> all() {
         return ALL;
+    }
+
+    /** The strategies that ask and tell (every one but the one-shot ones), the default first. */
+    public static List<ControllerKind> askAndTell() {
+        return ALL.stream().filter(k -> !k.oneShot()).toList();
     }
 
     /** Names of every strategy, the default first. */

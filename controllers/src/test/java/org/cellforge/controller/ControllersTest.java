@@ -1,6 +1,7 @@
 package org.cellforge.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,11 @@ class ControllersTest {
             List<Violation> violations = new ArrayList<>();
             var options = Controllers.validate(kind.name(), Map.of(), violations);
             assertEquals(List.of(), violations, kind.name());
+            if (kind.oneShot()) {
+                assertThrows(UnsupportedOperationException.class, () -> kind.create(new ControllerContext<>(
+                        Nb201Space.standard(), 1, options, a -> new Cost(0, 0))), kind.name());
+                continue;
+            }
             Controller<?> c = kind.create(new ControllerContext<>(Nb201Space.standard(), 1, options,
                     a -> new Cost(0, 0)));
             assertEquals(kind.name(), c.name());

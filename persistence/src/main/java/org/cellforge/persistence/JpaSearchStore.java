@@ -21,6 +21,8 @@ import org.cellforge.engine.SearchStatus;
 import org.cellforge.engine.SearchStore;
 import org.cellforge.engine.StoredSearch;
 import org.cellforge.engine.StoredTrial;
+import org.cellforge.engine.SupernetCheckpoint;
+import org.cellforge.engine.SupernetEpoch;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
 import org.cellforge.space.json.Json;
@@ -65,6 +67,8 @@ public final class JpaSearchStore implements SearchStore {
         s.retrainEpochs = r.retrainEpochs();
         s.retrain = r.retrain();
         s.parallelTrials = r.parallelTrials();
+        s.mode = r.mode();
+        s.supernet = Json.write(new LinkedHashMap<>(r.supernet()));
         s.status = SearchStatus.QUEUED;
         s.createdAt = Instant.now();
         return tx.call(em -> new SearchRepository(em).persist(s).id);
@@ -95,6 +99,8 @@ public final class JpaSearchStore implements SearchStore {
                 .retrainEpochs(s.retrainEpochs)
                 .retrain(s.retrain)
                 .parallelTrials(s.parallelTrials)
+                .mode(s.mode)
+                .supernet(object(s.supernet))
                 .build();
     }
 
@@ -158,11 +164,13 @@ public final class JpaSearchStore implements SearchStore {
     @Override
     public long trialStarted(long searchId, int number, String arch, String canonical, Cost cost,
             ControllerState state) {
-        String snapshot = state.toJson();
+        String snapshot = state == null ? null : state.toJson();
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = search(repo, searchId);
-            s.controllerState = snapshot;
+            if (snapshot != null) {
+                s.controllerState = snapshot;
+            }
             TrialEntity t = new TrialEntity();
             t.search = s;
             t.number = number;
@@ -191,7 +199,7 @@ public final class JpaSearchStore implements SearchStore {
 
     @Override
     public void trialFinished(long trialId, TrialResult result, ControllerState state) {
-        String snapshot = state.toJson();
+        String snapshot = state == null ? null : state.toJson();
         tx.run(em -> {
             SearchRepository repo = new SearchRepository(em);
             TrialEntity t = repo.findTrial(trialId).orElseThrow(() -> new NotFoundException("no trial " + trialId));
@@ -209,8 +217,90 @@ public final class JpaSearchStore implements SearchStore {
             t.seconds = result.seconds();
             t.failure = result.failure().orElse(null);
             t.finishedAt = Instant.now();
-            // The trial's search is a lazy proxy; a field written on a proxy never reaches the entity.
-            Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
+            if (snapshot != null) {
+                // The trial's search is a lazy proxy; a field written on a proxy never reaches the entity.
+                Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
+            }
+        });
+    }
+
+    @Override
+    public void trialEstimated(long trialId, double estimate, double seconds, ControllerState state) {
+        String snapshot = state == null ? null : state.toJson();
+        tx.run(em -> {
+            TrialEntity t = new SearchRepository(em).findTrial(trialId)
+                    .orElseThrow(() -> new NotFoundException("no trial " + trialId));
+            t.status = TrialStatus.SUCCEEDED;
+            t.supernetEstimate = estimate;
+            t.epochs = 0;
+            t.seconds = seconds;
+            t.finishedAt = Instant.now();
+            if (snapshot != null) {
+                Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
+            }
+        });
+    }
+
+    @Override
+    public void supernetEpoch(long searchId, SupernetEpoch e) {
+        EpochRecord m = e.metrics();
+        String alpha = e.alpha().map(JpaSearchStore::alphaJson).orElse(null);
+        SearchRepository.SupernetEpochRow row = new SearchRepository.SupernetEpochRow(e.epoch(), e.epochs(),
+                finite(m.trainLoss()), finite(m.trainAccuracy()), finite(m.validationAccuracy()), finite(m.seconds()),
+                finite(m.imagesPerSecond()), alpha);
+        tx.run(em -> new SearchRepository(em).persistSupernetEpoch(searchId, row));
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** The architecture weights as JSON: a list of {cell, ops, weights} with weights[edge][op]. */
+    private static String alphaJson(List<SupernetEpoch.CellWeights> cells) {
+        List<Object> out = new ArrayList<>();
+        for (SupernetEpoch.CellWeights c : cells) {
+            Map<String, Object> cell = new LinkedHashMap<>();
+            cell.put("cell", c.cell());
+            cell.put("ops", c.ops());
+            List<Object> rows = new ArrayList<>();
+            for (double[] edge : c.weights()) {
+                List<Object> row = new ArrayList<>();
+                for (double w : edge) {
+                    row.add(w);
+                }
+                rows.add(row);
+            }
+            cell.put("weights", rows);
+            out.add(cell);
+        }
+        return Json.write(out);
+    }
+
+    @Override
+    public void checkpoint(long searchId, int epoch, byte[] state, ControllerState controller, int keep) {
+        String json = controller == null ? null : controller.toJson();
+        tx.run(em -> new SearchRepository(em).persistSupernetCheckpoint(searchId, epoch, state, json, keep));
+    }
+
+    @Override
+    public Optional<SupernetCheckpoint> latestCheckpoint(long searchId) {
+        return tx.call(em -> new SearchRepository(em).latestSupernetCheckpoint(searchId).map(r ->
+                new SupernetCheckpoint(((Number) r[0]).intValue(), (byte[]) r[1],
+                        Optional.ofNullable((String) r[2]).map(ControllerState::fromJson))));
+    }
+
+    @Override
+    public void resumed(long searchId, int fromEpoch) {
+        tx.run(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = search(repo, searchId);
+            if (s.status != SearchStatus.INTERRUPTED) {
+                throw new ConflictException("search " + searchId + " is " + s.status + ", not INTERRUPTED");
+            }
+            repo.forgetAfter(searchId, fromEpoch);
+            s.status = SearchStatus.RUNNING;
+            s.error = null;
+            s.finishedAt = null;
         });
     }
 

@@ -102,6 +102,14 @@ public class SearchEntity {
     @Column(name = "parallel_trials", nullable = false)
     public int parallelTrials = 1;
 
+    /** {@code standalone} or {@code weight-sharing}. */
+    @Column(nullable = false)
+    public String mode = "standalone";
+
+    /** The supernet phase's settings (JSON). */
+    @Column(nullable = false)
+    public String supernet = "{}";
+
     /** Colour channels of the dataset's images. */
     @Column(name = "input_channels")
     public Integer inputChannels;

@@ -61,10 +61,14 @@ public final class SearchRepository {
                 .findFirst();
     }
 
-    /** The trial trained to the end with the highest validation accuracy (earliest on ties). */
+    /**
+     * The trial trained to the end with the highest stand-alone validation accuracy (earliest on ties);
+     * trials with only a supernet estimate are not candidates.
+     */
     public Optional<TrialEntity> best(long searchId) {
         return em.createQuery("select t from TrialEntity t where t.search.id = :id and t.status = :ok "
-                        + "order by t.validationAccuracy desc, t.number asc", TrialEntity.class)
+                        + "and t.validationAccuracy is not null order by t.validationAccuracy desc, t.number asc",
+                        TrialEntity.class)
                 .setParameter("id", searchId)
                 .setParameter("ok", TrialStatus.SUCCEEDED)
                 .setMaxResults(1)
@@ -172,5 +176,75 @@ public final class SearchRepository {
                 .setParameter("reason", reason)
                 .setParameter("live", List.of(SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.RETRAINING))
                 .executeUpdate();
+    }
+
+    /**
+     * One stored epoch of a search's supernet.
+     *
+     * @param alpha DARTS's architecture weights as JSON, null otherwise
+     */
+    public record SupernetEpochRow(int epoch, int epochs, Double trainLoss, Double trainAccuracy, Double estimate,
+            Double seconds, Double imagesPerSecond, String alpha) {
+    }
+
+    /** Stores (or replaces) an epoch of a search's supernet training. */
+    public void persistSupernetEpoch(long searchId, SupernetEpochRow e) {
+        em.createNativeQuery("delete from supernet_epoch where search_id = ?1 and epoch = ?2")
+                .setParameter(1, searchId).setParameter(2, e.epoch()).executeUpdate();
+        em.createNativeQuery("insert into supernet_epoch (search_id, epoch, epochs, train_loss, train_accuracy, "
+                        + "estimate, seconds, images_per_second, alpha, created_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                        + "?8, ?9, now())")
+                .setParameter(1, searchId).setParameter(2, e.epoch()).setParameter(3, e.epochs())
+                .setParameter(4, e.trainLoss()).setParameter(5, e.trainAccuracy()).setParameter(6, e.estimate())
+                .setParameter(7, e.seconds()).setParameter(8, e.imagesPerSecond()).setParameter(9, e.alpha())
+                .executeUpdate();
+    }
+
+    /** The supernet epochs of a search, in order. */
+    public List<SupernetEpochRow> supernetEpochs(long searchId) {
+        List<?> rows = em.createNativeQuery("select epoch, epochs, train_loss, train_accuracy, estimate, seconds, "
+                + "images_per_second, alpha from supernet_epoch where search_id = ?1 order by epoch")
+                .setParameter(1, searchId).getResultList();
+        return rows.stream().map(r -> (Object[]) r).map(r -> new SupernetEpochRow(((Number) r[0]).intValue(),
+                ((Number) r[1]).intValue(), number(r[2]), number(r[3]), number(r[4]), number(r[5]), number(r[6]),
+                (String) r[7])).toList();
+    }
+
+    private static Double number(Object o) {
+        return o == null ? null : ((Number) o).doubleValue();
+    }
+
+    /** Stores a supernet checkpoint and removes all but the newest {@code keep} of the search. */
+    public void persistSupernetCheckpoint(long searchId, int epoch, byte[] state, String controllerState, int keep) {
+        em.createNativeQuery("delete from supernet_checkpoint where search_id = ?1 and epoch = ?2")
+                .setParameter(1, searchId).setParameter(2, epoch).executeUpdate();
+        em.createNativeQuery("insert into supernet_checkpoint (search_id, epoch, state, controller_state, created_at) "
+                        + "values (?1, ?2, ?3, ?4, now())")
+                .setParameter(1, searchId).setParameter(2, epoch).setParameter(3, state)
+                .setParameter(4, controllerState).executeUpdate();
+        em.createNativeQuery("delete from supernet_checkpoint where search_id = ?1 and epoch not in (select epoch "
+                        + "from supernet_checkpoint where search_id = ?1 order by epoch desc limit ?2)")
+                .setParameter(1, searchId).setParameter(2, keep).executeUpdate();
+    }
+
+    /**
+     * The newest supernet checkpoint of a search.
+     *
+     * @return epoch, state bytes and controller state (JSON or null)
+     */
+    public Optional<Object[]> latestSupernetCheckpoint(long searchId) {
+        List<?> rows = em.createNativeQuery("select epoch, state, controller_state from supernet_checkpoint where "
+                + "search_id = ?1 order by epoch desc limit 1").setParameter(1, searchId).getResultList();
+        return rows.stream().map(r -> (Object[]) r).findFirst();
+    }
+
+    /** Removes what a search stored after supernet epoch {@code epoch}: trials, retrainings, later epochs. */
+    public void forgetAfter(long searchId, int epoch) {
+        em.createNativeQuery("delete from trial where search_id = ?1").setParameter(1, searchId).executeUpdate();
+        em.createNativeQuery("delete from retrain where search_id = ?1").setParameter(1, searchId).executeUpdate();
+        em.createNativeQuery("delete from supernet_epoch where search_id = ?1 and epoch > ?2")
+                .setParameter(1, searchId).setParameter(2, epoch).executeUpdate();
+        em.createNativeQuery("delete from supernet_checkpoint where search_id = ?1 and epoch > ?2")
+                .setParameter(1, searchId).setParameter(2, epoch).executeUpdate();
     }
 }

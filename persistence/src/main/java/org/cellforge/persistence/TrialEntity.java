@@ -48,6 +48,10 @@ public class TrialEntity {
     @Column(name = "validation_accuracy")
     public Double validationAccuracy;
 
+    /** Accuracy with weights inherited from the supernet (weight-sharing searches); never stand-alone. */
+    @Column(name = "supernet_estimate")
+    public Double supernetEstimate;
+
     public Long parameters;
 
     /** Multiply-accumulates per image. */

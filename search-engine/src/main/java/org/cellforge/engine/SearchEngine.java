@@ -109,6 +109,52 @@ public final class SearchEngine {
     }
 
     /**
+     * Continues the INTERRUPTED weight-sharing or DARTS search {@code searchId} from its newest supernet
+     * checkpoint (from the start if it has none) to its end on the calling thread: the supernet's
+     * weights, optimizer and sampling controller are restored, and everything after the checkpoint is
+     * computed again, exactly as an uninterrupted run computes it.
+     *
+     * @return the status it ended in
+     * @throws NotFoundException if there is no such search
+     * @throws ConflictException if it is not INTERRUPTED, or trains every candidate on its own weights
+     */
+    public SearchStatus resume(long searchId, SearchListener extra) {
+        StoredSearch search = checkResume(searchId);
+        Optional<SupernetCheckpoint> checkpoint = store.latestCheckpoint(searchId);
+        int from = checkpoint.map(SupernetCheckpoint::epoch).orElse(0);
+        store.resumed(searchId, from);
+        SearchListener all = listener.andThen(Objects.requireNonNull(extra, "extra"));
+        return resumeIn(store.load(searchId), Spaces.require(search.request().space()), checkpoint, all);
+    }
+
+    /**
+     * Checks that search {@code searchId} can be resumed.
+     *
+     * @return the stored search
+     * @throws NotFoundException if there is no such search
+     * @throws ConflictException naming the reason if it cannot
+     */
+    public StoredSearch checkResume(long searchId) {
+        StoredSearch search = store.load(searchId);
+        if (search.status() != SearchStatus.INTERRUPTED) {
+            throw new ConflictException("search " + searchId + " is " + search.status() + "; only an INTERRUPTED "
+                    + "search can be resumed");
+        }
+        if (!search.request().weightSharing()) {
+            throw new ConflictException("search " + searchId + " trains every candidate on its own weights; only "
+                    + "weight-sharing and darts searches keep checkpoints to resume from");
+        }
+        return search;
+    }
+
+    private <A extends Architecture> SearchStatus resumeIn(StoredSearch search, SearchSpace<A> space,
+            Optional<SupernetCheckpoint> checkpoint, SearchListener events) {
+        Run<A> run = new Run<>(search, space, events);
+        run.resumeFrom = Optional.of(checkpoint);
+        return run.execute();
+    }
+
+    /**
      * Checks that trials {@code numbers} of search {@code searchId} can be retrained for {@code epochs}
      * epochs: the search has ended successfully and each trial was trained to the end.
      *
@@ -175,6 +221,10 @@ public final class SearchEngine {
 
     /** A trial's result as the controller saw it, kept to answer repeated proposals and pick finalists. */
     private record Known(int number, String arch, TrialStatus status, Optional<Objectives> objectives) {
+
+        <A extends Architecture> String canonical(SearchSpace<A> space) {
+            return space.canonical(space.parse(arch)).hash();
+        }
     }
 
     private final class Run<A extends Architecture> {
@@ -191,6 +241,12 @@ public final class SearchEngine {
         private final AtomicInteger started = new AtomicInteger();
         private Controller<A> controller;
         private EarlyStopping stopping;
+        /** Present when resuming: the checkpoint to continue from, if the search stored one. */
+        private Optional<Optional<SupernetCheckpoint>> resumeFrom = Optional.empty();
+        /** The supernet of a weight-sharing search; null for stand-alone searches. */
+        private SharedWeights<A> shared;
+        private final Map<String, Cost> costs = new HashMap<>();
+        private Function<A, Cost> evaluationCost;
 
         Run(StoredSearch search, SearchSpace<A> space, SearchListener events) {
             this.id = search.id();
@@ -201,14 +257,20 @@ public final class SearchEngine {
         }
 
         SearchStatus execute() {
-            ExecutorService workers = Executors.newFixedThreadPool(request.parallelTrials(), r -> {
+            // Paths of one supernet share layers and statistics: its estimates are made one at a time.
+            int slots = request.weightSharing() ? 1 : request.parallelTrials();
+            ExecutorService workers = Executors.newFixedThreadPool(slots, r -> {
                 Thread t = new Thread(r, "cellforge-trial-" + id);
                 t.setDaemon(true);
                 return t;
             });
             try {
-                store.started(id);
-                publish(new SearchEvent.Started(id, request));
+                if (resumeFrom.isEmpty()) {
+                    store.started(id);
+                    publish(new SearchEvent.Started(id, request));
+                } else {
+                    publish(new SearchEvent.Resumed(id, resumeFrom.get().map(SupernetCheckpoint::epoch).orElse(0)));
+                }
                 try (Evaluation<A> evaluation = evaluations.open(id, request, space)) {
                     return search(evaluation, workers);
                 }
@@ -231,10 +293,23 @@ public final class SearchEngine {
             if (!violations.isEmpty()) {
                 throw new InvalidRequestException(violations.stream().map(v -> v.under("options")).toList());
             }
+            Options supernet = WeightSharing.options(request.supernet());
+            if (kind.oneShot()) {
+                return oneShot(evaluation, options, supernet);
+            }
             controller = kind.create(new ControllerContext<>(space, request.seed(), options, evaluation::cost));
+            evaluationCost = evaluation::cost;
             stopping = EarlyStopping.of(EarlyStopping.options(request.earlyStopping()), request.epochs());
-            if (request.warmStart() > 0) {
+            Optional<SupernetCheckpoint> checkpoint = resumeFrom.flatMap(c -> c);
+            if (checkpoint.isPresent()) {
+                checkpoint.get().controller().ifPresent(controller::restore);
+            } else if (request.warmStart() > 0) {
                 warmStart(evaluation);
+            }
+            if (request.weightSharing()) {
+                shared = evaluation.sharedWeights((int) supernet.integer(WeightSharing.EPOCHS.name()));
+                checkpoint.ifPresent(c -> shared.restore(c.state()));
+                trainSupernet(supernet, checkpoint.map(SupernetCheckpoint::epoch).orElse(0));
             }
             String end = loop(evaluation, workers);
             LOG.log(Level.DEBUG, "search " + id + " stopped asking: " + end);
@@ -242,7 +317,142 @@ public final class SearchEngine {
             if (succeeded.isEmpty()) {
                 return end(SearchStatus.FAILED, "no trial succeeded" + failures());
             }
+            if (shared != null) {
+                succeeded = trainFinalists(evaluation, best(succeeded,
+                        (int) supernet.integer(WeightSharing.FINALISTS.name())));
+                if (succeeded.isEmpty()) {
+                    return end(SearchStatus.FAILED, "no finalist could be trained stand-alone" + failures());
+                }
+            }
             retrain(evaluation, succeeded, options);
+            return end(SearchStatus.SUCCEEDED, null);
+        }
+
+        /**
+         * Trains the supernet from epoch {@code from + 1}, one path per step drawn uniformly or by the
+         * controller, storing each epoch and a checkpoint after it.
+         */
+        private void trainSupernet(Options supernet, int from) throws InterruptedException {
+            int epochs = (int) supernet.integer(WeightSharing.EPOCHS.name());
+            boolean byController = supernet.choice(WeightSharing.SAMPLING.name()).equals(WeightSharing.CONTROLLER);
+            int keep = (int) supernet.integer(WeightSharing.CHECKPOINTS.name());
+            for (int epoch = from + 1; epoch <= epochs; epoch++) {
+                // A generator per epoch, so that a run resumed at any epoch draws what an uninterrupted one draws.
+                Rng uniform = Rng.of(request.seed() ^ (0x632BE59BD9B4E019L * epoch));
+                java.util.function.Supplier<A> paths = byController ? () -> controllerPath(uniform)
+                        : () -> space.sample(uniform);
+                Optional<java.util.function.ObjDoubleConsumer<A>> reward = byController
+                        ? Optional.of((a, accuracy) -> controller.tell(Observation.of(a,
+                                Objectives.of(accuracy, costOf(a)))))
+                        : Optional.empty();
+                EpochRecord metrics;
+                try {
+                    metrics = shared.trainEpoch(epoch, epochs, paths, reward);
+                } catch (CancellationException e) {
+                    throw new InterruptedException("cancelled");
+                }
+                SupernetEpoch done = new SupernetEpoch(epoch, epochs, metrics, Optional.empty());
+                store.supernetEpoch(id, done);
+                store.checkpoint(id, epoch, shared.state(), controller.snapshot(), keep);
+                publish(new SearchEvent.SupernetTrained(id, done));
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("cancelled");
+                }
+            }
+        }
+
+        /** The controller's next proposal as a training path; a uniform draw when it has none to give. */
+        private A controllerPath(Rng uniform) {
+            if (controller.ask() instanceof Decision.Propose<A>(A a) && space.contains(a)) {
+                return a;
+            }
+            return space.sample(uniform);
+        }
+
+        /** The cost of {@code a}, computed once per function: rewards of sampled paths need it every step. */
+        private Cost costOf(A a) {
+            return costs.computeIfAbsent(space.canonical(a).hash(), k -> evaluationCost.apply(a));
+        }
+
+        /** The {@code k} best by accuracy (their estimates, in a weight-sharing search), best first. */
+        private List<Known> best(List<Known> succeeded, int k) {
+            return succeeded.stream().sorted(Comparator.comparingDouble((Known x) ->
+                    -x.objectives.orElseThrow().accuracy())).limit(k).toList();
+        }
+
+        /**
+         * Trains each finalist stand-alone and validates it: the numbers the final choice is made on.
+         *
+         * @return the finalists that trained to the end, with their stand-alone validation accuracy
+         */
+        private List<Known> trainFinalists(Evaluation<A> evaluation, List<Known> finalists) {
+            List<Known> trained = new ArrayList<>();
+            for (Known k : finalists) {
+                A a = space.parse(k.arch);
+                StoredTrial stored = store.load(id).trials().stream().filter(t -> t.number() == k.number)
+                        .findFirst().orElseThrow();
+                Cost cost = k.objectives.orElseThrow().cost();
+                publish(new SearchEvent.FinalistStarted(id, k.number, k.arch, k.objectives.orElseThrow().accuracy()));
+                Trial<A> trial = new Trial<>(stored.id(), k.number, a, k.canonical(space), cost, new ArrayList<>());
+                TrialResult result = standAlone(trial, evaluation);
+                store.trialFinished(trial.id, result, controller == null ? null : controller.snapshot());
+                publish(new SearchEvent.TrialFinished(id, trial.number, k.arch, cost, result, request.trials(), false));
+                if (result.status() == TrialStatus.SUCCEEDED) {
+                    trained.add(new Known(k.number, k.arch, TrialStatus.SUCCEEDED, Optional.of(Objectives.of(
+                            result.validationAccuracy(), cost))));
+                }
+            }
+            return trained;
+        }
+
+        /**
+         * DARTS: one differentiable search on the relaxed supernet, from the checkpoint when resuming; its
+         * genotype becomes the search's one trial (with the relaxed network's accuracy as supernet
+         * estimate), is trained stand-alone, then retrained and tested.
+         */
+        private SearchStatus oneShot(Evaluation<A> evaluation, Options options, Options supernet)
+                throws InterruptedException {
+            int epochs = (int) supernet.integer(WeightSharing.EPOCHS.name());
+            int keep = (int) supernet.integer(WeightSharing.CHECKPOINTS.name());
+            Optional<SupernetCheckpoint> checkpoint = resumeFrom.flatMap(c -> c);
+            long start = System.nanoTime();
+            OneShotResult<A> result;
+            try {
+                result = evaluation.differentiable(options.values(), epochs, checkpoint.map(SupernetCheckpoint::state),
+                        (epoch, state) -> {
+                            store.supernetEpoch(id, epoch);
+                            store.checkpoint(id, epoch.epoch(), state, null, keep);
+                            publish(new SearchEvent.SupernetTrained(id, epoch));
+                            return !Thread.currentThread().isInterrupted();
+                        });
+            } catch (CancellationException e) {
+                throw new InterruptedException("cancelled");
+            }
+            if (result.failure().isPresent()) {
+                return end(SearchStatus.FAILED, "the differentiable search failed: " + result.failure().get());
+            }
+            if (!result.completed() || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("cancelled");
+            }
+            if (!Double.isFinite(result.estimate())) {
+                return end(SearchStatus.FAILED, "the differentiable search measured no accuracy");
+            }
+            A a = result.genotype();
+            String canonical = space.canonical(a).hash();
+            Cost cost = evaluation.cost(a);
+            long trialId = store.trialStarted(id, 1, a.key(), canonical, cost, null);
+            started.set(1);
+            publish(new SearchEvent.TrialStarted(id, 1, a.key(), cost));
+            store.trialEstimated(trialId, result.estimate(), (System.nanoTime() - start) / 1e9, null);
+            TrialResult estimated = new TrialResult(TrialStatus.SUCCEEDED, result.estimate(), 0, result.seconds(),
+                    Optional.empty(), Optional.empty());
+            publish(new SearchEvent.TrialFinished(id, 1, a.key(), cost, estimated, 1, true));
+            List<Known> trained = trainFinalists(evaluation, List.of(new Known(1, a.key(), TrialStatus.SUCCEEDED,
+                    Optional.of(Objectives.of(result.estimate(), cost)))));
+            if (trained.isEmpty()) {
+                return end(SearchStatus.FAILED, "the genotype DARTS found could not be trained stand-alone");
+            }
+            retrain(evaluation, trained, options);
             return end(SearchStatus.SUCCEEDED, null);
         }
 
@@ -342,8 +552,28 @@ public final class SearchEngine {
             }
         }
 
-        /** Runs on a worker: any exception ends the trial as FAILED with the reason, never the search. */
+        /**
+         * Runs on a worker: a supernet estimate in a weight-sharing search, stand-alone training otherwise.
+         * Any exception ends the trial as FAILED with the reason, never the search.
+         */
         private TrialResult train(Trial<A> trial, Evaluation<A> evaluation) {
+            if (shared == null) {
+                return standAlone(trial, evaluation);
+            }
+            long start = System.nanoTime();
+            try {
+                double estimate = shared.estimate(trial.architecture);
+                return new TrialResult(TrialStatus.SUCCEEDED, estimate, 0, (System.nanoTime() - start) / 1e9,
+                        Optional.empty(), Optional.empty());
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "estimating trial " + trial.number + " of search " + id + " failed", e);
+                return TrialResult.failed("its supernet estimate failed: " + message(e), 0,
+                        (System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        /** Stand-alone training of a trial; any exception ends it as FAILED with the reason. */
+        private TrialResult standAlone(Trial<A> trial, Evaluation<A> evaluation) {
             long start = System.nanoTime();
             AtomicInteger epochs = new AtomicInteger();
             try {
@@ -382,14 +612,18 @@ public final class SearchEngine {
                 controller.tell(new Observation<>(repeat, outcome, objectives));
             }
             try {
-                store.trialFinished(trial.id, result, controller.snapshot());
+                if (shared != null && result.status() == TrialStatus.SUCCEEDED) {
+                    store.trialEstimated(trial.id, result.validationAccuracy(), result.seconds(), controller.snapshot());
+                } else {
+                    store.trialFinished(trial.id, result, controller.snapshot());
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "could not store the result of trial " + trial.number, e);
                 store.trialFailed(trial.id, "its result could not be stored: " + message(e));
                 throw e;
             }
             publish(new SearchEvent.TrialFinished(id, trial.number, trial.architecture.key(), trial.cost, result,
-                    request.trials()));
+                    request.trials(), shared != null));
             for (A repeat : trial.repeats) {
                 publish(new SearchEvent.Repeated(id, repeat.key(), trial.number));
             }
@@ -413,8 +647,10 @@ public final class SearchEngine {
                     for (int n : numbers) {
                         StoredTrial t = search.trials().stream().filter(x -> x.number() == n).findFirst()
                                 .orElseThrow();
+                        // Only the cost is read from here on; a trial of a weight-sharing search may have no
+                        // stand-alone accuracy.
                         members.add(new Known(t.number(), t.arch(), t.status(), Optional.of(Objectives.of(
-                                t.validationAccuracy(), t.cost()))));
+                                t.validationAccuracy() == null ? 0 : t.validationAccuracy(), t.cost()))));
                     }
                     retrain(evaluation, members, epochs);
                 }

@@ -29,9 +29,12 @@ public sealed interface SearchEvent {
     record Epoch(long searchId, int number, EpochRecord epoch) implements SearchEvent {
     }
 
-    /** A trial ended. */
-    record TrialFinished(long searchId, int number, String arch, Cost cost, TrialResult result, int budget)
-            implements SearchEvent {
+    /**
+     * A trial ended: trained stand-alone, or (with {@code estimate}) measured on the supernet's weights,
+     * in which case its accuracy is a supernet estimate.
+     */
+    record TrialFinished(long searchId, int number, String arch, Cost cost, TrialResult result, int budget,
+            boolean estimate) implements SearchEvent {
     }
 
     /** A proposal computing the same function as trial {@code sameAs} was answered from its result. */
@@ -49,6 +52,18 @@ public sealed interface SearchEvent {
     /** A final retraining ended. */
     record RetrainFinished(long searchId, int number, String arch, Cost cost, RetrainResult result)
             implements SearchEvent {
+    }
+
+    /** The supernet finished an epoch (its alpha too, for DARTS). */
+    record SupernetTrained(long searchId, SupernetEpoch epoch) implements SearchEvent {
+    }
+
+    /** An interrupted search continues after supernet epoch {@code fromEpoch} (0: from the start). */
+    record Resumed(long searchId, int fromEpoch) implements SearchEvent {
+    }
+
+    /** Stand-alone training of a finalist chosen by its supernet estimate began. */
+    record FinalistStarted(long searchId, int number, String arch, double estimate) implements SearchEvent {
     }
 
     /** The search ended. */

@@ -41,12 +41,15 @@ import org.cellforge.engine.stopping.EarlyStopping;
  * @param retrain which architectures are retrained: {@code best} or {@code front} (the Pareto front of
  *        accuracy and the controller's cost objective)
  * @param parallelTrials trials trained at once on this machine
+ * @param mode {@code standalone} (every candidate trained on its own) or {@code weight-sharing}
+ *        (candidates inherit the weights of one supernet; the only mode of {@code darts})
+ * @param supernet the settings of the supernet phase of a weight-sharing search (see {@link WeightSharing})
  */
 public record SearchRequest(String space, String controller, Map<String, Object> options, Integer trials,
         Integer epochs, Long seed, Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize,
         Integer validationSize, String dataset, String optimizer, Double learningRate, String augmentation,
         Integer threads, Long splitSeed, Integer warmStart, Map<String, Object> earlyStopping, Integer retrainEpochs,
-        String retrain, Integer parallelTrials) {
+        String retrain, Integer parallelTrials, String mode, Map<String, Object> supernet) {
 
     /** The default dataset. */
     public static final String FASHION_MNIST = "fashion-mnist";
@@ -66,6 +69,12 @@ public record SearchRequest(String space, String controller, Map<String, Object>
     public SearchRequest {
         options = options == null ? null : new LinkedHashMap<>(options);
         earlyStopping = earlyStopping == null ? null : new LinkedHashMap<>(earlyStopping);
+        supernet = supernet == null ? null : new LinkedHashMap<>(supernet);
+    }
+
+    /** Whether candidates inherit the weights of one supernet instead of training on their own. */
+    public boolean weightSharing() {
+        return WeightSharing.SHARED.equals(withDefaults().mode);
     }
 
     /** A request for {@code trials} trials of {@code controller} on {@code space}, everything else default. */
@@ -76,7 +85,7 @@ public record SearchRequest(String space, String controller, Map<String, Object>
     /** A builder starting from an empty request (every field default). */
     public static Builder builder() {
         return new Builder(new SearchRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** A builder starting from this request. */
@@ -111,7 +120,10 @@ public record SearchRequest(String space, String controller, Map<String, Object>
                 earlyStopping == null ? Map.of("rule", EarlyStopping.NONE) : earlyStopping,
                 retrainEpochs == null ? e : retrainEpochs,
                 retrain == null ? (c.equals("nsga2") ? "front" : "best") : retrain.strip().toLowerCase(Locale.ROOT),
-                parallelTrials == null ? 1 : parallelTrials);
+                parallelTrials == null ? 1 : parallelTrials,
+                mode == null ? (Controllers.named(c).map(k -> k.oneShot()).orElse(false) ? WeightSharing.SHARED
+                        : WeightSharing.STANDALONE) : mode.strip().toLowerCase(Locale.ROOT),
+                supernet == null ? Map.of() : supernet);
     }
 
     /** Every problem of this request (after defaults), each naming its field; empty if it can run. */
@@ -157,6 +169,14 @@ public record SearchRequest(String space, String controller, Map<String, Object>
             v.add(new Violation("retrain", "unknown choice '" + r.retrain + "'; supported: " + RETRAIN));
         }
         range(v, "parallelTrials", r.parallelTrials, 1, 64);
+        if (!WeightSharing.MODES.contains(r.mode)) {
+            v.add(new Violation("mode", "unknown mode '" + r.mode + "'; supported: " + WeightSharing.MODES));
+        } else if (r.mode.equals(WeightSharing.STANDALONE)
+                && Controllers.named(r.controller).map(k -> k.oneShot()).orElse(false)) {
+            v.add(new Violation("mode", r.controller + " searches by weight sharing only: use "
+                    + WeightSharing.SHARED + " or leave mode out"));
+        }
+        WeightSharing.validate(r.supernet, v);
         return v;
     }
 
@@ -184,7 +204,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         }
         SearchRequest r = withDefaults();
         return r.toBuilder().options(r.controllerOptions().values())
-                .earlyStopping(EarlyStopping.options(r.earlyStopping).values()).build();
+                .earlyStopping(EarlyStopping.options(r.earlyStopping).values())
+                .supernet(WeightSharing.options(r.supernet).values()).build();
     }
 
     private static void range(List<Violation> v, String field, long value, long min, long max) {
@@ -217,6 +238,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         private Integer retrainEpochs;
         private String retrain;
         private Integer parallelTrials;
+        private String mode;
+        private Map<String, Object> supernet;
 
         private Builder(SearchRequest r) {
             space = r.space;
@@ -241,6 +264,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
             retrainEpochs = r.retrainEpochs;
             retrain = r.retrain;
             parallelTrials = r.parallelTrials;
+            mode = r.mode;
+            supernet = r.supernet;
         }
 
         public Builder space(String v) { space = v; return this; }
@@ -265,12 +290,14 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         public Builder retrainEpochs(Integer v) { retrainEpochs = v; return this; }
         public Builder retrain(String v) { retrain = v; return this; }
         public Builder parallelTrials(Integer v) { parallelTrials = v; return this; }
+        public Builder mode(String v) { mode = v; return this; }
+        public Builder supernet(Map<String, Object> v) { supernet = v; return this; }
 
         /** The request. */
         public SearchRequest build() {
             return new SearchRequest(space, controller, options, trials, epochs, seed, channels, cellsPerStage,
                     batchSize, trainSize, validationSize, dataset, optimizer, learningRate, augmentation, threads,
-                    splitSeed, warmStart, earlyStopping, retrainEpochs, retrain, parallelTrials);
+                    splitSeed, warmStart, earlyStopping, retrainEpochs, retrain, parallelTrials, mode, supernet);
         }
     }
 }

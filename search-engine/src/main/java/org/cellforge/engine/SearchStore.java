@@ -51,6 +51,33 @@ public interface SearchStore {
     /** Stores how a trial ended, its checkpoint, and the controller state that was told. */
     void trialFinished(long trialId, TrialResult result, ControllerState state);
 
+    /**
+     * Ends a trial of a weight-sharing search as SUCCEEDED with its supernet estimate (no training of
+     * its own), with the controller state that was told.
+     */
+    void trialEstimated(long trialId, double estimate, double seconds, ControllerState state);
+
+    /** Stores an epoch of a supernet's training (with DARTS's architecture weights). */
+    void supernetEpoch(long searchId, SupernetEpoch epoch);
+
+    /**
+     * Stores the checkpoint after supernet epoch {@code epoch}, keeping only the newest {@code keep}
+     * of the search.
+     */
+    void checkpoint(long searchId, int epoch, byte[] state, ControllerState controller, int keep);
+
+    /** The newest supernet checkpoint of a search, if any. */
+    java.util.Optional<SupernetCheckpoint> latestCheckpoint(long searchId);
+
+    /**
+     * Moves an INTERRUPTED search back to RUNNING to continue after supernet epoch {@code fromEpoch}:
+     * what it stored after that point (trials, retrainings, later epochs) is removed, to be computed
+     * again exactly as before.
+     *
+     * @throws ConflictException if it is not INTERRUPTED
+     */
+    void resumed(long searchId, int fromEpoch);
+
     /** Marks a trial FAILED with {@code reason} when storing its result failed. */
     void trialFailed(long trialId, String reason);
 

@@ -15,10 +15,17 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     /** A factory handing out fake evaluations with {@code target} accuracies. */
     static EvaluationFactory factory(ToDoubleFunction<String> target) {
+        return factory(target, new java.util.ArrayList<>());
+    }
+
+    /** A factory whose evaluations are added to {@code opened}, so tests can look at what they did. */
+    static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened) {
         return new EvaluationFactory() {
             @Override
             public <B extends Architecture> Evaluation<B> open(long searchId, SearchRequest request, SearchSpace<B> space) {
-                return new FakeEvaluation<>(request, target);
+                FakeEvaluation<B> e = new FakeEvaluation<>(request, target);
+                opened.add(e);
+                return e;
             }
         };
     }
@@ -72,5 +79,51 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
         }
         return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, 15_000, 10_000, epochs, 0.2,
                 Optional.empty(), Optional.of(new byte[] {2}));
+    }
+
+    /** Paths trained by every fake supernet, in order, for tests to compare runs. */
+    final java.util.List<String> trainedPaths = new java.util.ArrayList<>();
+
+    /**
+     * A supernet without training: its state is a hash of every path trained, in order, so an estimate
+     * (the target, moved by the state) differs whenever a run trained other paths or in another order.
+     */
+    @Override
+    public SharedWeights<A> sharedWeights(int epochs) {
+        return new SharedWeights<>() {
+            private long hash = 17;
+
+            @Override
+            public EpochRecord trainEpoch(int epoch, int total, java.util.function.Supplier<A> paths,
+                    Optional<java.util.function.ObjDoubleConsumer<A>> reward) {
+                for (int step = 0; step < 5; step++) {
+                    A a = paths.get();
+                    trainedPaths.add(a.key());
+                    hash = hash * 31 + a.key().hashCode();
+                    reward.ifPresent(r -> r.accept(a, target.applyAsDouble(a.key())));
+                }
+                return new EpochRecord(epoch, 1.0 / epoch, 0.5, 0.5, 0.1, 1000);
+            }
+
+            @Override
+            public double estimate(A architecture) {
+                return 0.9 * target.applyAsDouble(architecture.key()) + 0.1 * Math.floorMod(hash, 1000) / 1000.0;
+            }
+
+            @Override
+            public byte[] state() {
+                return java.nio.ByteBuffer.allocate(8).putLong(hash).array();
+            }
+
+            @Override
+            public void restore(byte[] state) {
+                hash = java.nio.ByteBuffer.wrap(state).getLong();
+            }
+
+            @Override
+            public long parameterCount() {
+                return 1;
+            }
+        };
     }
 }

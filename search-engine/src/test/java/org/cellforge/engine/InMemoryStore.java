@@ -21,6 +21,7 @@ final class InMemoryStore implements SearchStore {
         String failure;
         final List<EpochRecord> epochs = new ArrayList<>();
         boolean checkpoint;
+        Double estimate;
     }
 
     static final class Retrain {
@@ -37,6 +38,8 @@ final class InMemoryStore implements SearchStore {
     final List<Trial> trials = new ArrayList<>();
     final List<Retrain> retrains = new ArrayList<>();
     List<ScoredCandidate> warmStart;
+    final List<SupernetEpoch> supernetEpochs = new ArrayList<>();
+    final List<SupernetCheckpoint> checkpoints = new ArrayList<>();
     ControllerState state;
     int states;
     /** When set, storing the result of this trial number fails. */
@@ -80,6 +83,9 @@ final class InMemoryStore implements SearchStore {
     }
 
     private void keep(ControllerState s) {
+        if (s == null) {
+            return;
+        }
         state = ControllerState.fromJson(s.toJson());
         states++;
     }
@@ -121,6 +127,46 @@ final class InMemoryStore implements SearchStore {
         t.failure = result.failure().orElse(null);
         t.checkpoint = result.checkpoint().isPresent();
         keep(s);
+    }
+
+    @Override
+    public synchronized void trialEstimated(long trialId, double estimate, double seconds, ControllerState s) {
+        Trial t = trial(trialId);
+        t.status = TrialStatus.SUCCEEDED;
+        t.estimate = estimate;
+        if (s != null) {
+            keep(s);
+        }
+    }
+
+    @Override
+    public synchronized void supernetEpoch(long searchId, SupernetEpoch epoch) {
+        supernetEpochs.add(epoch);
+    }
+
+    @Override
+    public synchronized void checkpoint(long searchId, int epoch, byte[] bytes, ControllerState controller, int keep) {
+        checkpoints.add(new SupernetCheckpoint(epoch, bytes.clone(), Optional.ofNullable(controller)
+                .map(c -> ControllerState.fromJson(c.toJson()))));
+        while (checkpoints.size() > keep) {
+            checkpoints.remove(0);
+        }
+    }
+
+    @Override
+    public synchronized Optional<SupernetCheckpoint> latestCheckpoint(long searchId) {
+        return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
+    }
+
+    @Override
+    public synchronized void resumed(long searchId, int fromEpoch) {
+        if (status != SearchStatus.INTERRUPTED) {
+            throw new ConflictException("search is " + status);
+        }
+        trials.clear();
+        retrains.clear();
+        supernetEpochs.removeIf(e -> e.epoch() > fromEpoch);
+        move(SearchStatus.RUNNING);
     }
 
     @Override

@@ -30,6 +30,22 @@ class SearchRequestTest {
     }
 
     @Test
+    void theModeDefaultsToStandAloneAndToWeightSharingForDartsWhichRefusesStandAlone() {
+        assertEquals(WeightSharing.STANDALONE, SearchRequest.of("nas-bench-201", "evolution", 3).normalized().mode());
+        SearchRequest darts = SearchRequest.of("darts", "darts", 1).normalized();
+        assertEquals(WeightSharing.SHARED, darts.mode());
+        assertEquals(Map.of("epochs", 5L, "sampling", "uniform", "finalists", 3L, "checkpoints", 2L),
+                darts.supernet(), "the supernet settings are stored with their defaults");
+        assertEquals(List.of("mode"), fields(SearchRequest.of("darts", "darts", 1).toBuilder().mode("standalone")
+                .build()));
+        assertEquals(List.of("mode", "supernet.epochs", "supernet.sampling", "supernet.finalists"),
+                fields(SearchRequest.of("darts", "random", 1).toBuilder().mode("one-shot")
+                        .supernet(Map.of("epochs", 0, "sampling", "greedy", "finalists", "many")).build()));
+        assertEquals(List.of("supernet.typo"), fields(SearchRequest.of("darts", "random", 1).toBuilder()
+                .mode("weight-sharing").supernet(Map.of("typo", 1)).build()));
+    }
+
+    @Test
     void everyBadFieldIsNamedAtOnce() {
         SearchRequest r = SearchRequest.builder().space("nasbench101").controller("random")
                 .options(Map.of("population", 5)).trials(0).epochs(0).learningRate(-1.0).optimizer("rmsprop")

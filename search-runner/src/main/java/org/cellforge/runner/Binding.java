@@ -1,13 +1,22 @@
 package org.cellforge.runner;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.cellforge.controller.Cost;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.evaluator.darts.DartsNetwork;
 import org.cellforge.evaluator.export.PyTorchExport;
 import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.TrainSettings;
+import org.cellforge.evaluator.data.Split;
 import org.cellforge.evaluator.nn.Network;
+import org.cellforge.evaluator.nn.Parameters;
+import org.cellforge.evaluator.supernet.DartsSearch;
+import org.cellforge.evaluator.supernet.DartsSupernet;
+import org.cellforge.evaluator.supernet.Nb201Supernet;
+import org.cellforge.evaluator.supernet.TrainingState;
 import org.cellforge.space.Architecture;
 import org.cellforge.space.SearchSpace;
 import org.cellforge.space.darts.DartsGenotype;
@@ -37,6 +46,27 @@ public interface Binding<A extends Architecture> {
 
     /** A one-line description of the macro network, for provenance. */
     String describe();
+
+    /** A fresh single-path supernet over the space in this macro network, weights drawn from {@code seed}. */
+    Supernet<A> supernet(long seed);
+
+    /**
+     * DARTS over the space in this macro network (its relaxed search network), as
+     * {@link DartsSearch#search(SearchSpace, java.util.function.Function, Split, TrainSettings,
+     * DartsSearch.Config, DartsSearch.Progress, Optional)} runs it.
+     */
+    DartsSearch.Result<A> darts(Split split, TrainSettings settings, DartsSearch.Config config,
+            DartsSearch.Progress progress, Optional<TrainingState> resume);
+
+    /**
+     * A supernet's shared weights and how an architecture's path is built on them.
+     *
+     * @param store the shared weights
+     * @param path the path network of an architecture
+     * @param <A> the architecture type
+     */
+    record Supernet<A extends Architecture>(Parameters store, Function<A, Network> path) {
+    }
 
     /** PyTorch module source with default initialization. */
     String pytorch(A architecture);
@@ -72,19 +102,31 @@ public interface Binding<A extends Architecture> {
     @SuppressWarnings("unchecked")
     static <A extends Architecture> Binding<A> of(SearchSpace<A> space, int channels, int cellsPerStage,
             int inputChannels, int height, int width, int classes) {
-        if (space instanceof Nb201Space) {
-            return (Binding<A>) new Nb201(new Nb201Macro(channels, cellsPerStage, inputChannels, classes), height,
-                    width);
+        if (space instanceof Nb201Space nb201) {
+            return (Binding<A>) new Nb201(nb201, new Nb201Macro(channels, cellsPerStage, inputChannels, classes),
+                    height, width);
         }
-        if (space instanceof DartsSpace) {
-            return (Binding<A>) new Darts(DartsMacro.of(channels, 3 * cellsPerStage + 2, inputChannels, classes),
+        if (space instanceof DartsSpace darts) {
+            return (Binding<A>) new Darts(darts, DartsMacro.of(channels, 3 * cellsPerStage + 2, inputChannels, classes),
                     height, width);
         }
         throw new IllegalArgumentException("no networks for space " + space.name());
     }
 
     /** NAS-Bench-201 cells in their macro network. */
-    record Nb201(Nb201Macro macroNetwork, int height, int width) implements Binding<Nb201Cell> {
+    record Nb201(Nb201Space space, Nb201Macro macroNetwork, int height, int width) implements Binding<Nb201Cell> {
+        @Override
+        public Supernet<Nb201Cell> supernet(long seed) {
+            Nb201Supernet s = Nb201Supernet.of(space, macroNetwork, seed);
+            return new Supernet<>(s.store(), s::path);
+        }
+
+        @Override
+        public DartsSearch.Result<Nb201Cell> darts(Split split, TrainSettings settings, DartsSearch.Config config,
+                DartsSearch.Progress progress, Optional<TrainingState> resume) {
+            return DartsSearch.search(space, macroNetwork, split, settings, config, progress, resume);
+        }
+
         @Override
         public Cost cost(Nb201Cell cell) {
             return new Cost(macroNetwork.parameters(cell), macroNetwork.flops(OpRegistry.builtIn(), cell, height, width));
@@ -117,7 +159,19 @@ public interface Binding<A extends Architecture> {
     }
 
     /** DARTS genotypes in the DARTS evaluation network. */
-    record Darts(DartsMacro macroNetwork, int height, int width) implements Binding<DartsGenotype> {
+    record Darts(DartsSpace space, DartsMacro macroNetwork, int height, int width) implements Binding<DartsGenotype> {
+        @Override
+        public Supernet<DartsGenotype> supernet(long seed) {
+            DartsSupernet s = DartsSupernet.of(space, macroNetwork, seed);
+            return new Supernet<>(s.store(), s::path);
+        }
+
+        @Override
+        public DartsSearch.Result<DartsGenotype> darts(Split split, TrainSettings settings, DartsSearch.Config config,
+                DartsSearch.Progress progress, Optional<TrainingState> resume) {
+            return DartsSearch.search(space, macroNetwork, split, settings, config, progress, resume);
+        }
+
         @Override
         public Cost cost(DartsGenotype g) {
             return new Cost(macroNetwork.parameters(g), macroNetwork.flops(OpRegistry.builtIn(), g, height, width));

@@ -62,6 +62,23 @@ public final class Cellforge {
     }
 
     /**
+     * Checks that search {@code id} can be resumed; see {@link SearchEngine#checkResume}.
+     *
+     * @return the request it was started with
+     */
+    public SearchRequest checkResume(long id) {
+        return engine.checkResume(id).request();
+    }
+
+    /**
+     * Continues INTERRUPTED search {@code id} from its newest supernet checkpoint to its end on the
+     * calling thread; see {@link SearchEngine#resume}.
+     */
+    public SearchStatus resume(long id, SearchListener extra) {
+        return engine.resume(id, extra);
+    }
+
+    /**
      * Checks a later retraining of trials {@code numbers} of search {@code id}; see {@link SearchEngine#checkRetrain}.
      */
     public void checkRetrain(long id, java.util.List<Integer> numbers, int epochs) {

@@ -1,6 +1,9 @@
 package org.cellforge.runner;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.function.ObjDoubleConsumer;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +18,14 @@ import org.cellforge.engine.RetrainResult;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
+import org.cellforge.engine.OneShotResult;
+import org.cellforge.engine.SharedWeights;
+import org.cellforge.engine.SupernetEpoch;
+import org.cellforge.controller.differentiable.Differentiable;
+import org.cellforge.evaluator.supernet.DartsSearch;
+import org.cellforge.evaluator.supernet.SinglePathTraining;
+import org.cellforge.evaluator.supernet.TrainingState;
+import org.cellforge.space.Relaxation;
 import org.cellforge.evaluator.Augmentation;
 import org.cellforge.evaluator.EpochListener;
 import org.cellforge.evaluator.EpochMetrics;
@@ -151,6 +162,67 @@ public final class Nd4jEvaluations implements EvaluationFactory {
             p.put("cellforge.accuracy_kind", "retrained test");
             return new RetrainResult(accuracy, all.size(), test.get().size(), epochs, (System.nanoTime() - start) / 1e9,
                     Optional.empty(), Optional.of(onnx(net, p)));
+        }
+
+        @Override
+        public SharedWeights<A> sharedWeights(int epochs) {
+            Binding.Supernet<A> supernet = binding.supernet(request.seed());
+            SinglePathTraining<A> training = new SinglePathTraining<>(supernet.store(), supernet.path(), split,
+                    settings(request, epochs));
+            return new SharedWeights<>() {
+                @Override
+                public EpochRecord trainEpoch(int epoch, int total, Supplier<A> paths,
+                        Optional<ObjDoubleConsumer<A>> reward) {
+                    return record(training.epoch(epoch, paths, reward));
+                }
+
+                @Override
+                public double estimate(A architecture) {
+                    return training.estimate(architecture);
+                }
+
+                @Override
+                public byte[] state() {
+                    return training.state().toBytes();
+                }
+
+                @Override
+                public void restore(byte[] state) {
+                    training.restore(TrainingState.fromBytes(state));
+                }
+
+                @Override
+                public long parameterCount() {
+                    return training.parameterCount();
+                }
+            };
+        }
+
+        @Override
+        public OneShotResult<A> differentiable(Map<String, Object> options, int epochs, Optional<byte[]> resume,
+                OneShotProgress progress) {
+            DartsSearch.Config config = new DartsSearch.Config(
+                    Differentiable.SECOND.equals(options.get("order")) ? DartsSearch.Order.SECOND
+                            : DartsSearch.Order.FIRST,
+                    Differentiable.NO_GUARD.equals(options.get("guard")) ? DartsSearch.Guard.NONE
+                            : DartsSearch.Guard.BETA_DECAY,
+                    options.get("guardWeight") instanceof Number w ? w.doubleValue()
+                            : DartsSearch.Config.defaults().guardWeight(),
+                    DartsSearch.Config.defaults().minLearningRate());
+            Relaxation relaxation = space.relaxation();
+            DartsSearch.Result<A> result = binding.darts(split, settings(request, epochs), config,
+                    (metrics, alpha, state) -> {
+                        List<SupernetEpoch.CellWeights> cells = new ArrayList<>();
+                        for (int c = 0; c < alpha.length; c++) {
+                            cells.add(new SupernetEpoch.CellWeights(relaxation.cells().get(c), relaxation.ops(),
+                                    alpha[c]));
+                        }
+                        return progress.epochDone(new SupernetEpoch(metrics.epoch(), epochs, record(metrics),
+                                Optional.of(cells)), state.toBytes());
+                    }, resume.map(TrainingState::fromBytes));
+            TrainingResult t = result.training();
+            double estimate = t.epochs().isEmpty() ? Double.NaN : t.epochs().getLast().validationAccuracy();
+            return new OneShotResult<>(result.genotype(), result.completed(), estimate, t.seconds(), t.failure());
         }
 
         private byte[] onnx(Network net, Map<String, String> provenance) {

@@ -65,6 +65,36 @@ public final class DartsNetwork {
     }
 
     /**
+     * A path of the single-path supernet over {@code space}: the genotype's edges on weights named,
+     * as in {@link #relaxed}, by the (input, intermediate state) pair an edge joins, so every genotype
+     * that uses the same operation on the same pair shares its weights; edge layers are kept in and
+     * reused from {@code parts}.
+     *
+     * @throws IllegalArgumentException for an operation the space does not have
+     */
+    public static Network path(DartsSpace space, DartsGenotype genotype, DartsMacro macro, Parameters store,
+            NetworkBuilder.Parts parts) {
+        Objects.requireNonNull(genotype, "genotype");
+        genotype.opNames().forEach(space::op);
+        return skeleton(new NetworkBuilder(store, parts), macro, (b, prefix, kind, c, reduction) -> {
+            List<DartsCellLayer.Edge> edges = new ArrayList<>();
+            List<DartsGenotype.Edge> spec = genotype.edges(kind);
+            for (int e = 0; e < spec.size(); e++) {
+                DartsGenotype.Edge edge = spec.get(e);
+                int target = 2 + e / 2;
+                // Edges into state t start after those into states 2..t-1, which have 2, 3, ... inputs.
+                int pair = (target - 2) * (target + 1) / 2 + edge.input();
+                int stride = reduction && edge.input() < 2 ? 2 : 1;
+                String name = prefix + "/edge" + pair + "/" + edge.op();
+                Op op = space.op(edge.op());
+                edges.add(new DartsCellLayer.Edge(b.part(name, () -> op(b, name, op, c, stride)), edge.input(),
+                        target));
+            }
+            return new Cell(edges, genotype.concat(kind));
+        });
+    }
+
+    /**
      * The DARTS search network of {@code space}: every edge from every earlier state to every
      * intermediate state a {@link MixedOp} of all the space's operations, weighted by softmax of
      * {@code arch/alpha/normal} or {@code arch/alpha/reduce} ([edges, ops], initialized to 0),

@@ -12,6 +12,7 @@ import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.stopping.EarlyStopping;
 
@@ -22,7 +23,8 @@ import org.cellforge.engine.stopping.EarlyStopping;
 public sealed interface CommandLine {
 
     /** Run a search to the end here, then export its best architecture. */
-    record Search(SearchRequest request, Path out, Optional<Path> dataDir, boolean verbose) implements CommandLine {
+    record Search(SearchRequest request, Path out, Optional<Path> dataDir, boolean verbose, java.util.OptionalLong resume)
+            implements CommandLine {
     }
 
     /** Print what an architecture costs and computes. */
@@ -65,6 +67,9 @@ public sealed interface CommandLine {
         m.put("--retrain-epochs", "retrainEpochs");
         m.put("--retrain", "retrain");
         m.put("--parallel", "parallelTrials");
+        m.put("--mode", "mode");
+        m.put("--supernet", "supernet");
+        m.put("--resume", "resume");
         m.put("--out", "out");
         m.put("--data-dir", "dataDir");
         m.put("--verbose", "verbose");
@@ -72,7 +77,7 @@ public sealed interface CommandLine {
     }
 
     /** Flags that may be given more than once. */
-    List<String> REPEATABLE = List.of("--option");
+    List<String> REPEATABLE = List.of("--option", "--supernet");
 
     /** Flags that take no value. */
     List<String> SWITCHES = List.of("--verbose", "--json", "--help");
@@ -183,6 +188,12 @@ public sealed interface CommandLine {
                   --retrain WHAT        best, or front (the Pareto front of accuracy and cost) [front for nsga2,
                                         best otherwise]
                   --parallel N          trials trained at once [1]
+                  --mode NAME           standalone (every candidate trained on its own) or weight-sharing
+                                        (candidates inherit the weights of one supernet) [standalone;
+                                        weight-sharing for darts]
+                  --supernet KEY=VALUE  a setting of the supernet phase (below); repeat or separate with commas
+                  --resume ID           continue INTERRUPTED weight-sharing or darts search ID from its newest
+                                        supernet checkpoint (no other search flags)
                   --out FILE            where the best architecture is exported: FILE (JSON), and beside it the
                                         trained network as .onnx and a PyTorch module with weights as
                                         -pytorch.zip [best-genotype.json]
@@ -193,8 +204,12 @@ public sealed interface CommandLine {
                 %s
                 early-stopping rules and their options:
                 %s
+                supernet settings (weight-sharing and darts searches):
+                %s
                 """.formatted(String.join(", ", Spaces.names()), String.join(", ", Controllers.names()),
-                controllers.toString().stripTrailing(), stopping.toString().stripTrailing());
+                controllers.toString().stripTrailing(), stopping.toString().stripTrailing(),
+                WeightSharing.OPTIONS.stream().map(o -> "  " + o.usage()).collect(java.util.stream.Collectors
+                        .joining("\n")));
     }
 
     /**
@@ -316,20 +331,40 @@ public sealed interface CommandLine {
                 .retrainEpochs(f.optionalInteger("--retrain-epochs"))
                 .retrain(f.string("--retrain"))
                 .parallelTrials(f.optionalInteger("--parallel"))
+                .mode(f.string("--mode"))
+                .supernet(f.pairs("--supernet"))
                 .build();
+        Integer resume = f.optionalInteger("--resume");
+        if (resume != null) {
+            List<String> others = f.given().stream().filter(g -> !List.of("--resume", "--out", "--data-dir",
+                    "--verbose").contains(g)).toList();
+            if (!others.isEmpty()) {
+                throw new UsageException("search", others.get(0) + ": a resumed search keeps the settings it was "
+                        + "started with; give only --resume, --out, --data-dir and --verbose");
+            }
+            if (resume < 1) {
+                throw new UsageException("search", "--resume: a search id is a positive number, got " + resume);
+            }
+            return new Search(SearchRequest.builder().build().normalized(), Path.of(f.string("--out") == null
+                    ? "best-genotype.json" : f.string("--out")), f.path("--data-dir"), f.has("--verbose"),
+                    java.util.OptionalLong.of(resume));
+        }
         List<Violation> violations = request.validate();
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
             throw new UsageException("search", flagOf(v.field()) + ": " + v.reason());
         }
         return new Search(request.normalized(), Path.of(f.string("--out") == null ? "best-genotype.json"
-                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"));
+                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty());
     }
 
     /** The flag that sets a request field, such as {@code --option population} for {@code options.population}. */
     static String flagOf(String field) {
         if (field.startsWith("options.")) {
             return "--option " + field.substring("options.".length());
+        }
+        if (field.startsWith("supernet.")) {
+            return "--supernet " + field.substring("supernet.".length());
         }
         if (field.startsWith("earlyStopping")) {
             return "--early-stopping" + (field.contains(".") ? " " + field.substring(field.indexOf('.') + 1) : "");
@@ -350,6 +385,11 @@ public sealed interface CommandLine {
 
         boolean has(String flag) {
             return values.containsKey(flag);
+        }
+
+        /** The flags given, in order. */
+        List<String> given() {
+            return List.copyOf(values.keySet());
         }
 
         String string(String flag) {

@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 
 import org.cellforge.engine.ConflictException;
 import org.cellforge.engine.InvalidRequestException;
+import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.SearchListener;
 import org.cellforge.engine.SearchStatus;
 import org.cellforge.persistence.Database;
@@ -98,16 +100,31 @@ public final class Main {
 
     private static int search(Cellforge cellforge, CommandLine.Search s, PrintStream out, PrintStream err) {
         long id;
-        try {
-            id = cellforge.submit(s.request());
-        } catch (InvalidRequestException e) {
-            err.println("cellforge: " + CommandLine.flagOf(e.violations().get(0).field()) + ": "
-                    + e.violations().get(0).reason());
-            return 2;
+        SearchStatus status;
+        if (s.resume().isPresent()) {
+            id = s.resume().getAsLong();
+            SearchRequest request;
+            try {
+                request = cellforge.checkResume(id);
+            } catch (NotFoundException | ConflictException e) {
+                err.println("cellforge: --resume: " + e.getMessage());
+                return 2;
+            }
+            Progress progress = new Progress(out, request);
+            status = cellforge.resume(id, progress);
+            progress.summary(id, status);
+        } else {
+            try {
+                id = cellforge.submit(s.request());
+            } catch (InvalidRequestException e) {
+                err.println("cellforge: " + CommandLine.flagOf(e.violations().get(0).field()) + ": "
+                        + e.violations().get(0).reason());
+                return 2;
+            }
+            Progress progress = new Progress(out, s.request());
+            status = cellforge.run(id, progress);
+            progress.summary(id, status);
         }
-        Progress progress = new Progress(out, s.request());
-        SearchStatus status = cellforge.run(id, progress);
-        progress.summary(id, status);
         if (status != SearchStatus.SUCCEEDED) {
             return 1;
         }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.cellforge.controller.Cost;
 import org.cellforge.engine.EpochRecord;
 import org.cellforge.engine.SearchEvent;
+import org.cellforge.engine.SupernetEpoch;
 import org.cellforge.engine.SearchListener;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.SearchStatus;
@@ -25,6 +26,8 @@ final class Progress implements SearchListener {
     private final long start = System.nanoTime();
     private final List<SearchEvent.TrialFinished> trials = new ArrayList<>();
     private final List<SearchEvent.RetrainFinished> retrains = new ArrayList<>();
+    /** Stand-alone trainings of the best estimates of a weight-sharing search. */
+    private final List<SearchEvent.TrialFinished> finalists = new ArrayList<>();
     private int repeats;
     private long retrainStart;
     private String error;
@@ -47,9 +50,19 @@ final class Progress implements SearchListener {
                             + "(score %.1f)%n", w.scored(), w.best().isEmpty() ? "-" : w.best().get(0).arch(),
                     w.best().isEmpty() ? Double.NaN : w.best().get(0).score());
             case SearchEvent.TrialFinished t -> {
-                trials.add(t);
+                if (t.estimate() || !request.weightSharing()) {
+                    trials.add(t);
+                } else {
+                    finalists.add(t);
+                }
                 out.println(trialLine(t));
             }
+            case SearchEvent.SupernetTrained e -> out.println(supernetLine(e.epoch()));
+            case SearchEvent.Resumed r -> out.printf(Locale.ROOT, "cellforge: search %d resumes %s%n", r.searchId(),
+                    r.fromEpoch() == 0 ? "from the start (it stored no checkpoint)"
+                            : "after supernet epoch " + r.fromEpoch() + " from its checkpoint");
+            case SearchEvent.FinalistStarted f -> out.printf(Locale.ROOT,
+                    "finalist: training trial %d stand-alone (supernet estimate %.4f)%n", f.number(), f.estimate());
             case SearchEvent.Repeated r -> repeats++;
             case SearchEvent.RetrainStarted r -> {
                 if (retrainStart == 0) {
@@ -79,10 +92,36 @@ final class Progress implements SearchListener {
                 e.trainLoss(), e.trainAccuracy(), e.seconds());
     }
 
+    static String supernetLine(SupernetEpoch e) {
+        EpochRecord m = e.metrics();
+        return String.format(Locale.ROOT, "supernet epoch %d/%d: loss %.4f, train accuracy %.4f, %s %.4f (supernet "
+                        + "estimate), %.1f s", e.epoch(), e.epochs(), m.trainLoss(), m.trainAccuracy(),
+                e.alpha().isPresent() ? "relaxed network" : "last path", m.validationAccuracy(), m.seconds())
+                + e.alpha().map(Progress::strongest).orElse("");
+    }
+
+    /** Each cell's strongest operation per edge, so a DARTS run shows where alpha is heading. */
+    private static String strongest(List<SupernetEpoch.CellWeights> cells) {
+        StringBuilder b = new StringBuilder();
+        for (SupernetEpoch.CellWeights c : cells) {
+            b.append("\n  ").append(c.cell()).append(':');
+            for (double[] edge : c.weights()) {
+                int k = 0;
+                for (int j = 1; j < edge.length; j++) {
+                    k = edge[j] > edge[k] ? j : k;
+                }
+                b.append(String.format(Locale.ROOT, " %s %.2f", c.ops().get(k), edge[k]));
+            }
+        }
+        return b.toString();
+    }
+
     static String trialLine(SearchEvent.TrialFinished t) {
         TrialResult r = t.result();
         String outcome = switch (r.status()) {
-            case SUCCEEDED -> String.format(Locale.ROOT, "val_acc %.4f", r.validationAccuracy());
+            case SUCCEEDED -> t.estimate()
+                    ? String.format(Locale.ROOT, "estimate %.4f (supernet)", r.validationAccuracy())
+                    : String.format(Locale.ROOT, "val_acc %.4f", r.validationAccuracy());
             case STOPPED -> String.format(Locale.ROOT, "val_acc %.4f, stopped early after %d epoch(s)",
                     r.validationAccuracy(), r.epochs());
             default -> "FAILED: " + r.failure().orElse("?");
@@ -112,7 +151,8 @@ final class Progress implements SearchListener {
         if (error != null) {
             out.println("error: " + error);
         }
-        trials.stream().filter(t -> t.result().status() == TrialStatus.SUCCEEDED)
+        (request.weightSharing() ? finalists : trials).stream()
+                .filter(t -> t.result().status() == TrialStatus.SUCCEEDED)
                 .max((a, b) -> Double.compare(a.result().validationAccuracy(), b.result().validationAccuracy()))
                 .ifPresent(best -> {
                     out.printf(Locale.ROOT, "best: %s%n  validation accuracy %.4f (stand-alone validation, trial %d), "

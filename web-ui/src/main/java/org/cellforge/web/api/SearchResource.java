@@ -81,6 +81,17 @@ public class SearchResource {
     }
 
     /**
+     * Continues an INTERRUPTED weight-sharing or darts search (a process stopped while it ran) from its
+     * newest supernet checkpoint: 202 with the search as it stands; 409 with the reason when it cannot
+     * be resumed (not INTERRUPTED, or a stand-alone search, which keeps no checkpoints).
+     */
+    @POST
+    @Path("/{id}/resume")
+    public Response resume(@PathParam("id") long id) {
+        return Response.accepted(service.resume(id)).build();
+    }
+
+    /**
      * The best trial's architecture (trained to the end, highest validation accuracy): {@code json}
      * (the architecture document with accuracies of each kind and provenance), {@code onnx} (the
      * trained network) or {@code pytorch} (a zip of a module and its weights). The weights are those

@@ -29,17 +29,21 @@ import org.cellforge.persistence.SearchEntity;
  *        first (null in listings)
  * @param frontCost the cost of the front: parameters, or the controller's objective
  * @param warmStart the warm start's candidates with their NASWOT scores, best first (null if none or in listings)
+ * @param supernetEpochs the supernet's training epochs of a weight-sharing or darts search, with DARTS's
+ *        architecture weights (null in listings)
  */
 public record SearchInfo(long id, String status, SearchRequest request, int trialsFinished,
         Double bestValidationAccuracy, String bestArch, Integer bestTrial, Double bestTestAccuracy, String error,
         Instant createdAt, Instant startedAt, Instant finishedAt, List<TrialInfo> trials, List<RetrainInfo> retrains,
-        List<Integer> paretoFront, String frontCost, List<Map<String, Object>> warmStart) {
+        List<Integer> paretoFront, String frontCost, List<Map<String, Object>> warmStart,
+        List<SupernetEpochInfo> supernetEpochs) {
 
     static SearchInfo of(SearchEntity s, int finished, TrialInfo best, Double bestTest, List<TrialInfo> trials,
-            List<RetrainInfo> retrains, List<Integer> front, String frontCost, List<Map<String, Object>> warmStart) {
+            List<RetrainInfo> retrains, List<Integer> front, String frontCost, List<Map<String, Object>> warmStart,
+            List<SupernetEpochInfo> supernetEpochs) {
         return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), finished,
                 best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(),
                 best == null ? null : best.number(), bestTest, s.error, s.createdAt, s.startedAt, s.finishedAt, trials,
-                retrains, front, frontCost, warmStart);
+                retrains, front, frontCost, warmStart, supernetEpochs);
     }
 }

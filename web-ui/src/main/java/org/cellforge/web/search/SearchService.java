@@ -115,6 +115,25 @@ public class SearchService {
         return before;
     }
 
+    /**
+     * Checks, then resumes in the background, an INTERRUPTED weight-sharing or darts search from its
+     * newest supernet checkpoint; answers the search as it stands before it continues.
+     *
+     * @throws org.cellforge.engine.ConflictException naming why it cannot be resumed
+     */
+    public SearchInfo resume(long id) {
+        cellforge.checkResume(id);
+        SearchInfo before = get(id);
+        executor.submit(() -> {
+            try {
+                cellforge.resume(id, SearchListener.none());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "search %d could not be resumed", id);
+            }
+        });
+        return before;
+    }
+
     /** Exports of results. */
     public Exports exports() {
         return cellforge.exports();
@@ -135,7 +154,8 @@ public class SearchService {
             Cost.Kind cost = frontCost(s);
             return SearchInfo.of(s, finished(trials), best, bestTest(best, retrains), trials,
                     retrains.stream().map(RetrainInfo::of).toList(), front(entities, cost),
-                    cost.configName(), warmStart(s));
+                    cost.configName(), warmStart(s),
+                    repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
         });
     }
 
@@ -148,7 +168,7 @@ public class SearchService {
                 List<TrialInfo> trials = repo.trials(s.id).stream().map(t -> TrialInfo.of(t, List.of())).toList();
                 TrialInfo best = best(trials);
                 out.add(SearchInfo.of(s, finished(trials), best, bestTest(best, repo.retrains(s.id)), null, null,
-                        null, null, null));
+                        null, null, null, null));
             }
             return out;
         });

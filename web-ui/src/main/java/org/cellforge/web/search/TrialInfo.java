@@ -15,6 +15,8 @@ import org.cellforge.persistence.TrialEpochEntity;
  * @param status RUNNING, SUCCEEDED, STOPPED (by early stopping) or FAILED
  * @param validationAccuracy stand-alone validation accuracy; null unless succeeded or stopped
  * @param accuracyKind what {@code validationAccuracy} is
+ * @param supernetEstimate accuracy with weights inherited from the supernet (weight-sharing and darts
+ *        searches): a supernet estimate, never stand-alone; null otherwise
  * @param epochsTrained epochs trained so far or in all
  * @param parameters trainable parameters of the network
  * @param flops multiply-accumulates per image
@@ -23,8 +25,11 @@ import org.cellforge.persistence.TrialEpochEntity;
  * @param epochs what each finished epoch measured, in order (empty in listings)
  */
 public record TrialInfo(int number, String arch, String canonical, String status, Double validationAccuracy,
-        String accuracyKind, Integer epochsTrained, Long parameters, Long flops, Double seconds, String failure,
+        String accuracyKind, Double supernetEstimate, Integer epochsTrained, Long parameters, Long flops, Double seconds, String failure,
         List<Epoch> epochs) {
+
+    /** How a supernet estimate was measured. */
+    public static final String SUPERNET_ESTIMATE = "supernet estimate";
 
     /** How a stand-alone validation accuracy was measured. */
     public static final String STAND_ALONE = "stand-alone validation";
@@ -52,7 +57,8 @@ public record TrialInfo(int number, String arch, String canonical, String status
                 : t.status == TrialStatus.STOPPED ? STAND_ALONE + ", stopped early after " + t.epochs + " epoch(s)"
                 : STAND_ALONE;
         Integer trained = t.epochs != null ? t.epochs : epochs.isEmpty() ? null : epochs.getLast().epoch;
-        return new TrialInfo(t.number, t.arch, t.canonical, t.status.name(), t.validationAccuracy, kind, trained,
+        return new TrialInfo(t.number, t.arch, t.canonical, t.status.name(), t.validationAccuracy, kind,
+                t.supernetEstimate, trained,
                 t.parameters, t.flops, t.seconds, t.failure, epochs.stream().map(Epoch::of).toList());
     }
 }

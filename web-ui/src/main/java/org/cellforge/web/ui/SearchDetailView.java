@@ -1,7 +1,9 @@
 package org.cellforge.web.ui;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -10,6 +12,7 @@ import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.web.search.RetrainInfo;
 import org.cellforge.web.search.SearchInfo;
+import org.cellforge.web.search.SupernetEpochInfo;
 import org.cellforge.web.search.TrialInfo;
 
 import com.vaadin.flow.component.grid.Grid;
@@ -41,6 +44,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     private final Anchor exportPyTorch = new Anchor();
     private final Grid<TrialInfo> trials = new Grid<>(TrialInfo.class, false);
     private final Grid<RetrainInfo> retrains = new Grid<>(RetrainInfo.class, false);
+    private final Grid<SupernetEpochInfo> supernet = new Grid<>(SupernetEpochInfo.class, false);
+    private final H3 supernetTitle = new H3("Supernet training");
     private final Set<Integer> onFront = new HashSet<>();
     private long id;
 
@@ -56,6 +61,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         trials.addColumn(TrialInfo::status).setHeader("Status").setAutoWidth(true);
         trials.addColumn(t -> Format.accuracy(t.validationAccuracy())).setHeader("Val. accuracy (stand-alone)")
                 .setAutoWidth(true).setComparator(t -> t.validationAccuracy() == null ? -1 : t.validationAccuracy());
+        trials.addColumn(t -> Format.accuracy(t.supernetEstimate())).setHeader("Supernet estimate")
+                .setAutoWidth(true).setComparator(t -> t.supernetEstimate() == null ? -1 : t.supernetEstimate());
         trials.addColumn(t -> onFront.contains(t.number()) ? "front" : "").setHeader("Pareto").setAutoWidth(true);
         trials.addColumn(t -> t.parameters() == null ? "" : String.format(Locale.ROOT, "%,d", t.parameters()))
                 .setHeader("Parameters").setAutoWidth(true)
@@ -85,9 +92,41 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
                 .setHeader("Retraining").setAutoWidth(true);
         retrains.addColumn(r -> r.failure() == null ? "" : r.failure()).setHeader("Failure").setAutoWidth(true);
         retrains.setAllRowsVisible(true);
+        supernet.setId("supernet-epochs");
+        supernet.addColumn(e -> e.epoch() + " / " + e.epochs()).setHeader("Epoch").setAutoWidth(true).setFlexGrow(0);
+        supernet.addColumn(e -> e.trainLoss() == null ? "" : String.format(Locale.ROOT, "%.4f", e.trainLoss()))
+                .setHeader("Train loss").setAutoWidth(true);
+        supernet.addColumn(e -> Format.accuracy(e.estimate())).setHeader("Val. accuracy (supernet estimate)")
+                .setAutoWidth(true);
+        supernet.addColumn(e -> e.seconds() == null ? "" : String.format(Locale.ROOT, "%.1f", e.seconds()))
+                .setHeader("Seconds").setAutoWidth(true);
+        supernet.addColumn(SearchDetailView::strongest).setHeader("Strongest operation per edge (softmax of alpha)")
+                .setFlexGrow(1);
+        supernet.setAllRowsVisible(true);
         add(new Anchor("", "All searches"), title, summary, new HorizontalLayout(export, exportOnnx, exportPyTorch),
-                new H3("Final evaluation"), retrains, front, new H3("Trials"), trials);
+                new H3("Final evaluation"), retrains, front, supernetTitle, supernet, new H3("Trials"), trials);
         Polling.whileAttached(this, this::refresh);
+    }
+
+    /** DARTS's architecture weights after an epoch: each cell's strongest operation and its weight, per edge. */
+    @SuppressWarnings("unchecked")
+    static String strongest(SupernetEpochInfo e) {
+        if (e.alpha() == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map<String, Object> cell : e.alpha()) {
+            List<String> ops = (List<String>) cell.get("ops");
+            b.append(b.isEmpty() ? "" : "; ").append(cell.get("cell")).append(':');
+            for (List<Number> edge : (List<List<Number>>) cell.get("weights")) {
+                int k = 0;
+                for (int j = 1; j < edge.size(); j++) {
+                    k = edge.get(j).doubleValue() > edge.get(k).doubleValue() ? j : k;
+                }
+                b.append(String.format(Locale.ROOT, " %s %.2f", ops.get(k), edge.get(k).doubleValue()));
+            }
+        }
+        return b.toString();
     }
 
     @Override
@@ -102,11 +141,12 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
             SearchRequest r = s.request();
             title.setText("Search " + s.id() + ": " + s.status());
             summary.setText(String.format(Locale.ROOT,
-                    "%s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
+                    "%s, %s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
                             + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "
                             + "final retraining %d epoch(s) of the %s; best validation accuracy %s (stand-alone), "
                             + "test accuracy %s (retrained)%s",
-                    r.space(), r.controller(), r.options(), s.trialsFinished(), r.trials(), r.epochs(), r.channels(),
+                    r.space(), r.weightSharing() ? "weight sharing " + r.supernet() : "stand-alone", r.controller(),
+                    r.options(), s.trialsFinished(), r.trials(), r.epochs(), r.channels(),
                     r.cellsPerStage(), r.dataset(), r.trainSize(), r.validationSize(), r.splitSeed(), r.optimizer(),
                     r.learningRate(), r.augmentation(), r.seed(), r.warmStart(), r.earlyStopping(), r.retrainEpochs(),
                     r.retrain(), Format.accuracy(s.bestValidationAccuracy()), Format.accuracy(s.bestTestAccuracy()),
@@ -125,6 +165,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
                     + s.paretoFront());
             trials.setItems(s.trials());
             retrains.setItems(s.retrains());
+            supernet.setItems(s.supernetEpochs());
+            supernetTitle.setVisible(!s.supernetEpochs().isEmpty());
+            supernet.setVisible(!s.supernetEpochs().isEmpty());
         } catch (NotFoundException e) {
             title.setText("No search " + id);
             summary.setText("");

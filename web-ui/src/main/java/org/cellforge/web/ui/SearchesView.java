@@ -14,6 +14,7 @@ import org.cellforge.controller.option.Option;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.stopping.EarlyStopping;
 import org.cellforge.web.search.SearchInfo;
@@ -58,6 +59,8 @@ public final class SearchesView extends VerticalLayout {
     private final IntegerField warmStart = new IntegerField("Warm start (NASWOT candidates)");
     private final Select<String> earlyStopping = new Select<>();
     private final IntegerField retrainEpochs = new IntegerField("Final retraining epochs");
+    private final Select<String> mode = new Select<>();
+    private final IntegerField supernetEpochs = new IntegerField("Supernet epochs");
     private final HorizontalLayout optionFields = new HorizontalLayout();
     /** Each controller's option fields by option name, shown only for the controller chosen. */
     private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
@@ -77,7 +80,23 @@ public final class SearchesView extends VerticalLayout {
         controller.setItems(Controllers.names());
         controller.setValue(Controllers.names().get(0));
         controller.setId("controller");
-        controller.addValueChangeListener(e -> showOptions(e.getValue()));
+        controller.addValueChangeListener(e -> {
+            showOptions(e.getValue());
+            // A one-shot strategy searches by weight sharing only.
+            if (Controllers.named(e.getValue()).map(ControllerKind::oneShot).orElse(false)) {
+                mode.setValue(WeightSharing.SHARED);
+            }
+        });
+        mode.setLabel("Mode");
+        mode.setItems(WeightSharing.MODES);
+        mode.setValue(WeightSharing.STANDALONE);
+        mode.setId("mode");
+        mode.setHelperText("weight-sharing: candidates inherit one supernet's weights");
+        mode.addValueChangeListener(e -> supernetEpochs.setVisible(WeightSharing.SHARED.equals(e.getValue())));
+        supernetEpochs.setMin(1);
+        supernetEpochs.setId("supernet-epochs");
+        supernetEpochs.setHelperText("empty: 5; for darts the epochs of the search");
+        supernetEpochs.setVisible(false);
         trials.setValue(10);
         trials.setMin(1);
         trials.setId("trials");
@@ -110,7 +129,8 @@ public final class SearchesView extends VerticalLayout {
         }
         Button start = new Button("Start search", e -> start());
         start.setId("start-search");
-        HorizontalLayout first = new HorizontalLayout(space, controller, trials, epochs, seed, dataset);
+        HorizontalLayout first = new HorizontalLayout(space, controller, mode, supernetEpochs, trials, epochs, seed,
+                dataset);
         HorizontalLayout second = new HorizontalLayout(optimizer, augmentation, warmStart, earlyStopping,
                 retrainEpochs, start);
         for (HorizontalLayout row : List.of(first, second, optionFields)) {
@@ -127,6 +147,7 @@ public final class SearchesView extends VerticalLayout {
         grid.addColumn(SearchInfo::status).setHeader("Status").setAutoWidth(true);
         grid.addColumn(s -> s.request().space()).setHeader("Space").setAutoWidth(true);
         grid.addColumn(s -> s.request().controller()).setHeader("Controller").setAutoWidth(true);
+        grid.addColumn(s -> s.request().mode()).setHeader("Mode").setAutoWidth(true);
         grid.addColumn(s -> s.trialsFinished() + " / " + s.request().trials()).setHeader("Trials").setAutoWidth(true);
         grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy (stand-alone)")
                 .setAutoWidth(true);
@@ -231,6 +252,9 @@ public final class SearchesView extends VerticalLayout {
                     .warmStart(warmStart.getValue())
                     .earlyStopping(Map.of("rule", earlyStopping.getValue()))
                     .retrainEpochs(retrainEpochs.getValue())
+                    .mode(mode.getValue())
+                    .supernet(supernetEpochs.getValue() == null ? null
+                            : Map.of("epochs", supernetEpochs.getValue()))
                     .build());
             message.setText(String.format(Locale.ROOT, "search %d started", s.id()));
             refresh();
@@ -256,6 +280,8 @@ public final class SearchesView extends VerticalLayout {
             case "dataset", "validationSize", "trainSize" -> dataset;
             case "warmStart" -> warmStart;
             case "retrainEpochs" -> retrainEpochs;
+            case "mode" -> mode;
+            case "supernet.epochs" -> supernetEpochs;
             default -> v.field().startsWith("options.") ? controllerOptions.getOrDefault(controller.getValue(), Map.of())
                     .get(v.field().substring("options.".length())) : null;
         };
@@ -269,7 +295,7 @@ public final class SearchesView extends VerticalLayout {
 
     private void clearErrors() {
         List<Component> all = new ArrayList<>(List.<Component>of(space, controller, trials, epochs, dataset, warmStart,
-                retrainEpochs));
+                retrainEpochs, mode, supernetEpochs));
         controllerOptions.values().forEach(m -> all.addAll(m.values()));
         for (Component c : all) {
             if (c instanceof com.vaadin.flow.component.HasValidation h) {
