@@ -40,12 +40,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Bench {
 
     private static final String USAGE = """
-            usage: bench [--mode step|supernet] [--arch STR] [--channels C] [--cells N] [--batch B] [--steps S]
-                         [--warmup W] [--threads T] [--rounds R] [--paths P]
+            usage: bench [--mode step|supernet|ranking] [--arch STR] [--channels C] [--cells N] [--batch B]
+                         [--steps S] [--warmup W] [--threads T] [--rounds R] [--paths P]
                          [--reference PATH/torch_reference.py] [--python PYTHON]
             step: training steps of one network against the PyTorch reference (without --reference only
                   Cellforge is timed).
-            supernet: single-path supernet steps against stand-alone steps of the same paths, P paths.""";
+            supernet: single-path supernet steps against stand-alone steps of the same paths, P paths.
+            """ + RankingBench.USAGE;
 
     private Bench() {
     }
@@ -61,6 +62,11 @@ public final class Bench {
     }
 
     private static void run(String[] args) throws IOException, InterruptedException {
+        int mode = Arrays.asList(args).lastIndexOf("--mode");
+        if (mode >= 0 && mode + 1 < args.length && args[mode + 1].equals("ranking")) {
+            RankingBench.run(args);
+            return;
+        }
         Map<String, String> o = new LinkedHashMap<>();
         o.put("arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
         o.put("channels", "16");
