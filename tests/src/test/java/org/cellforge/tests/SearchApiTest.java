@@ -544,6 +544,9 @@ class SearchApiTest {
         assertEquals(List.of("minEpochs", "reduction"),
                 catalog.getList("earlyStopping.find { it.name == 'halving' }.options.name"));
         assertFalse(catalog.getList("earlyStopping.find { it.name == 'none' }.options").iterator().hasNext());
+        assertEquals(List.of("standalone", "weight-sharing"), catalog.getList("modes"));
+        assertEquals(List.of("epochs", "sampling", "finalists", "checkpoints"), catalog.getList("supernet.name"));
+        assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
     }
 
     private long searchCount() {

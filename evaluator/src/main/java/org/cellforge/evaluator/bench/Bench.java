@@ -40,12 +40,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Bench {
 
     private static final String USAGE = """
-            usage: bench [--mode step|supernet|ranking] [--arch STR] [--channels C] [--cells N] [--batch B]
+            usage: bench [--mode step|supernet|ranking|collapse] [--arch STR] [--channels C] [--cells N] [--batch B]
                          [--steps S] [--warmup W] [--threads T] [--rounds R] [--paths P]
                          [--reference PATH/torch_reference.py] [--python PYTHON]
             step: training steps of one network against the PyTorch reference (without --reference only
                   Cellforge is timed).
             supernet: single-path supernet steps against stand-alone steps of the same paths, P paths.
+            collapse: DARTS with and without the Beta-Decay guard; 'bench --mode collapse --help' for its flags.
             """ + RankingBench.USAGE;
 
     private Bench() {
@@ -66,6 +67,14 @@ public final class Bench {
         if (mode >= 0 && mode + 1 < args.length && args[mode + 1].equals("ranking")) {
             RankingBench.run(args);
             return;
+        }
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--mode") && args[i + 1].equals("collapse")) {
+                List<String> rest = new ArrayList<>(Arrays.asList(args));
+                rest.subList(i, i + 2).clear();
+                CollapseBench.main(rest.toArray(String[]::new));
+                return;
+            }
         }
         Map<String, String> o = new LinkedHashMap<>();
         o.put("arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
@@ -107,7 +116,7 @@ public final class Bench {
             supernet(macro, train, batch, positive(o, "paths"), threads);
             return;
         } else if (!o.get("mode").equals("step")) {
-            System.err.println("bench: --mode must be step or supernet, got '" + o.get("mode") + "'");
+            System.err.println("bench: --mode must be step, supernet or collapse, got '" + o.get("mode") + "'");
             System.exit(2);
         }
 

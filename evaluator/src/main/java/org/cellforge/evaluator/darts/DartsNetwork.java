@@ -51,14 +51,14 @@ public final class DartsNetwork {
     public static Network create(OpRegistry ops, DartsGenotype genotype, DartsMacro macro, Parameters store) {
         Objects.requireNonNull(genotype, "genotype");
         genotype.opNames().forEach(ops::get);
-        return skeleton(new NetworkBuilder(store), macro, (b, prefix, kind, c, reduction) -> {
+        return skeleton(new NetworkBuilder(store), macro, true, (b, prefix, kind, c, reduction) -> {
             List<DartsCellLayer.Edge> edges = new ArrayList<>();
             List<DartsGenotype.Edge> spec = genotype.edges(kind);
             for (int e = 0; e < spec.size(); e++) {
                 DartsGenotype.Edge edge = spec.get(e);
                 int stride = reduction && edge.input() < 2 ? 2 : 1;
                 edges.add(new DartsCellLayer.Edge(op(b, prefix + "/edge" + e + "/" + edge.op(), ops.get(edge.op()), c,
-                        stride), edge.input(), 2 + e / 2));
+                        stride, true), edge.input(), 2 + e / 2));
             }
             return new Cell(edges, genotype.concat(kind));
         });
@@ -98,7 +98,10 @@ public final class DartsNetwork {
      * The DARTS search network of {@code space}: every edge from every earlier state to every
      * intermediate state a {@link MixedOp} of all the space's operations, weighted by softmax of
      * {@code arch/alpha/normal} or {@code arch/alpha/reduce} ([edges, ops], initialized to 0),
-     * shared by all cells of a kind; the cell joins all intermediate states.
+     * shared by all cells of a kind; the cell joins all intermediate states. As the reference's
+     * search network ({@code model_search.py}), candidate operations and the cells' preprocessing use
+     * BatchNorm without affine weights, pooling candidates are followed by such a BatchNorm, and only
+     * the stem's BatchNorm is affine.
      */
     public static Network relaxed(DartsSpace space, DartsMacro macro, Parameters store) {
         List<String> cells = space.relaxation().cells();
@@ -106,7 +109,7 @@ public final class DartsNetwork {
         int opCount = space.ops().size();
         INDArray normal = store.weight(MixedOp.alphaName(cells.get(0)), Parameters.constant(0, edgeCount, opCount));
         INDArray reduce = store.weight(MixedOp.alphaName(cells.get(1)), Parameters.constant(0, edgeCount, opCount));
-        return skeleton(new NetworkBuilder(store), macro, (b, prefix, kind, c, reduction) -> {
+        return skeleton(new NetworkBuilder(store), macro, false, (b, prefix, kind, c, reduction) -> {
             List<DartsCellLayer.Edge> edges = new ArrayList<>();
             int e = 0;
             for (int target = 2; target < space.steps() + 2; target++) {
@@ -114,8 +117,12 @@ public final class DartsNetwork {
                     int stride = reduction && input < 2 ? 2 : 1;
                     List<Layer> candidates = new ArrayList<>();
                     for (Op op : space.ops()) {
-                        candidates.add(op.type() == OpType.ZERO ? null
-                                : op(b, prefix + "/edge" + e + "/" + op.name(), op, c, stride));
+                        String name = prefix + "/edge" + e + "/" + op.name();
+                        Layer candidate = op.type() == OpType.ZERO ? null : op(b, name, op, c, stride, false);
+                        if (op.type() == OpType.AVG_POOL || op.type() == OpType.MAX_POOL) {
+                            candidate = new Sequential(candidate, b.norm(name + "/bn", c, false));
+                        }
+                        candidates.add(candidate);
                     }
                     edges.add(new DartsCellLayer.Edge(new MixedOp(store, MixedOp.alphaName(cells.get(reduction ? 1 : 0)),
                             reduction ? reduce : normal, e, candidates), input, target));
@@ -139,7 +146,8 @@ public final class DartsNetwork {
         Cell make(NetworkBuilder b, String prefix, CellKind kind, int c, boolean reduction);
     }
 
-    private static Network skeleton(NetworkBuilder b, DartsMacro macro, CellMaker maker) {
+    /** The network around the cells; {@code affine} says whether the cells' preprocessing has affine BatchNorm. */
+    private static Network skeleton(NetworkBuilder b, DartsMacro macro, boolean affine, CellMaker maker) {
         Objects.requireNonNull(macro, "macro");
         int stem = macro.stemMultiplier() * macro.channels();
         Layer stemLayer = new Sequential(b.conv("stem/conv", macro.inputChannels(), stem, 3, 1), b.norm("stem/bn", stem));
@@ -154,9 +162,9 @@ public final class DartsNetwork {
                 c *= 2;
             }
             String prefix = "cell" + i;
-            Layer pre0 = reductionPrev ? new FactorizedReduce(b, prefix + "/preprocess0", cPrevPrev, c)
-                    : b.reluConvBn(prefix + "/preprocess0", cPrevPrev, c, 1, 1);
-            Layer pre1 = b.reluConvBn(prefix + "/preprocess1", cPrev, c, 1, 1);
+            Layer pre0 = reductionPrev ? new FactorizedReduce(b, prefix + "/preprocess0", cPrevPrev, c, affine)
+                    : b.reluConvBn(prefix + "/preprocess0", cPrevPrev, c, 1, 1, affine);
+            Layer pre1 = b.reluConvBn(prefix + "/preprocess1", cPrev, c, 1, 1, affine);
             Cell cell = maker.make(b, prefix, reduction ? CellKind.REDUCE : CellKind.NORMAL, c, reduction);
             cells.add(new DartsCellLayer(pre0, pre1, cell.edges(), cell.concat()));
             cPrevPrev = cPrev;
@@ -167,19 +175,22 @@ public final class DartsNetwork {
                 new Linear(b.store(), "classifier", cPrev, macro.classes())));
     }
 
-    /** One DARTS operation at width {@code c}, as the reference code's OPS table builds it. */
-    private static Layer op(NetworkBuilder b, String name, Op op, int c, int stride) {
+    /**
+     * One DARTS operation at width {@code c}, as the reference code's OPS table builds it with its
+     * {@code affine} argument (false in the search network).
+     */
+    private static Layer op(NetworkBuilder b, String name, Op op, int c, int stride, boolean affine) {
         return switch (op.type()) {
-            case IDENTITY -> stride == 1 ? new Identity() : new FactorizedReduce(b, name, c, c);
+            case IDENTITY -> stride == 1 ? new Identity() : new FactorizedReduce(b, name, c, c, affine);
             case AVG_POOL -> Pool2d.average(op.kernel(), stride, op.kernel() / 2);
             case MAX_POOL -> Pool2d.max(op.kernel(), stride, op.kernel() / 2);
-            case CONV -> b.reluConvBn(name, c, c, op.kernel(), stride);
+            case CONV -> b.reluConvBn(name, c, c, op.kernel(), stride, affine);
             case SEP_CONV -> new Sequential(b.relu(), new DepthwiseConv2d(b.store(), name + "/dw1", c, op.kernel(),
-                    stride, 1), b.conv(name + "/pw1", c, c, 1, 1), b.norm(name + "/bn1", c), b.relu(),
+                    stride, 1), b.conv(name + "/pw1", c, c, 1, 1), b.norm(name + "/bn1", c, affine), b.relu(),
                     new DepthwiseConv2d(b.store(), name + "/dw2", c, op.kernel(), 1, 1), b.conv(name + "/pw2", c, c, 1, 1),
-                    b.norm(name + "/bn2", c));
+                    b.norm(name + "/bn2", c, affine));
             case DIL_CONV -> new Sequential(b.relu(), new DepthwiseConv2d(b.store(), name + "/dw", c, op.kernel(), stride,
-                    op.dilation()), b.conv(name + "/pw", c, c, 1, 1), b.norm(name + "/bn", c));
+                    op.dilation()), b.conv(name + "/pw", c, c, 1, 1), b.norm(name + "/bn", c, affine));
             default -> throw new IllegalArgumentException("operation '" + op.name() + "' of type "
                     + op.type().configName() + " cannot be built in a DARTS evaluation network");
         };

@@ -82,6 +82,10 @@ public final class Nb201Network {
     /**
      * The DARTS relaxation of the NB201 space over {@code candidates}: every edge a {@link MixedOp}
      * of all of them, weighted by softmax of {@link #ALPHA} (initialized to 0: uniform mixing).
+     * Candidates are built as DARTS's search network builds them ({@link NetworkBuilder#searchEdge}):
+     * BatchNorm without affine weights, and pooling followed by such a BatchNorm (DARTS's
+     * {@code model_search.py}; NAS-Bench-201's own search cell has no BatchNorm after pooling); the
+     * stem, the reductions and the head keep affine BatchNorm, as in the stand-alone network.
      */
     public static Network relaxed(Nb201Space space, Nb201Macro macro, Parameters store) {
         List<Op> resolved = space.ops();
@@ -90,7 +94,7 @@ public final class Nb201Network {
         return skeleton(b, macro, (prefix, e, width) -> {
             List<Layer> layers = new ArrayList<>();
             for (Op op : resolved) {
-                layers.add(b.edge(prefix, op, width));
+                layers.add(b.searchEdge(prefix, op, width));
             }
             return new MixedOp(store, ALPHA, alpha, e, layers);
         });

@@ -6,8 +6,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Affine BatchNorm over the channel axis of NHWC activations, as PyTorch's BatchNorm2d: batch
+ * BatchNorm over the channel axis of NHWC activations, as PyTorch's BatchNorm2d: batch
  * statistics in training, running statistics (momentum 0.1, unbiased variance) in evaluation.
+ * Affine by default (a learned scale and shift per channel); without them ({@code affine=False},
+ * as DARTS's search network normalizes its candidate operations) it has no trainable weights but
+ * keeps its running statistics.
  *
  * <p>Written over an [N*H*W, C] view with the broadcasting custom ops and column sums as a
  * matrix product: in this ND4J release the fused batchnorm_bp kernel recomputes the statistics,
@@ -22,6 +25,7 @@ public final class BatchNorm2d implements Layer {
     static final double EPSILON = 1e-5;
 
     private final Parameters store;
+    private final boolean affine;
     private final String gammaName;
     private final String betaName;
     private final INDArray gamma;
@@ -38,11 +42,22 @@ public final class BatchNorm2d implements Layer {
 
     /** Looks up (or creates) {@code name + "/gamma"}, {@code "/beta"}, {@code "/running_mean"}, {@code "/running_var"}. */
     public BatchNorm2d(Parameters store, String name, int channels) {
+        this(store, name, channels, true);
+    }
+
+    /**
+     * An affine BatchNorm as {@link #BatchNorm2d(Parameters, String, int)}, or without {@code affine}
+     * one with a fixed scale of 1 and shift of 0 that creates no weights, only the running statistics.
+     */
+    public BatchNorm2d(Parameters store, String name, int channels, boolean affine) {
         this.store = store;
+        this.affine = affine;
         this.gammaName = name + "/gamma";
         this.betaName = name + "/beta";
-        this.gamma = store.weight(gammaName, Parameters.constant(1, channels));
-        this.beta = store.weight(betaName, Parameters.constant(0, channels));
+        this.gamma = affine ? store.weight(gammaName, Parameters.constant(1, channels))
+                : Parameters.constant(1, channels).apply(null).castTo(store.dtype());
+        this.beta = affine ? store.weight(betaName, Parameters.constant(0, channels))
+                : Parameters.constant(0, channels).apply(null).castTo(store.dtype());
         this.runningMean = store.buffer(name + "/running_mean", 0, channels);
         this.runningVar = store.buffer(name + "/running_var", 1, channels);
     }
@@ -106,8 +121,10 @@ public final class BatchNorm2d implements Layer {
         INDArray dx = gradIn.like(g);
         INDArray gradBeta = columnSums(g);
         INDArray gradGamma = columnSums(g.mul(normalized, dx));
-        store.accumulate(betaName, gradBeta);
-        store.accumulate(gammaName, gradGamma);
+        if (affine) {
+            store.accumulate(betaName, gradBeta);
+            store.accumulate(gammaName, gradGamma);
+        }
         // dx = gamma * invStd / m * (m * g - sum(g) - xhat * sum(g * xhat))
         INDArray coefficient = gamma.mul(invStd).divi(m);
         broadcast("multiply", normalized, gradGamma, normalized);

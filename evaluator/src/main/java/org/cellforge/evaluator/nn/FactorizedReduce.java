@@ -23,6 +23,11 @@ public final class FactorizedReduce implements Layer {
     private long[] inputShape;
 
     public FactorizedReduce(NetworkBuilder b, String name, int in, int out) {
+        this(b, name, in, out, true);
+    }
+
+    /** The reduction with an affine BatchNorm or, as in DARTS's search network, one without scale and shift. */
+    public FactorizedReduce(NetworkBuilder b, String name, int in, int out, boolean affine) {
         if (out % 2 != 0) {
             throw new IllegalArgumentException("factorized reduction " + name + ": output channels " + out
                     + " must be even");
@@ -31,7 +36,7 @@ public final class FactorizedReduce implements Layer {
         this.relu = b.relu();
         this.first = b.conv(name + "/conv_1", in, out / 2, 1, 2);
         this.second = b.conv(name + "/conv_2", in, out / 2, 1, 2);
-        this.norm = b.norm(name + "/bn", out);
+        this.norm = b.norm(name + "/bn", out, affine);
         this.half = out / 2;
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.cellforge.space.ops.Op;
+import org.cellforge.space.ops.OpType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -89,7 +90,12 @@ public final class NetworkBuilder {
     }
 
     public BatchNorm2d norm(String name, int channels) {
-        BatchNorm2d bn = new BatchNorm2d(store, name, channels);
+        return norm(name, channels, true);
+    }
+
+    /** A BatchNorm layer, affine or (as DARTS's search network) with neither scale nor shift. */
+    public BatchNorm2d norm(String name, int channels, boolean affine) {
+        BatchNorm2d bn = new BatchNorm2d(store, name, channels, affine);
         norms.add(bn);
         return bn;
     }
@@ -102,7 +108,12 @@ public final class NetworkBuilder {
 
     /** ReLU, convolution, BatchNorm: NAS-Bench-201's nor_conv and the ResNet block's halves. */
     public Layer reluConvBn(String name, int in, int out, int k, int stride) {
-        return new Sequential(relu(), conv(name + "/conv", in, out, k, stride), norm(name + "/bn", out));
+        return reluConvBn(name, in, out, k, stride, true);
+    }
+
+    /** ReLU, convolution, BatchNorm with or without its affine weights. */
+    public Layer reluConvBn(String name, int in, int out, int k, int stride, boolean affine) {
+        return new Sequential(relu(), conv(name + "/conv", in, out, k, stride), norm(name + "/bn", out, affine));
     }
 
     /**
@@ -112,6 +123,21 @@ public final class NetworkBuilder {
      * @throws IllegalArgumentException for an operation type this evaluator cannot build yet
      */
     public Layer edge(String name, Op op, int c) {
+        return edge(name, op, c, true);
+    }
+
+    /**
+     * The layer of an edge operation as a candidate of DARTS's search network (the reference's
+     * {@code MixedOp}): BatchNorm without affine weights, and pooling followed by such a BatchNorm
+     * (named {@code name/op/bn}), so that pooled outputs are on the scale of the others.
+     */
+    public Layer searchEdge(String name, Op op, int c) {
+        Layer layer = edge(name, op, c, false);
+        boolean pool = op.type() == OpType.AVG_POOL || op.type() == OpType.MAX_POOL;
+        return pool ? new Sequential(layer, norm(name + "/" + op.name() + "/bn", c, false)) : layer;
+    }
+
+    private Layer edge(String name, Op op, int c, boolean affine) {
         return switch (op.type()) {
             case ZERO -> null;
             case IDENTITY -> new Identity();
@@ -121,7 +147,7 @@ public final class NetworkBuilder {
                     throw new IllegalArgumentException("operation '" + op.name() + "': dilated convolutions are not"
                             + " supported by the ND4J backend yet");
                 }
-                yield reluConvBn(name + "/" + op.name(), c, c, op.kernel(), 1);
+                yield reluConvBn(name + "/" + op.name(), c, c, op.kernel(), 1, affine);
             }
             case AVG_POOL -> Pool2d.average(op.kernel(), 1, op.kernel() / 2);
             default -> throw new IllegalArgumentException("operation '" + op.name() + "' of type "

@@ -38,9 +38,9 @@ class Nb201SupernetTest {
     @Test
     void holdsOneWeightSetPerPositionEdgeAndOperation() {
         Nb201Supernet supernet = Nb201Supernet.of(Nb201Space.standard(), MACRO, 0);
-        // Per cell: 6 edges x (nor_conv_1x1 + nor_conv_3x3) convolutions with BatchNorm; the rest is shared.
-        long expected = Nb201Space.standard().opNames().size() > 0 ? MACRO.parameters(Nb201Space.standard().parse(
-                "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")) : 0;
+        // The shared stem, reductions and head (a network of 'none' cells), plus per cell 6 edges x
+        // (nor_conv_1x1 + nor_conv_3x3) convolutions with BatchNorm.
+        long expected = MACRO.parameters(Nb201Space.standard().parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"));
         for (int stage = 0; stage < 3; stage++) {
             long c = MACRO.width(stage);
             expected += 6 * (c * c + 2 * c) + 6 * (9 * c * c + 2 * c);

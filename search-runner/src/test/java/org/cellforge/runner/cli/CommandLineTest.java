@@ -99,6 +99,32 @@ class CommandLineTest {
     }
 
     @Test
+    void weightSharingFlagsFillTheModeAndTheSupernetSettings() {
+        CommandLine.Search s = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--controller",
+                "reinforce", "--mode", "weight-sharing", "--supernet", "epochs=4,sampling=controller", "--supernet",
+                "finalists=2"));
+        assertEquals("weight-sharing", s.request().mode());
+        assertEquals(4L, s.request().supernet().get("epochs"));
+        assertEquals("controller", s.request().supernet().get("sampling"));
+        assertEquals(2L, s.request().supernet().get("finalists"));
+        assertEquals(java.util.OptionalLong.empty(), s.resume());
+        assertMessage("search: --supernet epochs: must be between 1 and 1000, got 0", "search", "--mode",
+                "weight-sharing", "--supernet", "epochs=0");
+        assertMessage("search: --mode: darts searches by weight sharing only: use weight-sharing or leave mode out",
+                "search", "--controller", "darts", "--mode", "standalone");
+    }
+
+    @Test
+    void resumeTakesASearchIdAndNoOtherSettings() {
+        CommandLine.Search s = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--resume", "7",
+                "--out", "x.json"));
+        assertEquals(java.util.OptionalLong.of(7), s.resume());
+        assertMessage("search: --trials: a resumed search keeps the settings it was started with; give only "
+                + "--resume, --out, --data-dir and --verbose", "search", "--resume", "7", "--trials", "3");
+        assertMessage("search: --resume: a search id is a positive number, got 0", "search", "--resume", "0");
+    }
+
+    @Test
     void badSearchFlagsNameTheFlagAndTheReason() {
         assertMessage("--trials: expected an integer, got 'many'", "search", "--trials", "many");
         assertMessage("--trials: must be between 1 and", "search", "--trials", "0");

@@ -11,6 +11,7 @@ import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
 import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.stopping.EarlyStopping;
 
@@ -20,7 +21,7 @@ import org.cellforge.engine.stopping.EarlyStopping;
 public class CatalogResource {
 
     /** A strategy and its options. */
-    public record ControllerInfo(String name, String description, List<Option> options) {
+    public record ControllerInfo(String name, String description, List<Option> options, boolean oneShot) {
     }
 
     /** An early-stopping rule and its options. */
@@ -29,16 +30,18 @@ public class CatalogResource {
 
     /** Everything a search request can choose from. */
     public record Catalog(List<String> spaces, List<ControllerInfo> controllers, List<RuleInfo> earlyStopping,
-            List<String> augmentations, List<String> optimizers, List<String> retrain) {
+            List<String> augmentations, List<String> optimizers, List<String> retrain, List<String> modes,
+            List<Option> supernet) {
     }
 
     @GET
     public Catalog catalog() {
         List<ControllerInfo> controllers = Controllers.all().stream()
-                .map((ControllerKind k) -> new ControllerInfo(k.name(), k.description(), k.options())).toList();
+                .map((ControllerKind k) -> new ControllerInfo(k.name(), k.description(), k.options(),
+                        k.oneShot())).toList();
         List<RuleInfo> rules = EarlyStopping.RULES.stream().map(r -> new RuleInfo(r,
                 EarlyStopping.declared(r).subList(1, EarlyStopping.declared(r).size()))).toList();
         return new Catalog(Spaces.names(), controllers, rules, SearchRequest.AUGMENTATIONS, SearchRequest.OPTIMIZERS,
-                SearchRequest.RETRAIN);
+                SearchRequest.RETRAIN, WeightSharing.MODES, WeightSharing.OPTIONS);
     }
 }
