@@ -25,6 +25,7 @@ import org.cellforge.engine.SupernetCheckpoint;
 import org.cellforge.engine.SupernetEpoch;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
+import org.cellforge.engine.WeightSharing;
 import org.cellforge.space.json.Json;
 import org.hibernate.Hibernate;
 
@@ -100,7 +101,8 @@ public final class JpaSearchStore implements SearchStore {
                 .retrain(s.retrain)
                 .parallelTrials(s.parallelTrials)
                 .mode(s.mode)
-                .supernet(object(s.supernet))
+                // Searches stored before weight sharing existed hold '{}': read with the defaults they ran with.
+                .supernet(WeightSharing.normalize(object(s.supernet)))
                 .build();
     }
 

@@ -294,12 +294,12 @@ public final class SearchEngine {
                 throw new InvalidRequestException(violations.stream().map(v -> v.under("options")).toList());
             }
             Options supernet = WeightSharing.options(request.supernet());
+            stopping = EarlyStopping.of(EarlyStopping.options(request.earlyStopping()), request.epochs());
             if (kind.oneShot()) {
                 return oneShot(evaluation, options, supernet);
             }
             controller = kind.create(new ControllerContext<>(space, request.seed(), options, evaluation::cost));
             evaluationCost = evaluation::cost;
-            stopping = EarlyStopping.of(EarlyStopping.options(request.earlyStopping()), request.epochs());
             Optional<SupernetCheckpoint> checkpoint = resumeFrom.flatMap(c -> c);
             if (checkpoint.isPresent()) {
                 checkpoint.get().controller().ifPresent(controller::restore);
@@ -394,7 +394,8 @@ public final class SearchEngine {
                 Cost cost = k.objectives.orElseThrow().cost();
                 publish(new SearchEvent.FinalistStarted(id, k.number, k.arch, k.objectives.orElseThrow().accuracy()));
                 Trial<A> trial = new Trial<>(stored.id(), k.number, a, k.canonical(space), cost, new ArrayList<>());
-                TrialResult result = standAlone(trial, evaluation);
+                // Finalists train to the end: the final choice compares them on equal terms.
+                TrialResult result = standAlone(trial, evaluation, false);
                 store.trialFinished(trial.id, result, controller == null ? null : controller.snapshot());
                 publish(new SearchEvent.TrialFinished(id, trial.number, k.arch, cost, result, request.trials(), false));
                 if (result.status() == TrialStatus.SUCCEEDED) {
@@ -558,7 +559,7 @@ public final class SearchEngine {
          */
         private TrialResult train(Trial<A> trial, Evaluation<A> evaluation) {
             if (shared == null) {
-                return standAlone(trial, evaluation);
+                return standAlone(trial, evaluation, true);
             }
             long start = System.nanoTime();
             try {
@@ -572,8 +573,11 @@ public final class SearchEngine {
             }
         }
 
-        /** Stand-alone training of a trial; any exception ends it as FAILED with the reason. */
-        private TrialResult standAlone(Trial<A> trial, Evaluation<A> evaluation) {
+        /**
+         * Stand-alone training of a trial, which the early-stopping rule may stop if {@code mayStop}; any
+         * exception ends it as FAILED with the reason.
+         */
+        private TrialResult standAlone(Trial<A> trial, Evaluation<A> evaluation, boolean mayStop) {
             long start = System.nanoTime();
             AtomicInteger epochs = new AtomicInteger();
             try {
@@ -584,6 +588,9 @@ public final class SearchEngine {
                     epochs.set(e.epoch());
                     store.epochFinished(trial.id, e);
                     publish(new SearchEvent.Epoch(id, trial.number, e));
+                    if (!mayStop) {
+                        return true;
+                    }
                     synchronized (curves) {
                         curves.epoch(trial.number, e.epoch(), e.validationAccuracy());
                         return !stopping.stop(curves, trial.number, e.epoch());

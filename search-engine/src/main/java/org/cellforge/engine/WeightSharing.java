@@ -62,6 +62,16 @@ public final class WeightSharing {
         return o;
     }
 
+    /**
+     * {@code raw} with defaults filled and numbers typed, as a search stores it; {@code raw} itself if it is
+     * not valid (what was stored is shown as it is).
+     */
+    public static Map<String, Object> normalize(Map<String, Object> raw) {
+        List<Violation> v = new ArrayList<>();
+        Options o = validate(raw, v);
+        return v.isEmpty() ? o.values() : raw;
+    }
+
     /** The validated settings of a {@code supernet} object (call on a valid one). */
     static Options options(Map<String, Object> raw) {
         List<Violation> v = new ArrayList<>();

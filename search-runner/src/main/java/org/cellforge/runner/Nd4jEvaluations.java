@@ -208,7 +208,9 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                             : DartsSearch.Guard.BETA_DECAY,
                     options.get("guardWeight") instanceof Number w ? w.doubleValue()
                             : DartsSearch.Config.defaults().guardWeight(),
-                    DartsSearch.Config.defaults().minLearningRate());
+                    DartsSearch.Config.defaults().minLearningRate(),
+                    options.get("alphaLearningRate") instanceof Number r ? r.doubleValue()
+                            : DartsSearch.ALPHA_LEARNING_RATE);
             Relaxation relaxation = space.relaxation();
             DartsSearch.Result<A> result = binding.darts(split, settings(request, epochs), config,
                     (metrics, alpha, state) -> {

@@ -76,7 +76,8 @@ public final class DartsNetwork {
             NetworkBuilder.Parts parts) {
         Objects.requireNonNull(genotype, "genotype");
         genotype.opNames().forEach(space::op);
-        return skeleton(new NetworkBuilder(store, parts), macro, (b, prefix, kind, c, reduction) -> {
+        // Affine BatchNorm as in the stand-alone network: a path's weights are what its candidate inherits.
+        return skeleton(new NetworkBuilder(store, parts), macro, true, (b, prefix, kind, c, reduction) -> {
             List<DartsCellLayer.Edge> edges = new ArrayList<>();
             List<DartsGenotype.Edge> spec = genotype.edges(kind);
             for (int e = 0; e < spec.size(); e++) {
@@ -87,7 +88,7 @@ public final class DartsNetwork {
                 int stride = reduction && edge.input() < 2 ? 2 : 1;
                 String name = prefix + "/edge" + pair + "/" + edge.op();
                 Op op = space.op(edge.op());
-                edges.add(new DartsCellLayer.Edge(b.part(name, () -> op(b, name, op, c, stride)), edge.input(),
+                edges.add(new DartsCellLayer.Edge(b.part(name, () -> op(b, name, op, c, stride, true)), edge.input(),
                         target));
             }
             return new Cell(edges, genotype.concat(kind));

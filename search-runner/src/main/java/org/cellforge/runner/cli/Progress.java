@@ -41,21 +41,20 @@ final class Progress implements SearchListener {
     public synchronized void on(SearchEvent event) {
         switch (event) {
             case SearchEvent.Started s -> out.printf(Locale.ROOT,
-                    "cellforge: search %d on %s with %s%s: %d trial(s) of %d epoch(s) on %s (train %d, validation "
-                            + "%d, split seed %d)%n", s.searchId(), request.space(), request.controller(),
-                    request.options().isEmpty() ? "" : " " + request.options(), request.trials(), request.epochs(),
-                    request.dataset(), request.trainSize(), request.validationSize(), request.splitSeed());
+                    "cellforge: search %d on %s with %s%s: %s on %s (train %d, validation %d, split seed %d)%n",
+                    s.searchId(), request.space(), request.controller(),
+                    request.options().isEmpty() ? "" : " " + request.options(), plan(request), request.dataset(),
+                    request.trainSize(), request.validationSize(), request.splitSeed());
             case SearchEvent.WarmStarted w -> out.printf(Locale.ROOT,
                     "warm start: scored %d candidates with NASWOT at initialization (no training); best %s "
                             + "(score %.1f)%n", w.scored(), w.best().isEmpty() ? "-" : w.best().get(0).arch(),
                     w.best().isEmpty() ? Double.NaN : w.best().get(0).score());
             case SearchEvent.TrialFinished t -> {
-                if (t.estimate() || !request.weightSharing()) {
-                    trials.add(t);
-                } else {
-                    finalists.add(t);
-                }
-                out.println(trialLine(t));
+                boolean finalist = request.weightSharing() && !t.estimate();
+                (finalist ? finalists : trials).add(t);
+                // A finalist is a trial estimated before: its line names the trial, not a place in the budget.
+                out.println(finalist ? "  " + trialLine(t).replaceFirst("^\\[\\d+/\\d+\\]", "[trial " + t.number()
+                        + "]") : trialLine(t));
             }
             case SearchEvent.SupernetTrained e -> out.println(supernetLine(e.epoch()));
             case SearchEvent.Resumed r -> out.printf(Locale.ROOT, "cellforge: search %d resumes %s%n", r.searchId(),
@@ -92,6 +91,21 @@ final class Progress implements SearchListener {
                 e.trainLoss(), e.trainAccuracy(), e.seconds());
     }
 
+    /** What the search will do, in words. */
+    static String plan(SearchRequest r) {
+        if (!r.weightSharing()) {
+            return String.format(Locale.ROOT, "%d trial(s) of %d epoch(s)", r.trials(), r.epochs());
+        }
+        Object epochs = r.supernet().get("epochs");
+        if (org.cellforge.controller.Controllers.named(r.controller()).map(k -> k.oneShot()).orElse(false)) {
+            return String.format(Locale.ROOT, "%s epoch(s) of differentiable search on the relaxed supernet, then its "
+                    + "genotype trained stand-alone for %d epoch(s)", epochs, r.epochs());
+        }
+        return String.format(Locale.ROOT, "weight sharing: %s supernet epoch(s) on %s paths, then %d candidate(s) "
+                + "estimated on its weights and the best %s trained stand-alone for %d epoch(s)", epochs,
+                r.supernet().get("sampling"), r.trials(), r.supernet().get("finalists"), r.epochs());
+    }
+
     static String supernetLine(SupernetEpoch e) {
         EpochRecord m = e.metrics();
         return String.format(Locale.ROOT, "supernet epoch %d/%d: loss %.4f, train accuracy %.4f, %s %.4f (supernet "
@@ -110,7 +124,7 @@ final class Progress implements SearchListener {
                 for (int j = 1; j < edge.length; j++) {
                     k = edge[j] > edge[k] ? j : k;
                 }
-                b.append(String.format(Locale.ROOT, " %s %.2f", c.ops().get(k), edge[k]));
+                b.append(String.format(Locale.ROOT, " %s %.3f", c.ops().get(k), edge[k]));
             }
         }
         return b.toString();
@@ -143,11 +157,18 @@ final class Progress implements SearchListener {
         long failed = trials.stream().filter(t -> t.result().status() == TrialStatus.FAILED).count();
         long end = System.nanoTime();
         long searchEnd = retrainStart == 0 ? end : retrainStart;
-        out.printf(Locale.ROOT, "search %d %s: %d trial(s) in %.0f s (%d trained to the end, %d stopped early, %d "
-                        + "failed; %d repeated architecture(s) answered from earlier results)%s%n", id, status,
-                trials.size(), (searchEnd - start) / 1e9, succeeded, stopped, failed, repeats,
-                retrainStart == 0 ? "" : String.format(Locale.ROOT, ", final retraining in %.0f s",
-                        (end - retrainStart) / 1e9));
+        String retraining = retrainStart == 0 ? "" : String.format(Locale.ROOT, ", final retraining in %.0f s",
+                (end - retrainStart) / 1e9);
+        if (request.weightSharing()) {
+            out.printf(Locale.ROOT, "search %d %s in %.0f s: %d candidate(s) estimated on the supernet, %d finalist(s) "
+                            + "trained stand-alone (%d failed)%s%n", id, status, (searchEnd - start) / 1e9,
+                    trials.size(), finalists.size(), finalists.stream()
+                            .filter(t -> t.result().status() == TrialStatus.FAILED).count(), retraining);
+        } else {
+            out.printf(Locale.ROOT, "search %d %s: %d trial(s) in %.0f s (%d trained to the end, %d stopped early, %d "
+                            + "failed; %d repeated architecture(s) answered from earlier results)%s%n", id, status,
+                    trials.size(), (searchEnd - start) / 1e9, succeeded, stopped, failed, repeats, retraining);
+        }
         if (error != null) {
             out.println("error: " + error);
         }

@@ -108,9 +108,9 @@ class CommandLineTest {
         assertEquals("controller", s.request().supernet().get("sampling"));
         assertEquals(2L, s.request().supernet().get("finalists"));
         assertEquals(java.util.OptionalLong.empty(), s.resume());
-        assertMessage("search: --supernet epochs: must be between 1 and 1000, got 0", "search", "--mode",
+        assertMessage("--supernet epochs: must be between 1 and 1000, got 0", "search", "--mode",
                 "weight-sharing", "--supernet", "epochs=0");
-        assertMessage("search: --mode: darts searches by weight sharing only: use weight-sharing or leave mode out",
+        assertMessage("--mode: darts searches by weight sharing only: use weight-sharing or leave mode out",
                 "search", "--controller", "darts", "--mode", "standalone");
     }
 
@@ -119,9 +119,9 @@ class CommandLineTest {
         CommandLine.Search s = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--resume", "7",
                 "--out", "x.json"));
         assertEquals(java.util.OptionalLong.of(7), s.resume());
-        assertMessage("search: --trials: a resumed search keeps the settings it was started with; give only "
+        assertMessage("--trials: a resumed search keeps the settings it was started with; give only "
                 + "--resume, --out, --data-dir and --verbose", "search", "--resume", "7", "--trials", "3");
-        assertMessage("search: --resume: a search id is a positive number, got 0", "search", "--resume", "0");
+        assertMessage("--resume: a search id is a positive number, got 0", "search", "--resume", "0");
     }
 
     @Test
