@@ -174,6 +174,15 @@ public final class Exports {
         objectives.put("flops", l.trial.flops);
         sections.put("objectives", objectives);
         Map<String, Object> results = new LinkedHashMap<>();
+        if (l.trial.supernetEstimate != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("accuracy", l.trial.supernetEstimate);
+            e.put("kind", "supernet estimate");
+            e.put("supernet", s.controller.equals("darts") ? "the relaxed network of the differentiable search"
+                    : "single-path supernet, " + s.supernet);
+            e.put("images", s.validationSize);
+            results.put("supernetEstimate", e);
+        }
         if (l.trial.validationAccuracy != null) {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("accuracy", l.trial.validationAccuracy);

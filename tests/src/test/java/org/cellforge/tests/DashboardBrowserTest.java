@@ -122,13 +122,13 @@ class DashboardBrowserTest {
         assertTrue(started.find(), "the form says: " + message);
         long id = Long.parseLong(started.group(1));
         List<String> shown = texts(waitFor(PAGE, d -> row(d, "searches", Long.toString(id))));
-        assertEquals(List.of("nas-bench-201", kind.name()), shown.subList(2, 4), "row " + shown);
+        assertEquals(List.of("nas-bench-201", kind.name(), "standalone"), shown.subList(2, 5), "row " + shown);
         screenshot("dashboard-searches");
         assertEquals(kind.name(), Api.search(id).getString("request.controller"));
         // The list follows the search while it runs: the form showed it before any trial ended.
         waitFor(Api.SEARCH_DEADLINE, d -> {
             List<WebElement> r = row(d, "searches", Long.toString(id));
-            return r != null && !r.get(4).getText().strip().startsWith("0 /");
+            return r != null && !r.get(5).getText().strip().startsWith("0 /");
         });
 
         // Opened while it runs, as a person would: the click must find its row although the list
@@ -163,6 +163,68 @@ class DashboardBrowserTest {
         String onnx = driver.findElement(By.linkText("Trained network (ONNX)")).getDomAttribute("href");
         assertTrue(onnx.endsWith("/api/searches/" + id + "/best/export?format=onnx"), onnx);
         screenshot("dashboard-search-detail");
+    }
+
+    @Test
+    void aDartsSearchFromTheFormShowsItsSupernetEpochsWithTheStrongestOperationOfEachEdge(@TempDir Path dir)
+            throws IOException {
+        TestData.smallFashionMnist(dir, 15_000, 2_000, 4);
+        driver.get(root.toString());
+        waitFor(PAGE, d -> !d.findElements(By.id("start-search")).isEmpty());
+        choose("controller", "darts");
+        // DARTS searches by weight sharing: the form switches the mode and shows the supernet's epochs.
+        waitFor(PAGE, d -> d.findElement(By.cssSelector("#mode vaadin-select-value-button")).getText().strip()
+                .equals("weight-sharing") && d.findElement(By.id("supernet-epochs")).isDisplayed());
+        type(input("supernet-epochs"), "2");
+        type(input("epochs"), "1");
+        type(driver.findElement(By.xpath("//vaadin-text-field[label[normalize-space()='Dataset']]//input")),
+                "idx:" + dir);
+        driver.findElement(By.id("start-search")).click();
+        String message = waitFor(PAGE, d -> {
+            String m = d.findElement(By.id("search-message")).getText();
+            return m.isBlank() ? null : m;
+        });
+        Matcher started = STARTED.matcher(message);
+        assertTrue(started.find(), "the form says: " + message);
+        long id = Long.parseLong(started.group(1));
+        assertEquals("weight-sharing", Api.search(id).getString("request.mode"));
+        assertEquals(2, Api.search(id).getInt("request.supernet.epochs"));
+
+        driver.get(root.toString() + "search/" + id);
+        waitFor(Api.SEARCH_DEADLINE, d -> d.findElements(By.tagName("h2")).stream()
+                .anyMatch(h -> h.getText().equals("Search " + id + ": SUCCEEDED")));
+        JsonPath search = Api.search(id);
+        List<Map<String, Object>> epochs = search.getList("supernetEpochs");
+        assertEquals(2, epochs.size());
+        // Each epoch's row names, per edge, the operation DARTS's weights favour: the stored weights' argmax.
+        List<String> shown = waitFor(PAGE, d -> {
+            List<String> t = texts(cells(d, "supernet-epochs"));
+            return t.stream().anyMatch(c -> c.startsWith("cell:")) ? t : null;
+        });
+        for (Map<String, Object> e : epochs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> cell = ((List<Map<String, Object>>) e.get("alpha")).get(0);
+            @SuppressWarnings("unchecked")
+            List<String> ops = (List<String>) cell.get("ops");
+            StringBuilder expected = new StringBuilder("cell:");
+            @SuppressWarnings("unchecked")
+            List<List<Number>> weights = (List<List<Number>>) cell.get("weights");
+            for (List<Number> edge : weights) {
+                int k = 0;
+                for (int j = 1; j < edge.size(); j++) {
+                    k = edge.get(j).doubleValue() > edge.get(k).doubleValue() ? j : k;
+                }
+                expected.append(String.format(Locale.ROOT, " %s %.2f", ops.get(k), edge.get(k).doubleValue()));
+            }
+            assertTrue(shown.contains(expected.toString()), "epoch " + e.get("epoch") + ": " + expected + " in "
+                    + shown);
+        }
+        List<String> trialCells = texts(cells(driver, "trials"));
+        String genotype = (String) Api.trials(search).get(0).get("arch");
+        assertTrue(trialCells.contains(genotype), trialCells.toString());
+        assertTrue(trialCells.contains(String.format(Locale.ROOT, "%.4f",
+                Api.number(Api.trials(search).get(0), "supernetEstimate"))), "the estimate is shown: " + trialCells);
+        screenshot("dashboard-darts-search");
     }
 
     @Test

@@ -80,6 +80,14 @@ class WeightSharingApiTest {
                 .orElseThrow();
         assertEquals(best.get("number"), search.getInt("bestTrial"), "chosen by stand-alone validation");
         assertRetrained(search, (Integer) best.get("number"));
+
+        // The exported document carries each of its three accuracies with its kind.
+        JsonPath document = Api.json(given().get("/api/searches/{id}/best/export?format=json",
+                search.getLong("id")).then().statusCode(200).extract().asString());
+        assertEquals("supernet estimate", document.getString("results.supernetEstimate.kind"));
+        assertEquals(Api.number(best, "supernetEstimate"), document.getDouble("results.supernetEstimate.accuracy"));
+        assertEquals("stand-alone validation", document.getString("results.validation.kind"));
+        assertEquals("retrained test", document.getString("results.test.kind"));
     }
 
     @ParameterizedTest(name = "darts on {0}")
@@ -134,6 +142,65 @@ class WeightSharingApiTest {
         given().contentType(ContentType.JSON).post("/api/searches/{id}/resume", id).then().statusCode(409)
                 .body("error", containsString("only an INTERRUPTED search can be resumed"));
         given().contentType(ContentType.JSON).post("/api/searches/{id}/resume", 987_654).then().statusCode(404);
+    }
+
+    @Test
+    void aCancelledWeightSharingSearchResumesFromItsCheckpointAndAQueuedOneNeverRuns() {
+        // Far more supernet epochs than the test waits for: it is cancelled while it trains.
+        Map<String, Object> request = tiny("nas-bench-201", "random", 2);
+        request.put("trainSize", 100);
+        request.put("validationSize", 50);
+        request.put("mode", "weight-sharing");
+        request.put("supernet", Map.of("epochs", 1000));
+        long running = Api.start(request);
+        long queued = Api.start(tiny("nas-bench-201", "random", 1));
+        try {
+            cancelThenResume(running, queued);
+        } finally {
+            // Searches run one at a time: a failed check must not leave this one blocking the tests after it.
+            for (long id : new long[] {running, queued}) {
+                given().post("/api/searches/{id}/cancel", id);
+            }
+        }
+    }
+
+    private static void cancelThenResume(long running, long queued) {
+        awaitSupernetEpochs(running, 1);
+        given().post("/api/searches/{id}/cancel", queued).then().statusCode(202);
+        assertEquals("INTERRUPTED", Api.awaitEnd(queued).getString("status"), "cancelled before it started");
+        assertEquals(List.of(), Api.trials(Api.search(queued)));
+        given().post("/api/searches/{id}/cancel", running).then().statusCode(202);
+        JsonPath cancelled = Api.awaitEnd(running);
+        assertEquals("INTERRUPTED", cancelled.getString("status"));
+        int done = cancelled.getList("supernetEpochs").size();
+        given().post("/api/searches/{id}/cancel", running).then().statusCode(409)
+                .body("error", containsString("INTERRUPTED"));
+
+        given().post("/api/searches/{id}/resume", running).then().statusCode(202);
+        // It continues after its last checkpoint instead of starting over: epochs go on from there.
+        JsonPath resumed = awaitSupernetEpochs(running, done + 1);
+        List<Map<String, Object>> epochs = resumed.getList("supernetEpochs");
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, epochs.size()).boxed().toList(),
+                epochs.stream().map(e -> (Integer) e.get("epoch")).toList(), "no epoch lost or repeated");
+        given().post("/api/searches/{id}/cancel", running).then().statusCode(202);
+        assertEquals("INTERRUPTED", Api.awaitEnd(running).getString("status"));
+    }
+
+    /** Waits, bounded, until search {@code id} has stored at least {@code n} supernet epochs while running. */
+    private static JsonPath awaitSupernetEpochs(long id, int n) {
+        long deadline = System.nanoTime() + Api.SEARCH_DEADLINE.toNanos();
+        while (true) {
+            JsonPath s = Api.search(id);
+            if (s.getList("supernetEpochs").size() >= n) {
+                assertEquals("RUNNING", s.getString("status"));
+                return s;
+            }
+            if (Api.ENDED.contains(s.getString("status")) || System.nanoTime() > deadline) {
+                throw new AssertionError("search " + id + " is " + s.getString("status") + " with "
+                        + s.getList("supernetEpochs").size() + " supernet epoch(s), waiting for " + n);
+            }
+            Api.pause();
+        }
     }
 
     @Test

@@ -89,34 +89,26 @@ public final class Bench {
         o.put("reference", "");
         o.put("mode", "step");
         o.put("paths", "20");
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!o.containsKey(key) || i + 1 >= args.length) {
-                System.err.println("bench: " + (o.containsKey(key) ? "flag " + args[i] + " needs a value"
-                        : "unknown flag '" + args[i] + "'") + "\n" + USAGE);
-                System.exit(2);
-            }
-            o.put(key, args[++i]);
-        }
-        int channels = positive(o, "channels");
-        int cells = positive(o, "cells");
-        int batch = positive(o, "batch");
-        int steps = positive(o, "steps");
-        int warmup = positive(o, "warmup");
-        int threads = positive(o, "threads");
-        int rounds = positive(o, "rounds");
-        Nb201Cell cell = Nb201Space.standard().parse(o.get("arch"));
+        BenchFlags f = BenchFlags.parse(args, o, USAGE);
+        int channels = f.positive("channels");
+        int cells = f.positive("cells");
+        int batch = f.positive("batch");
+        int steps = f.positive("steps");
+        int warmup = f.positive("warmup");
+        int threads = f.positive("threads");
+        int rounds = f.positive("rounds");
+        Nb201Cell cell = Nb201Space.standard().parse(f.get("arch"));
 
         ImageSet train = FashionMnist.train(FashionMnist.installedDirectory().orElseThrow(() -> new IllegalStateException(
                 "Fashion-MNIST is not installed: install the " + FashionMnist.DEBIAN_PACKAGE + " package")));
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nb201Macro macro = new Nb201Macro(channels, cells, 1, 10);
-        if (o.get("mode").equals("supernet")) {
-            supernet(macro, train, batch, positive(o, "paths"), threads);
+        if (f.get("mode").equals("supernet")) {
+            supernet(macro, train, batch, f.positive("paths"), threads);
             return;
-        } else if (!o.get("mode").equals("step")) {
-            System.err.println("bench: --mode must be step, supernet or collapse, got '" + o.get("mode") + "'");
+        } else if (!f.get("mode").equals("step")) {
+            System.err.println("bench: --mode must be step, supernet, ranking or collapse, got '" + f.get("mode") + "'");
             System.exit(2);
         }
 
@@ -130,8 +122,8 @@ public final class Bench {
             Network net = Nb201Network.create(cell, macro, round);
             params = net.parameterCount();
             ours.add(cellforge(net, train, batch, steps, warmup));
-            if (!o.get("reference").isEmpty()) {
-                Map<String, String> ref = reference(o, threads);
+            if (!f.get("reference").isEmpty()) {
+                Map<String, String> ref = reference(f, threads);
                 theirs.add(Double.parseDouble(ref.get("ms_per_step")));
                 referenceParams = Long.parseLong(ref.get("params"));
                 framework = ref.get("framework");
@@ -225,15 +217,15 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "peak resident memory while training the supernet %.0f MiB%n", peak);
     }
 
-    private static Map<String, String> reference(Map<String, String> o, int threads)
+    private static Map<String, String> reference(BenchFlags f, int threads)
             throws IOException, InterruptedException {
-        Path script = Path.of(o.get("reference"));
+        Path script = Path.of(f.get("reference"));
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("--reference: no file " + script);
         }
-        Process p = new ProcessBuilder(o.get("python"), script.toString(), "--arch", o.get("arch"),
-                "--channels", o.get("channels"), "--cells", o.get("cells"), "--batch", o.get("batch"),
-                "--steps", o.get("steps"), "--warmup", o.get("warmup"), "--threads", String.valueOf(threads))
+        Process p = new ProcessBuilder(f.get("python"), script.toString(), "--arch", f.get("arch"),
+                "--channels", f.get("channels"), "--cells", f.get("cells"), "--batch", f.get("batch"),
+                "--steps", f.get("steps"), "--warmup", f.get("warmup"), "--threads", String.valueOf(threads))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -250,19 +242,6 @@ public final class Bench {
         return fields;
     }
 
-    private static int positive(Map<String, String> o, String key) {
-        try {
-            int v = Integer.parseInt(o.get(key));
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        System.err.println("bench: --" + key + " must be a positive whole number, got '" + o.get(key) + "'");
-        System.exit(2);
-        return 0;
-    }
 
     private static List<String> rounded(List<Double> values) {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList();

@@ -40,10 +40,11 @@ public final class CollapseBench {
 
     static final String USAGE = """
             usage: bench --mode collapse [--channels C] [--train-size N] [--val-size N] [--epochs E]
-                         [--retrain-epochs R] [--seeds a,b,...] [--threads T] [--batch B]
+                         [--retrain-epochs R] [--seeds a,b,...] [--threads T] [--batch B] [--alpha-lr X]
             collapse: DARTS without and with the Beta-Decay guard on Fashion-MNIST (NAS-Bench-201 space, one
                       cell per stage); per (guard, seed) the cell, its parameter-free edges and its test
-                      accuracy after retraining on train+val for R epochs.""";
+                      accuracy after retraining on train+val for R epochs. --alpha-lr: Adam's step on alpha
+                      (DARTS's 3e-4 by default).""";
 
     private CollapseBench() {
     }
@@ -73,34 +74,32 @@ public final class CollapseBench {
         o.put("seeds", "1,2");
         o.put("threads", "1");
         o.put("batch", "64");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            String key = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!o.containsKey(key)) {
-                throw new IllegalArgumentException("unknown flag '" + args[i] + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("flag " + args[i] + " needs a value");
-            }
-            o.put(key, args[++i]);
+        o.put("alpha-lr", String.valueOf(DartsSearch.ALPHA_LEARNING_RATE));
+        if (BenchFlags.help(args)) {
+            System.out.println(USAGE);
+            return;
         }
-        int channels = positive(o, "channels");
-        int trainSize = positive(o, "train-size");
-        int valSize = positive(o, "val-size");
-        int epochs = positive(o, "epochs");
-        int retrainEpochs = positive(o, "retrain-epochs");
-        int threads = positive(o, "threads");
-        int batch = positive(o, "batch");
+        BenchFlags f = BenchFlags.parse(args, o, USAGE);
+        int channels = f.positive("channels");
+        int trainSize = f.positive("train-size");
+        int valSize = f.positive("val-size");
+        int epochs = f.positive("epochs");
+        int retrainEpochs = f.positive("retrain-epochs");
+        int threads = f.positive("threads");
+        int batch = f.positive("batch");
+        double alphaRate;
+        try {
+            alphaRate = Double.parseDouble(f.get("alpha-lr"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--alpha-lr must be a number, got '" + f.get("alpha-lr") + "'");
+        }
         List<Long> seeds = new ArrayList<>();
-        for (String s : o.get("seeds").split(",")) {
+        for (String s : f.get("seeds").split(",")) {
             try {
                 seeds.add(Long.parseLong(s.trim()));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--seeds takes whole numbers separated by commas, got '"
-                        + o.get("seeds") + "'");
+                        + f.get("seeds") + "'");
             }
         }
 
@@ -111,8 +110,9 @@ public final class CollapseBench {
         Nb201Space space = Nb201Space.standard();
         Nb201Macro macro = new Nb201Macro(channels, 1, FashionMnist.CHANNELS, FashionMnist.CLASSES);
         System.out.printf(Locale.ROOT, "DARTS collapse on Fashion-MNIST: NB201 C=%d N=1, %d train / %d val images,"
-                + " %d search epochs, batch %d, retrain %d epochs on train+val, test on %d images, %d thread(s)%n%n",
-                channels, trainSize, valSize, epochs, batch, retrainEpochs, test.size(), threads);
+                + " %d search epochs, batch %d, alpha learning rate %s, retrain %d epochs on train+val, test on %d images,"
+                + " %d thread(s)%n%n", channels, trainSize, valSize, epochs, batch, alphaRate, retrainEpochs, test.size(),
+                threads);
         System.out.println("| guard | seed | cell | skip | pool | none | param-free | search val acc | test acc"
                 + " | search s | retrain s |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -123,7 +123,8 @@ public final class CollapseBench {
                         Augmentation.none(), seed, 20, threads);
                 long start = System.nanoTime();
                 DartsSearch.Result<Nb201Cell> result = DartsSearch.search(space, macro, split, search,
-                        DartsSearch.Config.defaults().withGuard(guard), DartsSearch.Progress.none(), Optional.empty());
+                        withAlphaRate(DartsSearch.Config.defaults().withGuard(guard), alphaRate),
+                        DartsSearch.Progress.none(), Optional.empty());
                 double searchSeconds = (System.nanoTime() - start) / 1e9;
                 Nb201Cell cell = result.genotype();
                 int skip = count(space, cell, OpType.IDENTITY);
@@ -154,19 +155,12 @@ public final class CollapseBench {
         return (int) cell.ops().stream().filter(op -> space.op(op).type() == type).count();
     }
 
+    private static DartsSearch.Config withAlphaRate(DartsSearch.Config c, double rate) {
+        return new DartsSearch.Config(c.order(), c.guard(), c.guardWeight(), c.minLearningRate(), rate);
+    }
+
     private static String percent(double accuracy) {
         return Double.isNaN(accuracy) ? "failed" : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
     }
 
-    private static int positive(Map<String, String> o, String key) {
-        try {
-            int v = Integer.parseInt(o.get(key));
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--" + key + " must be a positive whole number, got '" + o.get(key) + "'");
-    }
 }

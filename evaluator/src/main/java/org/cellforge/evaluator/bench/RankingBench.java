@@ -102,28 +102,21 @@ final class RankingBench {
         o.put("threads", "1");
         o.put("batch", "128");
         o.put("out", "");
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!o.containsKey(key) || i + 1 >= args.length) {
-                throw new IllegalArgumentException((o.containsKey(key) ? "flag " + args[i] + " needs a value"
-                        : "unknown flag '" + args[i] + "' for --mode ranking") + "\n" + USAGE);
-            }
-            o.put(key, args[++i]);
-        }
-        int n = positive(o, "candidates");
-        int channels = positive(o, "channels");
-        int cells = positive(o, "cells");
-        int trainSize = positive(o, "train-size");
-        int valSize = positive(o, "val-size");
-        int epochs = positive(o, "epochs");
-        int supernetEpochs = positive(o, "supernet-epochs");
-        int threads = positive(o, "threads");
-        int batch = positive(o, "batch");
+        BenchFlags f = BenchFlags.parse(args, o, USAGE);
+        int n = f.positive("candidates");
+        int channels = f.positive("channels");
+        int cells = f.positive("cells");
+        int trainSize = f.positive("train-size");
+        int valSize = f.positive("val-size");
+        int epochs = f.positive("epochs");
+        int supernetEpochs = f.positive("supernet-epochs");
+        int threads = f.positive("threads");
+        int batch = f.positive("batch");
         long seed;
         try {
-            seed = Long.parseLong(o.get("seed"));
+            seed = Long.parseLong(f.get("seed"));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed must be a whole number, got '" + o.get("seed") + "'");
+            throw new IllegalArgumentException("--seed must be a whole number, got '" + f.get("seed") + "'");
         }
         if (n < 2) {
             throw new IllegalArgumentException("--candidates must be at least 2 to rank anything, got " + n);
@@ -207,8 +200,8 @@ final class RankingBench {
 
         // 4. The per-architecture table first, so that a failure below loses nothing.
         String flags = flagLine(o);
-        if (!o.get("out").isEmpty()) {
-            write(Path.of(o.get("out")), candidates, flags);
+        if (!f.get("out").isEmpty()) {
+            write(Path.of(f.get("out")), candidates, flags);
         }
         double[] reference = candidates.stream().mapToDouble(c -> c.standalone).filter(v -> !Double.isNaN(v))
                 .toArray();
@@ -250,8 +243,8 @@ final class RankingBench {
                 + " (1, 5, 15 min) at the end %s: times are wall times, so other load inflates them%n", seconds(start),
                 Bench.peakResidentMiB(), Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.println("flags: " + flags);
-        if (!o.get("out").isEmpty()) {
-            System.out.println("per-architecture table: " + o.get("out"));
+        if (!f.get("out").isEmpty()) {
+            System.out.println("per-architecture table: " + f.get("out"));
         }
     }
 
@@ -361,17 +354,6 @@ final class RankingBench {
         return b.toString();
     }
 
-    private static int positive(Map<String, String> o, String key) {
-        try {
-            int v = Integer.parseInt(o.get(key));
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--" + key + " must be a positive whole number, got '" + o.get(key) + "'");
-    }
 
     private static double median(double[] values) {
         return Bench.median(Arrays.stream(values).boxed().toList());

@@ -81,6 +81,17 @@ public class SearchResource {
     }
 
     /**
+     * Cancels a queued or running search: it ends INTERRUPTED (a running one at its next training step;
+     * a weight-sharing or DARTS search can then be resumed); 202 with the search; 409 with the reason
+     * if it has ended.
+     */
+    @POST
+    @Path("/{id}/cancel")
+    public Response cancel(@PathParam("id") long id) {
+        return Response.accepted(service.cancel(id)).build();
+    }
+
+    /**
      * Continues an INTERRUPTED weight-sharing or darts search (a process stopped while it ran) from its
      * newest supernet checkpoint: 202 with the search as it stands; 409 with the reason when it cannot
      * be resumed (not INTERRUPTED, or a stand-alone search, which keeps no checkpoints).

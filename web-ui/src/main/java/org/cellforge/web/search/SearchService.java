@@ -56,6 +56,16 @@ public class SearchService {
     private Cellforge cellforge;
 
     // One search at a time: trials already use every core through ND4J's native threads.
+    /** The background work of each search that is queued or running here, to cancel it. */
+    private final Map<Long, Work> work = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A search's background task, and whether it has begun: a task cancelled before it began never ends
+     * its search, so the cancellation must.
+     */
+    private record Work(java.util.concurrent.Future<?> future, java.util.concurrent.atomic.AtomicBoolean begun) {
+    }
+
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cellforge-search");
         t.setDaemon(true);
@@ -88,13 +98,7 @@ public class SearchService {
     public SearchInfo submit(SearchRequest request) {
         long id = cellforge.submit(request);
         SearchInfo created = get(id);
-        executor.submit(() -> {
-            try {
-                cellforge.run(id, SearchListener.none());
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "search %d could not run", id);
-            }
-        });
+        background(id, () -> cellforge.run(id, SearchListener.none()), "search %d could not run");
         return created;
     }
 
@@ -105,13 +109,8 @@ public class SearchService {
     public SearchInfo retrain(long id, List<Integer> numbers, int epochs) {
         cellforge.checkRetrain(id, numbers, epochs);
         SearchInfo before = get(id);
-        executor.submit(() -> {
-            try {
-                cellforge.retrain(id, numbers, epochs, SearchListener.none());
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "retraining trials %s of search %d could not run", numbers, id);
-            }
-        });
+        background(id, () -> cellforge.retrain(id, numbers, epochs, SearchListener.none()),
+                "retraining trials of search %d could not run");
         return before;
     }
 
@@ -124,14 +123,49 @@ public class SearchService {
     public SearchInfo resume(long id) {
         cellforge.checkResume(id);
         SearchInfo before = get(id);
-        executor.submit(() -> {
-            try {
-                cellforge.resume(id, SearchListener.none());
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "search %d could not be resumed", id);
-            }
-        });
+        background(id, () -> cellforge.resume(id, SearchListener.none()), "search %d could not be resumed");
         return before;
+    }
+
+    /** Runs {@code task} for search {@code id} on the search thread, where {@link #cancel} can reach it. */
+    private void background(long id, Runnable task, String failure) {
+        java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.FutureTask<Void> future = new java.util.concurrent.FutureTask<>(() -> {
+            begun.set(true);
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, failure, id);
+            } finally {
+                work.remove(id);
+            }
+        }, null);
+        work.put(id, new Work(future, begun));
+        executor.execute(future);
+    }
+
+    /**
+     * Cancels a queued or running search: a running one stops at its next step and ends INTERRUPTED
+     * (a weight-sharing or DARTS search can be resumed from its newest checkpoint); a queued one ends
+     * INTERRUPTED without running. Answers the search as it stands after the cancellation is asked for.
+     *
+     * @throws org.cellforge.engine.ConflictException if it has ended, or is not run by this server
+     */
+    public SearchInfo cancel(long id) {
+        SearchInfo s = get(id);
+        Work w = work.get(id);
+        if (w == null || List.of("SUCCEEDED", "FAILED", "INTERRUPTED").contains(s.status())) {
+            throw new org.cellforge.engine.ConflictException("search " + id + " is " + s.status()
+                    + (w == null ? " and not queued or running in this server" : "") + "; only a queued or running "
+                    + "search can be cancelled");
+        }
+        w.future().cancel(true);
+        work.remove(id);
+        if (!w.begun().get()) {
+            // Never ran: nothing else will end it.
+            cellforge.store().finished(id, org.cellforge.engine.SearchStatus.INTERRUPTED, "cancelled before it started");
+        }
+        return get(id);
     }
 
     /** Exports of results. */

@@ -15,6 +15,7 @@ import org.cellforge.web.search.SearchInfo;
 import org.cellforge.web.search.SupernetEpochInfo;
 import org.cellforge.web.search.TrialInfo;
 
+import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
@@ -42,6 +43,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     private final Anchor export = new Anchor();
     private final Anchor exportOnnx = new Anchor();
     private final Anchor exportPyTorch = new Anchor();
+    private final Button cancel = new Button("Cancel search");
+    private final Button resume = new Button("Resume from checkpoint");
+    private final Span actionMessage = new Span();
     private final Grid<TrialInfo> trials = new Grid<>(TrialInfo.class, false);
     private final Grid<RetrainInfo> retrains = new Grid<>(RetrainInfo.class, false);
     private final Grid<SupernetEpochInfo> supernet = new Grid<>(SupernetEpochInfo.class, false);
@@ -103,7 +107,13 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         supernet.addColumn(SearchDetailView::strongest).setHeader("Strongest operation per edge (softmax of alpha)")
                 .setFlexGrow(1);
         supernet.setAllRowsVisible(true);
-        add(new Anchor("", "All searches"), title, summary, new HorizontalLayout(export, exportOnnx, exportPyTorch),
+        cancel.addClickListener(e -> act(() -> service.cancel(id)));
+        resume.addClickListener(e -> act(() -> service.resume(id)));
+        cancel.setId("cancel-search");
+        resume.setId("resume-search");
+        actionMessage.setId("action-message");
+        add(new Anchor("", "All searches"), title, new HorizontalLayout(cancel, resume, actionMessage), summary,
+                new HorizontalLayout(export, exportOnnx, exportPyTorch),
                 new H3("Final evaluation"), retrains, front, supernetTitle, supernet, new H3("Trials"), trials);
         Polling.whileAttached(this, this::refresh);
     }
@@ -129,6 +139,17 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         return b.toString();
     }
 
+    /** Runs a lifecycle action, showing why it was refused instead of failing the page. */
+    private void act(Runnable action) {
+        try {
+            action.run();
+            actionMessage.setText("");
+        } catch (org.cellforge.engine.ConflictException | NotFoundException e) {
+            actionMessage.setText(e.getMessage());
+        }
+        refresh();
+    }
+
     @Override
     public void setParameter(BeforeEvent event, Long parameter) {
         id = parameter;
@@ -140,6 +161,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
             SearchInfo s = service.get(id);
             SearchRequest r = s.request();
             title.setText("Search " + s.id() + ": " + s.status());
+            cancel.setVisible(List.of("QUEUED", "RUNNING", "RETRAINING").contains(s.status()));
+            resume.setVisible("INTERRUPTED".equals(s.status()) && r.weightSharing());
             summary.setText(String.format(Locale.ROOT,
                     "%s, %s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
                             + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "

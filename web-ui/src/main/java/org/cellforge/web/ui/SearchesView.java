@@ -61,6 +61,8 @@ public final class SearchesView extends VerticalLayout {
     private final IntegerField retrainEpochs = new IntegerField("Final retraining epochs");
     private final Select<String> mode = new Select<>();
     private final IntegerField supernetEpochs = new IntegerField("Supernet epochs");
+    private final Select<String> sampling = new Select<>();
+    private final IntegerField finalists = new IntegerField("Finalists");
     private final HorizontalLayout optionFields = new HorizontalLayout();
     /** Each controller's option fields by option name, shown only for the controller chosen. */
     private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
@@ -86,13 +88,24 @@ public final class SearchesView extends VerticalLayout {
             if (Controllers.named(e.getValue()).map(ControllerKind::oneShot).orElse(false)) {
                 mode.setValue(WeightSharing.SHARED);
             }
+            showSupernetFields();
         });
         mode.setLabel("Mode");
         mode.setItems(WeightSharing.MODES);
         mode.setValue(WeightSharing.STANDALONE);
         mode.setId("mode");
         mode.setHelperText("weight-sharing: candidates inherit one supernet's weights");
-        mode.addValueChangeListener(e -> supernetEpochs.setVisible(WeightSharing.SHARED.equals(e.getValue())));
+        mode.addValueChangeListener(e -> showSupernetFields());
+        sampling.setLabel("Sampling");
+        sampling.setItems(WeightSharing.UNIFORM, WeightSharing.CONTROLLER);
+        sampling.setValue(WeightSharing.UNIFORM);
+        sampling.setId("sampling");
+        sampling.setHelperText("supernet paths: uniform, or the controller's (ENAS with reinforce)");
+        sampling.setVisible(false);
+        finalists.setMin(1);
+        finalists.setId("finalists");
+        finalists.setHelperText("best estimates trained stand-alone; empty: 3");
+        finalists.setVisible(false);
         supernetEpochs.setMin(1);
         supernetEpochs.setId("supernet-epochs");
         supernetEpochs.setHelperText("empty: 5; for darts the epochs of the search");
@@ -129,8 +142,8 @@ public final class SearchesView extends VerticalLayout {
         }
         Button start = new Button("Start search", e -> start());
         start.setId("start-search");
-        HorizontalLayout first = new HorizontalLayout(space, controller, mode, supernetEpochs, trials, epochs, seed,
-                dataset);
+        HorizontalLayout first = new HorizontalLayout(space, controller, mode, supernetEpochs, sampling, finalists,
+                trials, epochs, seed, dataset);
         HorizontalLayout second = new HorizontalLayout(optimizer, augmentation, warmStart, earlyStopping,
                 retrainEpochs, start);
         for (HorizontalLayout row : List.of(first, second, optionFields)) {
@@ -253,8 +266,7 @@ public final class SearchesView extends VerticalLayout {
                     .earlyStopping(Map.of("rule", earlyStopping.getValue()))
                     .retrainEpochs(retrainEpochs.getValue())
                     .mode(mode.getValue())
-                    .supernet(supernetEpochs.getValue() == null ? null
-                            : Map.of("epochs", supernetEpochs.getValue()))
+                    .supernet(supernet())
                     .build());
             message.setText(String.format(Locale.ROOT, "search %d started", s.id()));
             refresh();
@@ -270,6 +282,33 @@ public final class SearchesView extends VerticalLayout {
         }
     }
 
+    /** Shows the supernet settings that apply to the chosen mode and controller. */
+    private void showSupernetFields() {
+        boolean shared = WeightSharing.SHARED.equals(mode.getValue());
+        boolean oneShot = Controllers.named(controller.getValue()).map(ControllerKind::oneShot).orElse(false);
+        supernetEpochs.setVisible(shared);
+        sampling.setVisible(shared && !oneShot);
+        finalists.setVisible(shared && !oneShot);
+    }
+
+    /** The supernet settings the form shows for the chosen mode; null for a stand-alone search. */
+    private Map<String, Object> supernet() {
+        if (!WeightSharing.SHARED.equals(mode.getValue())) {
+            return null;
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (supernetEpochs.getValue() != null) {
+            s.put("epochs", supernetEpochs.getValue());
+        }
+        if (sampling.isVisible()) {
+            s.put("sampling", sampling.getValue());
+        }
+        if (finalists.isVisible() && finalists.getValue() != null) {
+            s.put("finalists", finalists.getValue());
+        }
+        return s;
+    }
+
     /** Marks the field a violation names; false if no field of the form shows it. */
     private boolean showError(Violation v) {
         Component field = switch (v.field()) {
@@ -282,6 +321,7 @@ public final class SearchesView extends VerticalLayout {
             case "retrainEpochs" -> retrainEpochs;
             case "mode" -> mode;
             case "supernet.epochs" -> supernetEpochs;
+            case "supernet.finalists" -> finalists;
             default -> v.field().startsWith("options.") ? controllerOptions.getOrDefault(controller.getValue(), Map.of())
                     .get(v.field().substring("options.".length())) : null;
         };
@@ -295,7 +335,7 @@ public final class SearchesView extends VerticalLayout {
 
     private void clearErrors() {
         List<Component> all = new ArrayList<>(List.<Component>of(space, controller, trials, epochs, dataset, warmStart,
-                retrainEpochs, mode, supernetEpochs));
+                retrainEpochs, mode, supernetEpochs, finalists));
         controllerOptions.values().forEach(m -> all.addAll(m.values()));
         for (Component c : all) {
             if (c instanceof com.vaadin.flow.component.HasValidation h) {
