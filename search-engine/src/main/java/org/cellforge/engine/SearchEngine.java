@@ -119,12 +119,39 @@ public final class SearchEngine {
      * @throws ConflictException if it is not INTERRUPTED, or trains every candidate on its own weights
      */
     public SearchStatus resume(long searchId, SearchListener extra) {
-        StoredSearch search = checkResume(searchId);
+        return resume(prepareResume(searchId), extra);
+    }
+
+    /**
+     * An interrupted search moved back to RUNNING, with the checkpoint it continues from: what
+     * {@link #prepareResume} gives and {@link #resume(Resumption, SearchListener)} runs.
+     *
+     * @param searchId the search
+     * @param checkpoint its newest supernet checkpoint, if it stored one
+     */
+    public record Resumption(long searchId, Optional<SupernetCheckpoint> checkpoint) {
+    }
+
+    /**
+     * The first half of {@link #resume(long, SearchListener)}, for callers that answer before the search
+     * runs: checks that search {@code searchId} can be resumed and moves it back to RUNNING after its
+     * newest checkpoint, so that it is shown as resumed at once.
+     *
+     * @throws NotFoundException if there is no such search
+     * @throws ConflictException naming the reason if it cannot be resumed
+     */
+    public Resumption prepareResume(long searchId) {
+        checkResume(searchId);
         Optional<SupernetCheckpoint> checkpoint = store.latestCheckpoint(searchId);
-        int from = checkpoint.map(SupernetCheckpoint::epoch).orElse(0);
-        store.resumed(searchId, from);
+        store.resumed(searchId, checkpoint.map(SupernetCheckpoint::epoch).orElse(0));
+        return new Resumption(searchId, checkpoint);
+    }
+
+    /** Runs a prepared resumption to the search's end on the calling thread. */
+    public SearchStatus resume(Resumption resumption, SearchListener extra) {
+        StoredSearch search = store.load(resumption.searchId());
         SearchListener all = listener.andThen(Objects.requireNonNull(extra, "extra"));
-        return resumeIn(store.load(searchId), Spaces.require(search.request().space()), checkpoint, all);
+        return resumeIn(search, Spaces.require(search.request().space()), resumption.checkpoint(), all);
     }
 
     /**

@@ -79,6 +79,19 @@ public final class Cellforge {
     }
 
     /**
+     * Checks that search {@code id} can be resumed and moves it back to RUNNING, to be run by
+     * {@link #resume(SearchEngine.Resumption, SearchListener)}; see {@link SearchEngine#prepareResume}.
+     */
+    public SearchEngine.Resumption prepareResume(long id) {
+        return engine.prepareResume(id);
+    }
+
+    /** Runs a prepared resumption to the search's end on the calling thread. */
+    public SearchStatus resume(SearchEngine.Resumption resumption, SearchListener extra) {
+        return engine.resume(resumption, extra);
+    }
+
+    /**
      * Checks a later retraining of trials {@code numbers} of search {@code id}; see {@link SearchEngine#checkRetrain}.
      */
     public void checkRetrain(long id, java.util.List<Integer> numbers, int epochs) {

@@ -39,7 +39,8 @@ public final class Differentiable {
                             "remedy against the collapse to parameter-free cells: beta-decay regularization of "
                                     + "alpha (beta-DARTS), or none (plain DARTS)"),
                     Option.number("guardWeight", null, 0.0, 1_000.0,
-                            "final weight of the beta-decay term [the published default]"),
+                            "weight of the beta-decay term, reached after 100 epochs as in the published code (it grows "
+                                    + "by a hundredth of it per epoch) [50]"),
                     Option.number("alphaLearningRate", 3e-4, 1e-6, 1.0,
                             "Adam's step size on the architecture weights; DARTS's 3e-4 suits 50 epochs of CIFAR-10, "
                                     + "short searches on few images need more (e.g. 0.01) for alpha to move"))) {

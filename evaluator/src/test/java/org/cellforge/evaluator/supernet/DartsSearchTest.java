@@ -210,7 +210,9 @@ class DartsSearchTest {
             assertEquals(50.0 * (epoch - 1) / 100, guarded.guardStrength(epoch, 100), 1e-12);
             assertEquals(0.0, DartsSearch.Config.defaults().guardStrength(epoch, 100));
         }
-        assertEquals(25.0, guarded.guardStrength(3, 4), 1e-12);
+        // A short search follows the same ramp, so it is lightly regularized; past 100 epochs it stays at the weight.
+        assertEquals(1.0, guarded.guardStrength(3, 4), 1e-12);
+        assertEquals(50.0, guarded.guardStrength(150, 200), 1e-12);
     }
 
     @Test
@@ -364,8 +366,9 @@ class DartsSearchTest {
         for (int e = 0; e < Nb201Cell.EDGES; e++) {
             double[] p = Relaxation.softmax(plain.alpha()[0][e]);
             double[] g = Relaxation.softmax(guarded.alpha()[0][e]);
-            // Same first epoch (the guard starts at 0), then Beta-Decay holds the weights back.
-            assertTrue(g[conv] > 1.0 / TOY.ops().size() && g[conv] < p[conv] - 0.002, "edge " + e + ": guarded "
+            // Same first epoch (the guard starts at 0), then Beta-Decay (at 0.5 and 1 on the published ramp)
+            // holds the weights back.
+            assertTrue(g[conv] > 1.0 / TOY.ops().size() && g[conv] < p[conv], "edge " + e + ": guarded "
                     + Arrays.toString(g) + ", plain " + Arrays.toString(p));
         }
         assertEquals(plain.genotype(), guarded.genotype(), "the guard damps alpha without overturning the task");

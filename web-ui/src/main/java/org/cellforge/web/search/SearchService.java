@@ -121,15 +121,18 @@ public class SearchService {
      * @throws org.cellforge.engine.ConflictException naming why it cannot be resumed
      */
     public SearchInfo resume(long id) {
-        cellforge.checkResume(id);
-        SearchInfo before = get(id);
-        background(id, () -> cellforge.resume(id, SearchListener.none()), "search %d could not be resumed");
-        return before;
+        // Moved back to RUNNING before answering, so that the answer and every later read show it resumed.
+        var resumption = cellforge.prepareResume(id);
+        SearchInfo resumed = get(id);
+        background(id, () -> cellforge.resume(resumption, SearchListener.none()), "search %d could not be resumed");
+        return resumed;
     }
 
     /** Runs {@code task} for search {@code id} on the search thread, where {@link #cancel} can reach it. */
     private void background(long id, Runnable task, String failure) {
         java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
+        // The entry this task put, so that its end never removes a later task's entry for the same search.
+        Work[] mine = new Work[1];
         java.util.concurrent.FutureTask<Void> future = new java.util.concurrent.FutureTask<>(() -> {
             begun.set(true);
             try {
@@ -137,10 +140,11 @@ public class SearchService {
             } catch (RuntimeException e) {
                 LOG.errorf(e, failure, id);
             } finally {
-                work.remove(id);
+                work.remove(id, mine[0]);
             }
         }, null);
-        work.put(id, new Work(future, begun));
+        mine[0] = new Work(future, begun);
+        work.put(id, mine[0]);
         executor.execute(future);
     }
 
@@ -160,7 +164,7 @@ public class SearchService {
                     + "search can be cancelled");
         }
         w.future().cancel(true);
-        work.remove(id);
+        work.remove(id, w);
         if (!w.begun().get()) {
             // Never ran: nothing else will end it.
             cellforge.store().finished(id, org.cellforge.engine.SearchStatus.INTERRUPTED, "cancelled before it started");
