@@ -423,6 +423,7 @@ public final class SearchEngine {
                 Trial<A> trial = new Trial<>(stored.id(), k.number, a, k.canonical(space), cost, new ArrayList<>());
                 // Finalists train to the end: the final choice compares them on equal terms.
                 TrialResult result = standAlone(trial, evaluation, false);
+                cancelledCheck();
                 store.trialFinished(trial.id, result, controller == null ? null : controller.snapshot());
                 publish(new SearchEvent.TrialFinished(id, trial.number, k.arch, cost, result, request.trials(), false));
                 if (result.status() == TrialStatus.SUCCEEDED) {
@@ -696,8 +697,20 @@ public final class SearchEngine {
             }
         }
 
+        /**
+         * Ends the search as INTERRUPTED if its thread was interrupted: the phases that train on the
+         * loop's own thread (finalists, retraining) see a cancellation only through the flag, since a
+         * training turns exceptions of its listener into a failed result.
+         */
+        private void cancelledCheck() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("the search was cancelled");
+            }
+        }
+
         private void retrain(Evaluation<A> evaluation, List<Known> members, int epochs) {
             for (Known k : members) {
+                cancelledCheck();
                 A a = space.parse(k.arch);
                 Cost cost = k.objectives.orElseThrow().cost();
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
@@ -712,6 +725,11 @@ public final class SearchEngine {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "retraining trial " + k.number + " of search " + id + " failed", e);
                     result = RetrainResult.failed(message(e), 0, (System.nanoTime() - start) / 1e9);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    store.retrainFinished(retrainId, RetrainResult.failed("the search was cancelled", 0,
+                            (System.nanoTime() - start) / 1e9));
+                    cancelledCheck();
                 }
                 store.retrainFinished(retrainId, result);
                 publish(new SearchEvent.RetrainFinished(id, k.number, k.arch, cost, result));

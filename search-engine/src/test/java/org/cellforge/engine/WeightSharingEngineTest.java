@@ -119,6 +119,25 @@ class WeightSharingEngineTest {
     }
 
     @Test
+    void aSearchCancelledWhileItTrainsItsFinalistsOrRetrainsEndsInterrupted() {
+        for (Class<?> at : List.of(SearchEvent.FinalistStarted.class, SearchEvent.RetrainStarted.class)) {
+            InMemoryStore store = new InMemoryStore();
+            store.create(request("random", "uniform", 4), DATA);
+            SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                    SearchListener.none());
+            SearchStatus status = engine.run(1, e -> {
+                if (at.isInstance(e)) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertEquals(SearchStatus.INTERRUPTED, status, at.getSimpleName());
+            assertFalse(store.statuses.contains(SearchStatus.SUCCEEDED), at.getSimpleName());
+            store.retrains.forEach(r -> assertFalse(r.result != null && r.result.succeeded(), "no test after a cancel"));
+        }
+    }
+
+    @Test
     void onlyAnInterruptedWeightSharingSearchResumes() {
         InMemoryStore store = new InMemoryStore();
         store.create(request("random", "uniform", 2), DATA);
