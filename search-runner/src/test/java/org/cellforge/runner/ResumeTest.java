@@ -51,9 +51,9 @@ class ResumeTest {
 
     private static SearchRequest request(String space, String controller, String sampling) {
         return SearchRequest.builder().space(space).controller(controller).seed(11L).epochs(1).trials(3)
-                .channels(space.equals("darts") ? 2 : 4).trainSize(256).validationSize(128).batchSize(64)
+                .channels(space.equals("darts") ? 2 : 4).trainSize(128).validationSize(64).batchSize(32)
                 .threads(1).retrainEpochs(1).mode("weight-sharing")
-                .supernet(Map.of("epochs", 3, "sampling", sampling, "finalists", 1)).build();
+                .supernet(Map.of("epochs", 2, "sampling", sampling, "finalists", 1)).build();
     }
 
     @ParameterizedTest(name = "{1} on {0}, {2} sampling")
@@ -65,15 +65,15 @@ class ResumeTest {
 
         long broken = cellforge.submit(request(space, controller, sampling));
         SearchStatus first = cellforge.run(broken, e -> {
-            if (e instanceof SearchEvent.SupernetTrained t && t.epoch().epoch() == 2) {
-                // What a stopped process leaves: the search ends INTERRUPTED after epoch 2's checkpoint.
+            if (e instanceof SearchEvent.SupernetTrained t && t.epoch().epoch() == 1) {
+                // What a stopped process leaves: the search ends INTERRUPTED after epoch 1's checkpoint.
                 Thread.currentThread().interrupt();
             }
         });
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         assertEquals(SearchStatus.INTERRUPTED, first);
         assertEquals(List.of(), cellforge.store().load(broken).trials(), "interrupted during supernet training");
-        assertEquals(2, cellforge.store().latestCheckpoint(broken).orElseThrow().epoch());
+        assertEquals(1, cellforge.store().latestCheckpoint(broken).orElseThrow().epoch());
 
         assertEquals(SearchStatus.SUCCEEDED, cellforge.resume(broken, SearchListener.none()));
         StoredSearch a = cellforge.store().load(straight);
@@ -86,7 +86,7 @@ class ResumeTest {
         assertEquals(retrained(straight), retrained(broken), "the same genotype is retrained and tested");
         List<SearchRepository.SupernetEpochRow> epochs = db.call(em -> new SearchRepository(em)
                 .supernetEpochs(broken));
-        assertEquals(List.of(1, 2, 3), epochs.stream().map(SearchRepository.SupernetEpochRow::epoch).toList());
+        assertEquals(List.of(1, 2), epochs.stream().map(SearchRepository.SupernetEpochRow::epoch).toList());
     }
 
     private static List<Double> estimates(long id) {
