@@ -414,13 +414,14 @@ public final class SearchEngine {
          */
         private List<Known> trainFinalists(Evaluation<A> evaluation, List<Known> finalists) {
             List<Known> trained = new ArrayList<>();
+            Map<Integer, StoredTrial> stored = new HashMap<>();
+            store.load(id).trials().forEach(t -> stored.put(t.number(), t));
             for (Known k : finalists) {
                 A a = space.parse(k.arch);
-                StoredTrial stored = store.load(id).trials().stream().filter(t -> t.number() == k.number)
-                        .findFirst().orElseThrow();
                 Cost cost = k.objectives.orElseThrow().cost();
                 publish(new SearchEvent.FinalistStarted(id, k.number, k.arch, k.objectives.orElseThrow().accuracy()));
-                Trial<A> trial = new Trial<>(stored.id(), k.number, a, k.canonical(space), cost, new ArrayList<>());
+                Trial<A> trial = new Trial<>(stored.get(k.number).id(), k.number, a, k.canonical(space), cost,
+                        new ArrayList<>());
                 // Finalists train to the end: the final choice compares them on equal terms.
                 TrialResult result = standAlone(trial, evaluation, false);
                 cancelledCheck();

@@ -109,18 +109,7 @@ class DashboardBrowserTest {
             type(input("option-" + kind.name() + "-" + o.getKey()), o.getValue().toString());
         }
         type(input("trials"), Integer.toString(trials));
-        type(input("epochs"), "1");
-        type(driver.findElement(By.xpath("//vaadin-text-field[label[normalize-space()='Dataset']]//input")),
-                "idx:" + dir);
-        driver.findElement(By.id("start-search")).click();
-
-        String message = waitFor(PAGE, d -> {
-            String m = d.findElement(By.id("search-message")).getText();
-            return m.isBlank() ? null : m;
-        });
-        Matcher started = STARTED.matcher(message);
-        assertTrue(started.find(), "the form says: " + message);
-        long id = Long.parseLong(started.group(1));
+        long id = startOneEpochSearchOn(dir);
         List<String> shown = texts(waitFor(PAGE, d -> row(d, "searches", Long.toString(id))));
         assertEquals(List.of("nas-bench-201", kind.name(), "standalone"), shown.subList(2, 5), "row " + shown);
         screenshot("dashboard-searches");
@@ -176,17 +165,7 @@ class DashboardBrowserTest {
         waitFor(PAGE, d -> d.findElement(By.cssSelector("#mode vaadin-select-value-button")).getText().strip()
                 .equals("weight-sharing") && d.findElement(By.id("supernet-epochs")).isDisplayed());
         type(input("supernet-epochs"), "2");
-        type(input("epochs"), "1");
-        type(driver.findElement(By.xpath("//vaadin-text-field[label[normalize-space()='Dataset']]//input")),
-                "idx:" + dir);
-        driver.findElement(By.id("start-search")).click();
-        String message = waitFor(PAGE, d -> {
-            String m = d.findElement(By.id("search-message")).getText();
-            return m.isBlank() ? null : m;
-        });
-        Matcher started = STARTED.matcher(message);
-        assertTrue(started.find(), "the form says: " + message);
-        long id = Long.parseLong(started.group(1));
+        long id = startOneEpochSearchOn(dir);
         assertEquals("weight-sharing", Api.search(id).getString("request.mode"));
         assertEquals(2, Api.search(id).getInt("request.supernet.epochs"));
 
@@ -260,6 +239,24 @@ class DashboardBrowserTest {
     private long searchCount() {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery("select count(s) from SearchEntity s",
                 Long.class).getSingleResult());
+    }
+
+    /**
+     * Sets one epoch per trial and the dataset folder {@code dir}, starts the search the form describes,
+     * and reads its id from the form's message.
+     */
+    private long startOneEpochSearchOn(Path dir) {
+        type(input("epochs"), "1");
+        type(driver.findElement(By.xpath("//vaadin-text-field[label[normalize-space()='Dataset']]//input")),
+                "idx:" + dir);
+        driver.findElement(By.id("start-search")).click();
+        String message = waitFor(PAGE, d -> {
+            String m = d.findElement(By.id("search-message")).getText();
+            return m.isBlank() ? null : m;
+        });
+        Matcher started = STARTED.matcher(message);
+        assertTrue(started.find(), "the form says: " + message);
+        return Long.parseLong(started.group(1));
     }
 
     /** Opens the select {@code id} and clicks the item {@code value}, as a person picks from a list. */
