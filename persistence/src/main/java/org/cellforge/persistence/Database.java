@@ -86,6 +86,11 @@ public final class Database implements Transactions, AutoCloseable {
         }
     }
 
+    /** The connection pool, for what keeps its own tables or sessions in the same database (jobs, locks). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void close() {
         factory.close();

@@ -40,7 +40,17 @@ public final class JpaSearchStore implements SearchStore {
 
     @Override
     public long create(SearchRequest r, DatasetInfo dataset) {
+        return create(r, dataset, null);
+    }
+
+    @Override
+    public long createReserved(SearchRequest r, DatasetInfo dataset, java.time.Duration reservedFor) {
+        return create(r, dataset, Instant.now().plus(reservedFor));
+    }
+
+    private long create(SearchRequest r, DatasetInfo dataset, Instant reservedUntil) {
         SearchEntity s = new SearchEntity();
+        s.reservedUntil = reservedUntil;
         s.space = r.space();
         s.controller = r.controller();
         s.controllerOptions = Json.write(new LinkedHashMap<>(r.options()));
@@ -122,11 +132,155 @@ public final class JpaSearchStore implements SearchStore {
             for (TrialEntity t : repo.trials(id)) {
                 trials.add(new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
                         new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
-                        curves.getOrDefault(t.id, List.of())));
+                        curves.getOrDefault(t.id, List.of()), Optional.ofNullable(t.failure),
+                        t.seconds == null ? 0 : t.seconds, t.told, strings(t.repeats)));
             }
             return new StoredSearch(s.id, request(s), s.status,
                     Optional.ofNullable(s.controllerState).map(ControllerState::fromJson), trials);
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(String json) {
+        return json == null ? List.of() : ((List<Object>) Json.parse(json)).stream().map(String::valueOf).toList();
+    }
+
+    @Override
+    public SearchStatus status(long searchId) {
+        return tx.call(em -> new SearchRepository(em).status(searchId))
+                .orElseThrow(() -> new NotFoundException("no search with id " + searchId));
+    }
+
+    @Override
+    public Optional<TrialClaim> claimTrial(long trialId, String worker) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            // Locked, so that two deliveries of one trial never both count as its latest attempt.
+            Optional<TrialEntity> found = repo.findTrialForUpdate(trialId);
+            if (found.isEmpty() || found.get().status != TrialStatus.RUNNING) {
+                return Optional.empty();
+            }
+            TrialEntity t = found.get();
+            SearchEntity s = Hibernate.unproxy(t.search, SearchEntity.class);
+            if (!s.status.live() && s.status != SearchStatus.PAUSED) {
+                return Optional.empty();
+            }
+            repo.forgetAttempt(trialId);
+            t.attempts++;
+            t.worker = worker;
+            t.claimedAt = Instant.now();
+            return Optional.of(new TrialClaim(s.id, t.id, t.number, t.arch, t.attempts));
+        });
+    }
+
+    @Override
+    public void trialRepeated(long trialId, String arch, ControllerState state) {
+        String snapshot = state.toJson();
+        tx.run(em -> {
+            TrialEntity t = new SearchRepository(em).findTrial(trialId)
+                    .orElseThrow(() -> new NotFoundException("no trial " + trialId));
+            List<String> repeats = new ArrayList<>(strings(t.repeats));
+            repeats.add(arch);
+            t.repeats = Json.write(repeats);
+            searchOf(new SearchRepository(em), t).controllerState = snapshot;
+        });
+    }
+
+    @Override
+    public void trialTold(long trialId, ControllerState state) {
+        String snapshot = state == null ? null : state.toJson();
+        tx.run(em -> {
+            TrialEntity t = new SearchRepository(em).findTrial(trialId)
+                    .orElseThrow(() -> new NotFoundException("no trial " + trialId));
+            t.told = true;
+            t.toldAt = Instant.now();
+            if (snapshot != null) {
+                searchOf(new SearchRepository(em), t).controllerState = snapshot;
+            }
+        });
+    }
+
+    @Override
+    public List<StoredTrial> untold(long searchId) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            List<StoredTrial> out = new ArrayList<>();
+            for (TrialEntity t : repo.untold(searchId)) {
+                out.add(new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
+                        new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
+                        repo.curve(t.id), Optional.ofNullable(t.failure), t.seconds == null ? 0 : t.seconds, t.told,
+                        strings(t.repeats)));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Long> live() {
+        return tx.call(em -> new SearchRepository(em).live());
+    }
+
+    @Override
+    public void paused(long searchId) {
+        tx.run(em -> {
+            SearchEntity s = search(new SearchRepository(em), searchId);
+            if (s.status != SearchStatus.QUEUED && s.status != SearchStatus.RUNNING) {
+                throw new ConflictException("search " + searchId + " is " + s.status + "; only a QUEUED or RUNNING "
+                        + "search can be paused");
+            }
+            s.status = SearchStatus.PAUSED;
+        });
+    }
+
+    @Override
+    public void unpaused(long searchId) {
+        tx.run(em -> {
+            SearchEntity s = search(new SearchRepository(em), searchId);
+            if (s.status != SearchStatus.PAUSED) {
+                throw new ConflictException("search " + searchId + " is " + s.status + "; only a PAUSED search can "
+                        + "be resumed this way");
+            }
+            s.status = s.startedAt == null ? SearchStatus.QUEUED : SearchStatus.RUNNING;
+        });
+    }
+
+    @Override
+    public void cancelled(long searchId) {
+        tx.run(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = search(repo, searchId);
+            if (!s.status.live() && s.status != SearchStatus.PAUSED) {
+                throw new ConflictException("search " + searchId + " is " + s.status + "; only a QUEUED, RUNNING, "
+                        + "PAUSED or RETRAINING search can be cancelled");
+            }
+            s.status = SearchStatus.INTERRUPTED;
+            s.error = CANCELLED;
+            s.finishedAt = Instant.now();
+            repo.failRunning(searchId, CANCELLED);
+        });
+    }
+
+    @Override
+    public List<Long> resumedFromSnapshot(long searchId) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = search(repo, searchId);
+            if (s.status != SearchStatus.INTERRUPTED) {
+                throw new ConflictException("search " + searchId + " is " + s.status + ", not INTERRUPTED");
+            }
+            s.status = SearchStatus.RUNNING;
+            s.error = null;
+            s.finishedAt = null;
+            if (s.startedAt == null) {
+                s.startedAt = Instant.now();
+            }
+            return repo.rerunCancelled(searchId, CANCELLED);
+        });
+    }
+
+    @Override
+    public java.util.Set<Integer> restartRetraining(long searchId) {
+        return tx.call(em -> new SearchRepository(em).restartRetraining(searchId));
     }
 
     @Override
@@ -141,8 +295,18 @@ public final class JpaSearchStore implements SearchStore {
         });
     }
 
+    /** The search, locked for the rest of the transaction: other processes change it too. */
     private static SearchEntity search(SearchRepository repo, long id) {
-        return repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+        // Unproxied: with the trial loaded, the context may hold the search as a lazy proxy, and a field written
+        // on a proxy never reaches the entity.
+        return Hibernate.unproxy(repo.lock(id).orElseThrow(() -> new NotFoundException("no search with id " + id)),
+                SearchEntity.class);
+    }
+
+    /** The search of a trial, locked for the rest of the transaction. */
+    private static SearchEntity searchOf(SearchRepository repo, TrialEntity t) {
+        // By id, not through the lazy reference: loading it unlocked first would make the lock a version check.
+        return search(repo, repo.searchIdOf(t.id));
     }
 
     @Override
@@ -200,30 +364,52 @@ public final class JpaSearchStore implements SearchStore {
     }
 
     @Override
-    public void trialFinished(long trialId, TrialResult result, ControllerState state) {
+    public boolean trialFinished(long trialId, TrialResult result, ControllerState state) {
+        String snapshot = state == null ? null : state.toJson();
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            TrialEntity t = repo.findTrialForUpdate(trialId)
+                    .orElseThrow(() -> new NotFoundException("no trial " + trialId));
+            if (t.status != TrialStatus.RUNNING) {
+                return false;
+            }
+            store(repo, t, result, snapshot);
+            return true;
+        });
+    }
+
+    @Override
+    public void finalistTrained(long trialId, TrialResult result, ControllerState state) {
         String snapshot = state == null ? null : state.toJson();
         tx.run(em -> {
             SearchRepository repo = new SearchRepository(em);
-            TrialEntity t = repo.findTrial(trialId).orElseThrow(() -> new NotFoundException("no trial " + trialId));
-            result.checkpoint().ifPresent(model -> {
-                TrialCheckpointEntity c = new TrialCheckpointEntity();
-                c.trialId = trialId;
-                c.format = "onnx";
-                c.model = model;
-                c.createdAt = Instant.now();
-                repo.persistCheckpoint(c);
-            });
-            t.status = result.status();
-            t.validationAccuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
-            t.epochs = result.epochs();
-            t.seconds = result.seconds();
-            t.failure = result.failure().orElse(null);
-            t.finishedAt = Instant.now();
-            if (snapshot != null) {
-                // The trial's search is a lazy proxy; a field written on a proxy never reaches the entity.
-                Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
-            }
+            store(repo, repo.findTrialForUpdate(trialId).orElseThrow(() -> new NotFoundException("no trial "
+                    + trialId)), result, snapshot);
         });
+    }
+
+    /** Stores how a trial's stand-alone training ended, and the controller state that was told, if any. */
+    private static void store(SearchRepository repo, TrialEntity t, TrialResult result, String snapshot) {
+        long trialId = t.id;
+        result.checkpoint().ifPresent(model -> {
+            TrialCheckpointEntity c = new TrialCheckpointEntity();
+            c.trialId = trialId;
+            c.format = "onnx";
+            c.model = model;
+            c.createdAt = Instant.now();
+            repo.persistCheckpoint(c);
+        });
+        t.status = result.status();
+        t.validationAccuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
+        t.epochs = result.epochs();
+        t.seconds = result.seconds();
+        t.failure = result.failure().orElse(null);
+        t.finishedAt = Instant.now();
+        if (snapshot != null) {
+            searchOf(repo, t).controllerState = snapshot;
+            t.told = true;
+            t.toldAt = Instant.now();
+        }
     }
 
     @Override
@@ -233,12 +419,14 @@ public final class JpaSearchStore implements SearchStore {
             TrialEntity t = new SearchRepository(em).findTrial(trialId)
                     .orElseThrow(() -> new NotFoundException("no trial " + trialId));
             t.status = TrialStatus.SUCCEEDED;
+            t.told = true;
+            t.toldAt = Instant.now();
             t.supernetEstimate = estimate;
             t.epochs = 0;
             t.seconds = seconds;
             t.finishedAt = Instant.now();
             if (snapshot != null) {
-                Hibernate.unproxy(t.search, SearchEntity.class).controllerState = snapshot;
+                searchOf(new SearchRepository(em), t).controllerState = snapshot;
             }
         });
     }
@@ -296,7 +484,8 @@ public final class JpaSearchStore implements SearchStore {
         tx.run(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = search(repo, searchId);
-            if (s.status != SearchStatus.INTERRUPTED) {
+            if (s.status != SearchStatus.INTERRUPTED && s.status != SearchStatus.RUNNING
+                    && s.status != SearchStatus.RETRAINING) {
                 throw new ConflictException("search " + searchId + " is " + s.status + ", not INTERRUPTED");
             }
             repo.forgetAfter(searchId, fromEpoch);
@@ -363,6 +552,10 @@ public final class JpaSearchStore implements SearchStore {
         tx.run(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = search(repo, searchId);
+            if (!s.status.live() && s.status != SearchStatus.PAUSED) {
+                // Ended already, by a cancellation from another process: that end stands.
+                return;
+            }
             s.status = status;
             s.error = error;
             s.finishedAt = Instant.now();

@@ -150,6 +150,10 @@ public class SearchEntity {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** Until when the process that made it keeps it to coordinate itself; null when any may. */
+    @Column(name = "reserved_until")
+    public Instant reservedUntil;
+
     @Version
     public long version;
 

@@ -30,6 +30,96 @@ public final class SearchRepository {
         return Optional.ofNullable(em.find(SearchEntity.class, id));
     }
 
+    /**
+     * The search with {@code id}, read under a row lock held to the end of the transaction: the REST
+     * service, the search's coordinator and its workers change one search from different processes.
+     */
+    public Optional<SearchEntity> lock(long id) {
+        return Optional.ofNullable(em.find(SearchEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** The status of a search, without loading it. */
+    public Optional<SearchStatus> status(long id) {
+        return em.createQuery("select s.status from SearchEntity s where s.id = :id", SearchStatus.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** Ids of RUNNING and RETRAINING searches, and of QUEUED ones no process has reserved, oldest first. */
+    public List<Long> live() {
+        return em.createQuery("select s.id from SearchEntity s where s.status in :started or (s.status = :queued "
+                        + "and (s.reservedUntil is null or s.reservedUntil < :now)) order by s.id", Long.class)
+                .setParameter("started", List.of(SearchStatus.RUNNING, SearchStatus.RETRAINING))
+                .setParameter("queued", SearchStatus.QUEUED)
+                .setParameter("now", java.time.Instant.now())
+                .getResultList();
+    }
+
+    /** Trials of a search whose results its controller was not told yet. */
+    public List<TrialEntity> untold(long searchId) {
+        return em.createQuery("select t from TrialEntity t where t.search.id = :id and t.told = false "
+                        + "order by t.number", TrialEntity.class)
+                .setParameter("id", searchId)
+                .getResultList();
+    }
+
+    /** Validation accuracy after each stored epoch of a trial. */
+    public List<Double> curve(long trialId) {
+        return em.createQuery("select e.validationAccuracy from TrialEpochEntity e where e.trialId = :id "
+                        + "order by e.epoch", Double.class)
+                .setParameter("id", trialId)
+                .getResultList();
+    }
+
+    /** The trial with {@code id}, read under a row lock held to the end of the transaction. */
+    public Optional<TrialEntity> findTrialForUpdate(long id) {
+        return Optional.ofNullable(em.find(TrialEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** The id of the search trial {@code trialId} belongs to. */
+    public long searchIdOf(long trialId) {
+        return ((Number) em.createNativeQuery("select search_id from trial where id = ?1").setParameter(1, trialId)
+                .getSingleResult()).longValue();
+    }
+
+    /** Removes what an earlier attempt at a trial stored: its epochs and checkpoint. */
+    public void forgetAttempt(long trialId) {
+        em.createNativeQuery("delete from trial_epoch where trial_id = ?1").setParameter(1, trialId).executeUpdate();
+        em.createNativeQuery("delete from trial_checkpoint where trial_id = ?1").setParameter(1, trialId)
+                .executeUpdate();
+    }
+
+    /**
+     * Makes the untold trials of a search that were failed for {@code reason} RUNNING again.
+     *
+     * @return their ids
+     */
+    @SuppressWarnings("unchecked")
+    public List<Long> rerunCancelled(long searchId, String reason) {
+        List<Number> ids = em.createNativeQuery("update trial set status = 'RUNNING', failure = null, "
+                        + "finished_at = null where search_id = ?1 and not told and status = 'FAILED' "
+                        + "and failure = ?2 returning id")
+                .setParameter(1, searchId)
+                .setParameter(2, reason)
+                .getResultList();
+        return ids.stream().map(Number::longValue).toList();
+    }
+
+    /**
+     * Removes the retrainings of a search that never ended.
+     *
+     * @return trial numbers whose retraining ended
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.Set<Integer> restartRetraining(long searchId) {
+        em.createNativeQuery("delete from retrain where search_id = ?1 and status = 'RUNNING'")
+                .setParameter(1, searchId).executeUpdate();
+        List<Number> done = em.createNativeQuery("select trial_number from retrain where search_id = ?1")
+                .setParameter(1, searchId).getResultList();
+        return done.stream().map(Number::intValue).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Searches, newest first. */
     public List<SearchEntity> list(int offset, int limit) {
         return em.createQuery("select s from SearchEntity s order by s.id desc", SearchEntity.class)

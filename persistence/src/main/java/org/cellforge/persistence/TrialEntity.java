@@ -64,6 +64,28 @@ public class TrialEntity {
 
     public String failure;
 
+    /** Whether the search's stored controller state has seen this trial's result. */
+    @Column(nullable = false)
+    public boolean told;
+
+    /** Times a worker took it up; more than one when a worker stopped while training it. */
+    @Column(nullable = false)
+    public int attempts;
+
+    /** Arch strings of proposals of the same function made while it trained (JSON list), or null. */
+    public String repeats;
+
+    /** The worker that trained it last: host and process. */
+    public String worker;
+
+    /** When a worker last took it up. */
+    @Column(name = "claimed_at")
+    public Instant claimedAt;
+
+    /** When its result was told to the controller. */
+    @Column(name = "told_at")
+    public Instant toldAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -31,6 +31,7 @@ import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.RetrainResult;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.SearchStatus;
+import org.cellforge.engine.SearchStore;
 import org.cellforge.engine.StoredSearch;
 import org.cellforge.engine.StoredTrial;
 import org.cellforge.engine.TrialResult;
@@ -152,6 +153,71 @@ class JpaSearchStoreTest {
     }
 
     @Test
+    void workersClaimTrialsAgainAfterAStopAndAResultIsStoredOnceThenToldOnce() {
+        long id = store.create(request(), DATASET);
+        store.started(id);
+        long t1 = store.trialStarted(id, 1, ARCH_1, "hash-one", new Cost(1, 2), state(ARCH_1));
+        store.trialRepeated(t1, ARCH_2, state(ARCH_1, ARCH_2));
+        assertEquals(List.of(ARCH_2), store.untold(id).get(0).repeats(), "a repeat waits for the trial's result");
+        assertEquals(Optional.of(state(ARCH_1, ARCH_2)), store.load(id).controllerState());
+
+        SearchStore.TrialClaim first = store.claimTrial(t1, "host/1").orElseThrow();
+        assertEquals(1, first.attempt());
+        store.epochFinished(t1, new EpochRecord(1, 1.0, 0.5, 0.25, 1.0, 10.0));
+        // The worker stopped; the job engine delivers the trial again, and the half-trained attempt is forgotten.
+        SearchStore.TrialClaim second = store.claimTrial(t1, "host/2").orElseThrow();
+        assertEquals(2, second.attempt());
+        assertEquals(List.of(), store.untold(id).get(0).curve());
+
+        TrialResult result = new TrialResult(TrialStatus.SUCCEEDED, 0.5, 1, 2.0, Optional.empty(), Optional.empty());
+        assertTrue(store.trialFinished(t1, result, null));
+        assertFalse(store.trialFinished(t1, TrialResult.failed("late duplicate", 0, 0), null),
+                "a second delivery's result is refused");
+        assertTrue(store.claimTrial(t1, "host/3").isEmpty(), "an ended trial is not trained again");
+        StoredTrial untold = store.untold(id).get(0);
+        assertEquals(TrialStatus.SUCCEEDED, untold.status());
+        assertFalse(untold.told());
+
+        store.trialTold(t1, state(ARCH_1, ARCH_2, ARCH_3));
+        assertEquals(List.of(), store.untold(id));
+        assertEquals(Optional.of(state(ARCH_1, ARCH_2, ARCH_3)), store.load(id).controllerState());
+    }
+
+    @Test
+    void pauseResumeAndCancelMoveOnlyFromTheirStatesAndAResumedSearchTrainsAgainWhatTheStopCutShort() {
+        long reserved = store.createReserved(request(), DATASET, java.time.Duration.ofMinutes(1));
+        long id = store.create(request(), DATASET);
+        assertEquals(List.of(id), store.live(), "a search reserved by the process that made it is left to it");
+
+        store.paused(id);
+        assertEquals(SearchStatus.PAUSED, store.status(id));
+        ConflictException twice = assertThrows(ConflictException.class, () -> store.paused(id));
+        assertTrue(twice.getMessage().contains("PAUSED"), twice.getMessage());
+        store.unpaused(id);
+        assertEquals(SearchStatus.QUEUED, store.status(id), "it had not started");
+        assertThrows(ConflictException.class, () -> store.unpaused(id));
+
+        store.started(id);
+        long t1 = store.trialStarted(id, 1, ARCH_1, "hash-one", new Cost(1, 2), state(ARCH_1));
+        long t2 = store.trialStarted(id, 2, ARCH_2, "hash-two", new Cost(1, 2), state(ARCH_1, ARCH_2));
+        store.trialFinished(t1, new TrialResult(TrialStatus.SUCCEEDED, 0.5, 1, 2.0, Optional.empty(),
+                Optional.empty()), state(ARCH_1, ARCH_2));
+        store.cancelled(id);
+        assertEquals(SearchStatus.INTERRUPTED, store.status(id));
+        assertEquals(SearchStore.CANCELLED, store.untold(id).get(0).failure().orElseThrow());
+        assertThrows(ConflictException.class, () -> store.cancelled(id));
+        assertThrows(ConflictException.class, () -> store.paused(id));
+        assertTrue(store.claimTrial(t2, "host/1").isEmpty(), "a cancelled search's trials are not trained");
+
+        assertEquals(List.of(t2), store.resumedFromSnapshot(id));
+        assertEquals(SearchStatus.RUNNING, store.status(id));
+        assertEquals(TrialStatus.RUNNING, store.untold(id).get(0).status());
+        assertEquals(TrialStatus.SUCCEEDED, store.load(id).trials().get(0).status(), "what ended stays");
+        assertEquals(List.of(id), store.live());
+        assertEquals(SearchStatus.QUEUED, store.status(reserved));
+    }
+
+    @Test
     void trialsKeepTheirEpochsResultsCheckpointsAndTheControllerStateThatSawThem() {
         long id = store.create(request(), DATASET);
         store.started(id);
@@ -186,11 +252,11 @@ class JpaSearchStoreTest {
         assertEquals(Optional.of(last), loaded.controllerState());
         assertEquals(List.of(1, 2, 3), loaded.trials().stream().map(StoredTrial::number).toList());
         assertEquals(new StoredTrial(t1, 1, ARCH_1, "hash-one", TrialStatus.SUCCEEDED, 0.6875, cost1,
-                List.of(0.5, 0.6875)), loaded.trials().get(0));
-        assertEquals(new StoredTrial(t2, 2, ARCH_2, "hash-two", TrialStatus.FAILED, null, new Cost(10, 20), List.of()),
-                loaded.trials().get(1));
+                List.of(0.5, 0.6875), Optional.empty(), 4.75, true, List.of()), loaded.trials().get(0));
+        assertEquals(new StoredTrial(t2, 2, ARCH_2, "hash-two", TrialStatus.FAILED, null, new Cost(10, 20), List.of(),
+                Optional.of("loss diverged to NaN at epoch 1, step 3"), 0.5, true, List.of()), loaded.trials().get(1));
         assertEquals(new StoredTrial(t3, 3, ARCH_3, "hash-three", TrialStatus.STOPPED, 0.125, new Cost(30, 40),
-                List.of(0.125)), loaded.trials().get(2));
+                List.of(0.125), Optional.empty(), 1.5, true, List.of()), loaded.trials().get(2));
 
         db.run(em -> {
             SearchRepository repo = new SearchRepository(em);
@@ -386,7 +452,7 @@ class JpaSearchStoreTest {
             assertEquals(2, old.trials().size());
             StoredTrial first = old.trials().get(0);
             assertEquals(new StoredTrial(trialId, 1, ARCH_1, null, TrialStatus.SUCCEEDED, 0.71, new Cost(1_234, 0),
-                    List.of(0.71)), first);
+                    List.of(0.71), Optional.empty(), 3.0, true, List.of()), first, "an ended trial is stored as told");
             StoredTrial second = old.trials().get(1);
             assertEquals(TrialStatus.FAILED, second.status());
             assertNull(second.validationAccuracy());

@@ -11,11 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -31,8 +28,6 @@ import org.cellforge.controller.ParetoFront;
 import org.cellforge.controller.Rng;
 import org.cellforge.controller.option.Options;
 import org.cellforge.controller.option.Violation;
-import org.cellforge.engine.stopping.EarlyStopping;
-import org.cellforge.engine.stopping.LearningCurves;
 import org.cellforge.space.Architecture;
 import org.cellforge.space.SearchSpace;
 
@@ -87,36 +82,71 @@ public final class SearchEngine {
     }
 
     /**
-     * Runs the QUEUED search {@code searchId} to its end on the calling thread, with {@code extra}
-     * receiving its events besides the engine's listener.
+     * Runs search {@code searchId} to its end on the calling thread, its trials trained on threads of
+     * this process, with {@code extra} receiving its events besides the engine's listener. A QUEUED search
+     * starts; a RUNNING or RETRAINING one whose coordinator stopped is taken over as
+     * {@link #coordinate} does.
      *
      * @return the status it ended in
      */
     public SearchStatus run(long searchId, SearchListener extra) {
         StoredSearch search = store.load(searchId);
+        if (!search.status().live()) {
+            throw new ConflictException("search " + searchId + " is " + search.status() + "; only a QUEUED search, "
+                    + "or a RUNNING one whose process stopped, can be run");
+        }
         SearchListener all = listener.andThen(Objects.requireNonNull(extra, "extra"));
-        return runIn(search, Spaces.require(search.request().space()), all);
+        return coordinateIn(search, Spaces.require(search.request().space()), null, all);
     }
 
-    /** Runs the QUEUED search {@code searchId} to its end on the calling thread. */
+    /** Runs search {@code searchId} to its end on the calling thread; see {@link #run(long, SearchListener)}. */
     public SearchStatus run(long searchId) {
         return run(searchId, SearchListener.none());
     }
 
-    private <A extends Architecture> SearchStatus runIn(StoredSearch search, SearchSpace<A> space,
-            SearchListener events) {
-        return new Run<>(search, space, events).execute();
+    /**
+     * Coordinates search {@code searchId} on the calling thread with its trials trained by
+     * {@code trials}: starts it if QUEUED, and takes it over where its stored state left it if RUNNING
+     * or RETRAINING (its coordinator stopped): the controller continues from its stored snapshot,
+     * results stored meanwhile are told to it, and unfinished trials are handed over again (a job engine
+     * ignores those it holds already). A weight-sharing search continues from its newest checkpoint.
+     *
+     * <p>Returns when the search ends, or without ending it when it is PAUSED or was ended elsewhere.
+     *
+     * @return the status it is in when this returns
+     */
+    public SearchStatus coordinate(long searchId, TrialExecutor trials, SearchListener extra) {
+        StoredSearch search = store.load(searchId);
+        SearchListener all = listener.andThen(Objects.requireNonNull(extra, "extra"));
+        if (!search.status().live()) {
+            return search.status();
+        }
+        return coordinateIn(search, Spaces.require(search.request().space()), Objects.requireNonNull(trials,
+                "trials"), all);
+    }
+
+    private <A extends Architecture> SearchStatus coordinateIn(StoredSearch search, SearchSpace<A> space,
+            TrialExecutor trials, SearchListener events) {
+        Run<A> run = new Run<>(search, space, events);
+        run.executor = trials;
+        if (search.status() != SearchStatus.QUEUED && search.request().weightSharing()) {
+            run.resumeFrom = Optional.of(store.latestCheckpoint(search.id()));
+            store.resumed(search.id(), run.resumeFrom.get().map(SupernetCheckpoint::epoch).orElse(0));
+        }
+        return run.execute();
     }
 
     /**
-     * Continues the INTERRUPTED weight-sharing or DARTS search {@code searchId} from its newest supernet
-     * checkpoint (from the start if it has none) to its end on the calling thread: the supernet's
-     * weights, optimizer and sampling controller are restored, and everything after the checkpoint is
-     * computed again, exactly as an uninterrupted run computes it.
+     * Continues the INTERRUPTED search {@code searchId} to its end on the calling thread. A weight-sharing
+     * or DARTS search continues from its newest supernet checkpoint (from the start if it has none): the
+     * supernet's weights, optimizer and sampling controller are restored, and everything after the
+     * checkpoint is computed again, exactly as an uninterrupted run computes it. Any other search
+     * continues from its controller's stored snapshot, keeping its trials and training again those the
+     * stop cut short.
      *
      * @return the status it ended in
      * @throws NotFoundException if there is no such search
-     * @throws ConflictException if it is not INTERRUPTED, or trains every candidate on its own weights
+     * @throws ConflictException if it is not INTERRUPTED
      */
     public SearchStatus resume(long searchId, SearchListener extra) {
         return resume(prepareResume(searchId), extra);
@@ -128,8 +158,10 @@ public final class SearchEngine {
      *
      * @param searchId the search
      * @param checkpoint its newest supernet checkpoint, if it stored one
+     * @param fromCheckpoint whether it continues from a supernet checkpoint (weight sharing) rather than from
+     *     its controller's stored snapshot
      */
-    public record Resumption(long searchId, Optional<SupernetCheckpoint> checkpoint) {
+    public record Resumption(long searchId, Optional<SupernetCheckpoint> checkpoint, boolean fromCheckpoint) {
     }
 
     /**
@@ -141,10 +173,14 @@ public final class SearchEngine {
      * @throws ConflictException naming the reason if it cannot be resumed
      */
     public Resumption prepareResume(long searchId) {
-        checkResume(searchId);
+        StoredSearch search = checkResume(searchId);
+        if (!search.request().weightSharing()) {
+            store.resumedFromSnapshot(searchId);
+            return new Resumption(searchId, Optional.empty(), false);
+        }
         Optional<SupernetCheckpoint> checkpoint = store.latestCheckpoint(searchId);
         store.resumed(searchId, checkpoint.map(SupernetCheckpoint::epoch).orElse(0));
-        return new Resumption(searchId, checkpoint);
+        return new Resumption(searchId, checkpoint, true);
     }
 
     /** Runs a prepared resumption to the search's end on the calling thread. */
@@ -167,17 +203,15 @@ public final class SearchEngine {
             throw new ConflictException("search " + searchId + " is " + search.status() + "; only an INTERRUPTED "
                     + "search can be resumed");
         }
-        if (!search.request().weightSharing()) {
-            throw new ConflictException("search " + searchId + " trains every candidate on its own weights; only "
-                    + "weight-sharing and darts searches keep checkpoints to resume from");
-        }
         return search;
     }
 
     private <A extends Architecture> SearchStatus resumeIn(StoredSearch search, SearchSpace<A> space,
             Optional<SupernetCheckpoint> checkpoint, SearchListener events) {
         Run<A> run = new Run<>(search, space, events);
-        run.resumeFrom = Optional.of(checkpoint);
+        if (search.request().weightSharing()) {
+            run.resumeFrom = Optional.of(checkpoint);
+        }
         return run.execute();
     }
 
@@ -237,8 +271,21 @@ public final class SearchEngine {
         return new Run<>(search, space, events).retrainOnly(numbers, epochs);
     }
 
-    /** A trial's outcome as the loop receives it from a worker thread. */
-    private record Completion<A extends Architecture>(Trial<A> trial, TrialResult result) {
+    /** How often a coordinator looks at the store when nothing told it that a trial may have ended. */
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    /** How often it asks the trial executor whether trials in flight were given up. */
+    private static final long GIVEN_UP_CHECK_NANOS = 5_000_000_000L;
+
+    /** Thrown out of a run when its search was paused, or ended by another process: it stops without ending it. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient SearchStatus status;
+
+        Stopped(SearchStatus status) {
+            super(null, null, false, false);
+            this.status = status;
+        }
     }
 
     /** A trial in flight, and the proposals of the same function waiting for its result. */
@@ -261,13 +308,14 @@ public final class SearchEngine {
         private final SearchRequest request;
         private final SearchSpace<A> space;
         private final SearchListener events;
-        private final LearningCurves curves = new LearningCurves();
         private final Map<String, Known> known = new LinkedHashMap<>();
         private final Map<String, Trial<A>> inFlight = new HashMap<>();
-        private final BlockingQueue<Completion<A>> completions = new LinkedBlockingQueue<>();
         private final AtomicInteger started = new AtomicInteger();
+        /** Where trials train: given by the caller, or threads of this run. */
+        private TrialExecutor executor;
+        /** Whether it took over a search that another coordinator had started. */
+        private final boolean continuing;
         private Controller<A> controller;
-        private EarlyStopping stopping;
         /** Present when resuming: the checkpoint to continue from, if the search stored one. */
         private Optional<Optional<SupernetCheckpoint>> resumeFrom = Optional.empty();
         /** The supernet of a weight-sharing search; null for stand-alone searches. */
@@ -281,38 +329,72 @@ public final class SearchEngine {
             this.request = search.request();
             this.space = space;
             this.events = events;
+            this.continuing = search.status() == SearchStatus.RUNNING || search.status() == SearchStatus.RETRAINING;
         }
 
         SearchStatus execute() {
-            // Paths of one supernet share layers and statistics: its estimates are made one at a time.
-            int slots = request.weightSharing() ? 1 : request.parallelTrials();
-            ExecutorService workers = Executors.newFixedThreadPool(slots, r -> {
-                Thread t = new Thread(r, "cellforge-trial-" + id);
-                t.setDaemon(true);
-                return t;
-            });
+            LocalTrials local = null;
+            TrialWorker worker = null;
             try {
-                if (resumeFrom.isEmpty()) {
+                if (search.status() == SearchStatus.QUEUED) {
                     store.started(id);
                     publish(new SearchEvent.Started(id, request));
                 } else {
-                    publish(new SearchEvent.Resumed(id, resumeFrom.get().map(SupernetCheckpoint::epoch).orElse(0)));
+                    publish(new SearchEvent.Resumed(id, resumeFrom.flatMap(c -> c).map(SupernetCheckpoint::epoch)
+                            .orElse(0)));
                 }
                 try (Evaluation<A> evaluation = evaluations.open(id, request, space)) {
-                    return search(evaluation, workers);
+                    if (executor == null) {
+                        // Alone in this process: its trials train on its threads, on the data it opened.
+                        worker = TrialWorker.of(evaluations, store, TrialWorker.processName());
+                        worker.adopt(id, request, space, evaluation);
+                        local = LocalTrials.of(request.parallelTrials(), worker, events, "cellforge-trial-" + id);
+                        executor = local;
+                    }
+                    return search(evaluation);
                 }
+            } catch (Stopped e) {
+                LOG.log(Level.DEBUG, "search " + id + " is " + e.status + "; its coordinator stops");
+                return e.status;
             } catch (InterruptedException | CancellationException e) {
                 Thread.currentThread().interrupt();
+                if (local == null && executor.closing()) {
+                    return leave(e);
+                }
                 return end(SearchStatus.INTERRUPTED, "the search was cancelled before it finished");
             } catch (RuntimeException e) {
+                if (local == null && executor != null && executor.closing()) {
+                    return leave(e);
+                }
                 LOG.log(Level.ERROR, "search " + id + " failed", e);
                 return end(SearchStatus.FAILED, message(e));
             } finally {
-                workers.shutdownNow();
+                if (local != null) {
+                    local.close();
+                    worker.release(id);
+                }
             }
         }
 
-        private SearchStatus search(Evaluation<A> evaluation, ExecutorService workers) throws InterruptedException {
+        /** Leaves the search as stored, for another process to take over: this one is shutting down. */
+        private SearchStatus leave(Exception why) {
+            LOG.log(Level.INFO, "search " + id + " is left to the next coordinator: this process stops (" + message(why)
+                    + ")");
+            return SearchStatus.RUNNING;
+        }
+
+        /**
+         * Stops this run, without ending the search, if it was paused or ended by someone else (a REST call
+         * in another process, say).
+         */
+        private void lifecycle() {
+            SearchStatus now = store.status(id);
+            if (now == SearchStatus.PAUSED || !now.live()) {
+                throw new Stopped(now);
+            }
+        }
+
+        private SearchStatus search(Evaluation<A> evaluation) throws InterruptedException {
             ControllerKind kind = controllers.apply(request.controller()).orElseThrow(() ->
                     InvalidRequestException.of("controller", "unknown controller '" + request.controller() + "'"));
             List<Violation> violations = new ArrayList<>();
@@ -321,7 +403,6 @@ public final class SearchEngine {
                 throw new InvalidRequestException(violations.stream().map(v -> v.under("options")).toList());
             }
             Options supernet = WeightSharing.options(request.supernet());
-            stopping = EarlyStopping.of(EarlyStopping.options(request.earlyStopping()), request.epochs());
             if (kind.oneShot()) {
                 return oneShot(evaluation, options, supernet);
             }
@@ -330,6 +411,10 @@ public final class SearchEngine {
             Optional<SupernetCheckpoint> checkpoint = resumeFrom.flatMap(c -> c);
             if (checkpoint.isPresent()) {
                 checkpoint.get().controller().ifPresent(controller::restore);
+            } else if (!request.weightSharing() && search.controllerState().isPresent()) {
+                // Taken over, or resumed: the controller continues from the state stored with its last step.
+                controller.restore(search.controllerState().get());
+                rebuild();
             } else if (request.warmStart() > 0) {
                 warmStart(evaluation);
             }
@@ -338,7 +423,8 @@ public final class SearchEngine {
                 checkpoint.ifPresent(c -> shared.restore(c.state()));
                 trainSupernet(supernet, checkpoint.map(SupernetCheckpoint::epoch).orElse(0));
             }
-            String end = loop(evaluation, workers);
+            boolean retraining = continuing && search.status() == SearchStatus.RETRAINING && shared == null;
+            String end = retraining ? "it was retraining" : loop(evaluation);
             LOG.log(Level.DEBUG, "search " + id + " stopped asking: " + end);
             List<Known> succeeded = known.values().stream().filter(k -> k.status == TrialStatus.SUCCEEDED).toList();
             if (succeeded.isEmpty()) {
@@ -385,6 +471,7 @@ public final class SearchEngine {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("cancelled");
                 }
+                lifecycle();
             }
         }
 
@@ -423,9 +510,9 @@ public final class SearchEngine {
                 Trial<A> trial = new Trial<>(stored.get(k.number).id(), k.number, a, k.canonical(space), cost,
                         new ArrayList<>());
                 // Finalists train to the end: the final choice compares them on equal terms.
-                TrialResult result = standAlone(trial, evaluation, false);
+                TrialResult result = standAlone(trial, evaluation);
                 cancelledCheck();
-                store.trialFinished(trial.id, result, controller == null ? null : controller.snapshot());
+                store.finalistTrained(trial.id, result, controller == null ? null : controller.snapshot());
                 publish(new SearchEvent.TrialFinished(id, trial.number, k.arch, cost, result, request.trials(), false));
                 if (result.status() == TrialStatus.SUCCEEDED) {
                     trained.add(new Known(k.number, k.arch, TrialStatus.SUCCEEDED, Optional.of(Objectives.of(
@@ -453,7 +540,8 @@ public final class SearchEngine {
                             store.supernetEpoch(id, epoch);
                             store.checkpoint(id, epoch.epoch(), state, null, keep);
                             publish(new SearchEvent.SupernetTrained(id, epoch));
-                            return !Thread.currentThread().isInterrupted();
+                            SearchStatus now = store.status(id);
+                            return !Thread.currentThread().isInterrupted() && now.live();
                         });
             } catch (CancellationException e) {
                 throw new InterruptedException("cancelled");
@@ -462,6 +550,7 @@ public final class SearchEngine {
                 return end(SearchStatus.FAILED, "the differentiable search failed: " + result.failure().get());
             }
             if (!result.completed() || Thread.currentThread().isInterrupted()) {
+                lifecycle();
                 throw new InterruptedException("cancelled");
             }
             if (!Double.isFinite(result.estimate())) {
@@ -486,6 +575,33 @@ public final class SearchEngine {
             return end(SearchStatus.SUCCEEDED, null);
         }
 
+        /**
+         * The trials of a search taken over, as its controller's stored state knows them: told results
+         * answer repeated proposals; untold ones are in flight again, handed to workers if still RUNNING
+         * (a job engine ignores those it holds) and told as soon as their results are read.
+         */
+        private void rebuild() {
+            for (StoredTrial t : search.trials()) {
+                started.set(Math.max(started.get(), t.number()));
+                if (t.told()) {
+                    known.put(t.canonical(), new Known(t.number(), t.arch(), t.status(), objectives(t)));
+                    continue;
+                }
+                List<A> repeats = new ArrayList<>();
+                t.repeats().forEach(r -> repeats.add(space.parse(r)));
+                inFlight.put(t.canonical(), new Trial<>(t.id(), t.number(), space.parse(t.arch()), t.canonical(),
+                        t.cost(), repeats));
+                if (t.status() == TrialStatus.RUNNING) {
+                    executor.submit(id, t.id());
+                }
+            }
+        }
+
+        private static Optional<Objectives> objectives(StoredTrial t) {
+            return t.status() == TrialStatus.FAILED || t.validationAccuracy() == null ? Optional.empty()
+                    : Optional.of(Objectives.of(t.validationAccuracy(), t.cost()));
+        }
+
         /** Scores distinct random candidates at initialization and hands them to the controller, best first. */
         private void warmStart(Evaluation<A> evaluation) {
             Rng random = Rng.of(request.seed() ^ 0x3C6EF372FE94F82BL);
@@ -508,15 +624,21 @@ public final class SearchEngine {
         }
 
         /**
-         * Asks and evaluates until the budget is spent or the controller is done.
+         * Asks and evaluates until the budget is spent or the controller is done: asks for as many
+         * candidates as the executor has idle slots (within the search's own limit), tells each result as
+         * it is read from the store, and stops when the search is paused or ended elsewhere.
          *
          * @return why it stopped asking
          */
-        private String loop(Evaluation<A> evaluation, ExecutorService workers) throws InterruptedException {
+        private String loop(Evaluation<A> evaluation) throws InterruptedException {
             int repeatsInARow = 0;
             String end = null;
+            long givenUpChecked = System.nanoTime();
             while (true) {
-                while (end == null && inFlight.size() < request.parallelTrials()) {
+                lifecycle();
+                int room = shared != null ? 1 : Math.min(request.parallelTrials() - inFlight.size(),
+                        executor.idleSlots());
+                while (end == null && room > 0) {
                     if (started.get() >= request.trials()) {
                         end = "the budget of " + request.trials() + " trials is spent";
                         break;
@@ -531,8 +653,9 @@ public final class SearchEngine {
                         }
                         break;
                     } else if (decision instanceof Decision.Propose<A>(A a)) {
-                        if (propose(a, evaluation, workers)) {
+                        if (propose(a, evaluation)) {
                             repeatsInARow = 0;
+                            room--;
                         } else if (++repeatsInARow >= MAX_REPEATS_IN_A_ROW) {
                             end = "the controller proposed only functions evaluated before, " + repeatsInARow
                                     + " times in a row";
@@ -540,9 +663,52 @@ public final class SearchEngine {
                     }
                 }
                 if (inFlight.isEmpty()) {
-                    return end;
+                    if (end != null) {
+                        return end;
+                    }
+                    // No slot is free anywhere (no worker is running): wait for one.
+                    executor.awaitChange(POLL);
+                    continue;
                 }
-                finish(completions.take());
+                if (System.nanoTime() - givenUpChecked > GIVEN_UP_CHECK_NANOS) {
+                    givenUp();
+                    givenUpChecked = System.nanoTime();
+                }
+                if (!collect()) {
+                    executor.awaitChange(POLL);
+                    if (!collect() && executor instanceof LocalTrials) {
+                        givenUp();
+                    }
+                }
+            }
+        }
+
+        /**
+         * Tells the controller every result that workers stored since it was last told.
+         *
+         * @return whether there was any
+         */
+        private boolean collect() {
+            boolean any = false;
+            for (StoredTrial t : store.untold(id)) {
+                if (t.failure().filter(SearchStore.CANCELLED::equals).isPresent()) {
+                    // Cut short by a stop, not a result: resuming trains it again, and only then is it told.
+                    lifecycle();
+                    continue;
+                }
+                if (t.status() != TrialStatus.RUNNING && inFlight.containsKey(t.canonical())) {
+                    finish(t);
+                    any = true;
+                }
+            }
+            return any;
+        }
+
+        /** Ends as FAILED, with the executor's reason, trials in flight whose workers gave them up. */
+        private void givenUp() {
+            for (Trial<A> t : List.copyOf(inFlight.values())) {
+                executor.givenUp(t.id).ifPresent(reason -> store.trialFinished(t.id, TrialResult.failed(reason,
+                        0, 0), null));
             }
         }
 
@@ -551,7 +717,7 @@ public final class SearchEngine {
          *
          * @return whether a trial was started
          */
-        private boolean propose(A a, Evaluation<A> evaluation, ExecutorService workers) {
+        private boolean propose(A a, Evaluation<A> evaluation) {
             requireMember(a);
             String canonical = space.canonical(a).hash();
             Known k = known.get(canonical);
@@ -563,15 +729,21 @@ public final class SearchEngine {
             Trial<A> running = inFlight.get(canonical);
             if (running != null) {
                 running.repeats.add(a);
+                store.trialRepeated(running.id, a.key(), controller.snapshot());
                 return false;
             }
             int number = started.incrementAndGet();
             Cost cost = evaluation.cost(a);
             long trialId = store.trialStarted(id, number, a.key(), canonical, cost, controller.snapshot());
             Trial<A> trial = new Trial<>(trialId, number, a, canonical, cost, new ArrayList<>());
-            inFlight.put(canonical, trial);
             publish(new SearchEvent.TrialStarted(id, number, a.key(), cost));
-            workers.execute(() -> completions.add(new Completion<>(trial, train(trial, evaluation))));
+            if (shared != null) {
+                // Paths of one supernet share layers and statistics: its estimates are made one at a time, here.
+                finishEstimate(trial, estimate(trial));
+            } else {
+                inFlight.put(canonical, trial);
+                executor.submit(id, trialId);
+            }
             return true;
         }
 
@@ -582,14 +754,8 @@ public final class SearchEngine {
             }
         }
 
-        /**
-         * Runs on a worker: a supernet estimate in a weight-sharing search, stand-alone training otherwise.
-         * Any exception ends the trial as FAILED with the reason, never the search.
-         */
-        private TrialResult train(Trial<A> trial, Evaluation<A> evaluation) {
-            if (shared == null) {
-                return standAlone(trial, evaluation, true);
-            }
+        /** A trial's supernet estimate (inherited weights, no training); an exception fails the trial. */
+        private TrialResult estimate(Trial<A> trial) {
             long start = System.nanoTime();
             try {
                 double estimate = shared.estimate(trial.architecture);
@@ -603,10 +769,10 @@ public final class SearchEngine {
         }
 
         /**
-         * Stand-alone training of a trial, which the early-stopping rule may stop if {@code mayStop}; any
-         * exception ends it as FAILED with the reason.
+         * Stand-alone training of a finalist on this thread, to the end (finalists are compared on equal
+         * terms); any exception ends it as FAILED with the reason.
          */
-        private TrialResult standAlone(Trial<A> trial, Evaluation<A> evaluation, boolean mayStop) {
+        private TrialResult standAlone(Trial<A> trial, Evaluation<A> evaluation) {
             long start = System.nanoTime();
             AtomicInteger epochs = new AtomicInteger();
             try {
@@ -617,38 +783,32 @@ public final class SearchEngine {
                     epochs.set(e.epoch());
                     store.epochFinished(trial.id, e);
                     publish(new SearchEvent.Epoch(id, trial.number, e));
-                    if (!mayStop) {
-                        return true;
-                    }
-                    synchronized (curves) {
-                        curves.epoch(trial.number, e.epoch(), e.validationAccuracy());
-                        return !stopping.stop(curves, trial.number, e.epoch());
-                    }
+                    return true;
                 });
             } catch (RuntimeException e) {
-                // The reason is stored with the trial; the trace only helps whoever debugs the evaluator.
                 LOG.log(Level.DEBUG, "trial " + trial.number + " of search " + id + " failed", e);
                 return TrialResult.failed(message(e), epochs.get(), (System.nanoTime() - start) / 1e9);
             }
         }
 
-        private void finish(Completion<A> c) {
-            Trial<A> trial = c.trial;
-            TrialResult result = c.result;
-            inFlight.remove(trial.canonical);
-            synchronized (curves) {
-                curves.ended(trial.number, result.status());
-            }
+        /** Tells the controller a stored result, and stores that it was told with the controller's state. */
+        private void finish(StoredTrial stored) {
+            Trial<A> trial = inFlight.remove(stored.canonical());
+            TrialResult result = stored.result();
             Optional<Objectives> objectives = result.status() == TrialStatus.FAILED ? Optional.empty()
                     : Optional.of(Objectives.of(result.validationAccuracy(), trial.cost));
-            Observation.Outcome outcome = result.status().outcome();
-            known.put(trial.canonical, new Known(trial.number, trial.architecture.key(), result.status(), objectives));
-            controller.tell(new Observation<>(trial.architecture, outcome, objectives));
-            for (A repeat : trial.repeats) {
-                controller.tell(new Observation<>(repeat, outcome, objectives));
-            }
+            tell(trial, result, objectives);
+            store.trialTold(trial.id, controller.snapshot());
+            announce(trial, result, false);
+        }
+
+        /** Tells the controller an estimate, and stores both together. */
+        private void finishEstimate(Trial<A> trial, TrialResult result) {
+            Optional<Objectives> objectives = result.status() == TrialStatus.FAILED ? Optional.empty()
+                    : Optional.of(Objectives.of(result.validationAccuracy(), trial.cost));
+            tell(trial, result, objectives);
             try {
-                if (shared != null && result.status() == TrialStatus.SUCCEEDED) {
+                if (result.status() == TrialStatus.SUCCEEDED) {
                     store.trialEstimated(trial.id, result.validationAccuracy(), result.seconds(), controller.snapshot());
                 } else {
                     store.trialFinished(trial.id, result, controller.snapshot());
@@ -658,8 +818,21 @@ public final class SearchEngine {
                 store.trialFailed(trial.id, "its result could not be stored: " + message(e));
                 throw e;
             }
+            announce(trial, result, true);
+        }
+
+        private void tell(Trial<A> trial, TrialResult result, Optional<Objectives> objectives) {
+            Observation.Outcome outcome = result.status().outcome();
+            known.put(trial.canonical, new Known(trial.number, trial.architecture.key(), result.status(), objectives));
+            controller.tell(new Observation<>(trial.architecture, outcome, objectives));
+            for (A repeat : trial.repeats) {
+                controller.tell(new Observation<>(repeat, outcome, objectives));
+            }
+        }
+
+        private void announce(Trial<A> trial, TrialResult result, boolean estimate) {
             publish(new SearchEvent.TrialFinished(id, trial.number, trial.architecture.key(), trial.cost, result,
-                    request.trials(), shared != null));
+                    request.trials(), estimate));
             for (A repeat : trial.repeats) {
                 publish(new SearchEvent.Repeated(id, repeat.key(), trial.number));
             }
@@ -671,7 +844,13 @@ public final class SearchEngine {
                 return;
             }
             store.retraining(id);
-            retrain(evaluation, finalists(succeeded, options), request.retrainEpochs());
+            List<Known> members = finalists(succeeded, options);
+            if (continuing) {
+                // Taken over: what was retrained before stands; what was cut short is retrained again.
+                java.util.Set<Integer> done = store.restartRetraining(id);
+                members = members.stream().filter(k -> !done.contains(k.number)).toList();
+            }
+            retrain(evaluation, members, request.retrainEpochs());
         }
 
         /** Retrains stored trials {@code numbers} of an ended search, then marks it SUCCEEDED again. */

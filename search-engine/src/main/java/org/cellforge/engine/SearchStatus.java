@@ -1,18 +1,20 @@
 package org.cellforge.engine;
 
-/** Lifecycle of a search; it only moves forward. */
+/** Lifecycle of a search. */
 public enum SearchStatus {
     /** Accepted, not started yet. */
     QUEUED,
     /** Trials are being proposed and trained. */
     RUNNING,
+    /** Proposes nothing until resumed; trials already handed to workers finish. */
+    PAUSED,
     /** The chosen architectures are being retrained and tested. */
     RETRAINING,
     /** The budget was used or the controller finished, and the final retraining ran. */
     SUCCEEDED,
     /** Stopped by an error, or no trial succeeded; {@code error} says which. */
     FAILED,
-    /** The process running it stopped before it finished. */
+    /** Cancelled, or stopped in a way no process took it up from; it can be resumed. */
     INTERRUPTED;
 
     /** Whether the search can still change. */

@@ -22,6 +22,9 @@ final class InMemoryStore implements SearchStore {
         final List<EpochRecord> epochs = new ArrayList<>();
         boolean checkpoint;
         Double estimate;
+        boolean told;
+        int attempts;
+        final List<String> repeats = new ArrayList<>();
     }
 
     static final class Retrain {
@@ -59,8 +62,101 @@ final class InMemoryStore implements SearchStore {
             throw new NotFoundException("no search with id " + id);
         }
         return new StoredSearch(1, request, status, Optional.ofNullable(state), trials.stream()
-                .map(t -> new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.accuracy, t.cost,
-                        t.epochs.stream().map(EpochRecord::validationAccuracy).toList())).toList());
+                .map(InMemoryStore::stored).toList());
+    }
+
+    private static StoredTrial stored(Trial t) {
+        return new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.accuracy, t.cost,
+                t.epochs.stream().map(EpochRecord::validationAccuracy).toList(), Optional.ofNullable(t.failure), 0,
+                t.told, t.repeats);
+    }
+
+    @Override
+    public synchronized SearchStatus status(long searchId) {
+        return status;
+    }
+
+    @Override
+    public synchronized Optional<TrialClaim> claimTrial(long trialId, String worker) {
+        Trial t = trial(trialId);
+        if (t.status != TrialStatus.RUNNING || !(status.live() || status == SearchStatus.PAUSED)) {
+            return Optional.empty();
+        }
+        t.epochs.clear();
+        t.attempts++;
+        return Optional.of(new TrialClaim(1, t.id, t.number, t.arch, t.attempts));
+    }
+
+    @Override
+    public synchronized void trialRepeated(long trialId, String arch, ControllerState s) {
+        trial(trialId).repeats.add(arch);
+        keep(s);
+    }
+
+    @Override
+    public synchronized void trialTold(long trialId, ControllerState s) {
+        trial(trialId).told = true;
+        keep(s);
+    }
+
+    @Override
+    public synchronized List<StoredTrial> untold(long searchId) {
+        return trials.stream().filter(t -> !t.told).map(InMemoryStore::stored).toList();
+    }
+
+    @Override
+    public synchronized List<Long> live() {
+        return status.live() ? List.of(1L) : List.of();
+    }
+
+    @Override
+    public synchronized void paused(long searchId) {
+        if (status != SearchStatus.QUEUED && status != SearchStatus.RUNNING) {
+            throw new ConflictException("search is " + status);
+        }
+        move(SearchStatus.PAUSED);
+    }
+
+    @Override
+    public synchronized void unpaused(long searchId) {
+        if (status != SearchStatus.PAUSED) {
+            throw new ConflictException("search is " + status);
+        }
+        move(statuses.contains(SearchStatus.RUNNING) ? SearchStatus.RUNNING : SearchStatus.QUEUED);
+    }
+
+    @Override
+    public synchronized void cancelled(long searchId) {
+        if (!status.live() && status != SearchStatus.PAUSED) {
+            throw new ConflictException("search is " + status);
+        }
+        finished(searchId, SearchStatus.INTERRUPTED, CANCELLED);
+    }
+
+    @Override
+    public synchronized List<Long> resumedFromSnapshot(long searchId) {
+        if (status != SearchStatus.INTERRUPTED) {
+            throw new ConflictException("search is " + status);
+        }
+        List<Long> again = new ArrayList<>();
+        for (Trial t : trials) {
+            if (!t.told && t.status == TrialStatus.FAILED && CANCELLED.equals(t.failure)) {
+                t.status = TrialStatus.RUNNING;
+                t.failure = null;
+                again.add(t.id);
+            }
+        }
+        error = null;
+        move(SearchStatus.RUNNING);
+        return again;
+    }
+
+    @Override
+    public synchronized java.util.Set<Integer> restartRetraining(long searchId) {
+        retrains.removeIf(r -> r.result == null);
+        java.util.Set<Integer> done = new java.util.HashSet<>();
+        retrains.forEach(r -> done.add(r.trialNumber));
+        return done;
     }
 
     @Override
@@ -117,11 +213,28 @@ final class InMemoryStore implements SearchStore {
     }
 
     @Override
-    public synchronized void trialFinished(long trialId, TrialResult result, ControllerState s) {
+    public synchronized boolean trialFinished(long trialId, TrialResult result, ControllerState s) {
         Trial t = trial(trialId);
         if (t.number == failStoringTrial) {
             throw new IllegalStateException("disk full");
         }
+        if (t.status != TrialStatus.RUNNING) {
+            return false;
+        }
+        t.status = result.status();
+        t.accuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
+        t.failure = result.failure().orElse(null);
+        t.checkpoint = result.checkpoint().isPresent();
+        if (s != null) {
+            t.told = true;
+            keep(s);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void finalistTrained(long trialId, TrialResult result, ControllerState s) {
+        Trial t = trial(trialId);
         t.status = result.status();
         t.accuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
         t.failure = result.failure().orElse(null);
@@ -133,6 +246,7 @@ final class InMemoryStore implements SearchStore {
     public synchronized void trialEstimated(long trialId, double estimate, double seconds, ControllerState s) {
         Trial t = trial(trialId);
         t.status = TrialStatus.SUCCEEDED;
+        t.told = true;
         t.estimate = estimate;
         if (s != null) {
             keep(s);
@@ -160,7 +274,7 @@ final class InMemoryStore implements SearchStore {
 
     @Override
     public synchronized void resumed(long searchId, int fromEpoch) {
-        if (status != SearchStatus.INTERRUPTED) {
+        if (status != SearchStatus.INTERRUPTED && status != SearchStatus.RUNNING) {
             throw new ConflictException("search is " + status);
         }
         trials.clear();
@@ -198,6 +312,9 @@ final class InMemoryStore implements SearchStore {
 
     @Override
     public synchronized void finished(long searchId, SearchStatus s, String e) {
+        if (!status.live() && status != SearchStatus.PAUSED) {
+            return;
+        }
         move(s);
         error = e;
         for (Trial t : trials) {

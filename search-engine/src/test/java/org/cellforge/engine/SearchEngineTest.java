@@ -218,7 +218,7 @@ class SearchEngineTest {
         Thread.currentThread().interrupt();
         SearchStatus status = engine.run(1);
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
-        assertEquals(SearchStatus.INTERRUPTED, status);
+        assertEquals(SearchStatus.INTERRUPTED, status, store.error);
         assertTrue(store.trials.stream().noneMatch(t -> t.status == TrialStatus.RUNNING));
     }
 

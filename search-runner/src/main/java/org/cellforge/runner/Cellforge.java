@@ -19,12 +19,14 @@ import org.cellforge.persistence.Transactions;
  */
 public final class Cellforge {
 
+    private final Transactions tx;
     private final Datasets datasets;
     private final SearchStore store;
     private final SearchEngine engine;
     private final Exports exports;
 
     private Cellforge(Transactions tx, Datasets datasets, SearchListener listener) {
+        this.tx = tx;
         this.datasets = datasets;
         this.store = new JpaSearchStore(tx);
         this.engine = SearchEngine.of(new Nd4jEvaluations(datasets), store, listener);
@@ -44,6 +46,13 @@ public final class Cellforge {
      * @throws org.cellforge.engine.InvalidRequestException with every field at fault
      */
     public long submit(SearchRequest request) {
+        return submit(request, false);
+    }
+
+    /** How long a search submitted to run here is left to this process by other coordinators. */
+    private static final java.time.Duration RESERVATION = java.time.Duration.ofMinutes(1);
+
+    private long submit(SearchRequest request, boolean reserve) {
         if (request == null) {
             throw org.cellforge.engine.InvalidRequestException.of("body", "a JSON object describing the search is "
                     + "required");
@@ -52,8 +61,17 @@ public final class Cellforge {
         Dataset data = datasets.check(r);
         ImageSet images = data.train();
         Binding.checkImageSize(org.cellforge.engine.Spaces.require(r.space()), images.height(), images.width());
-        return store.create(r, new DatasetInfo(images.channels(), images.height(), images.width(), images.classes(),
-                datasets.fingerprint(r.dataset())));
+        DatasetInfo info = new DatasetInfo(images.channels(), images.height(), images.width(), images.classes(),
+                datasets.fingerprint(r.dataset()));
+        return reserve ? store.createReserved(r, info, RESERVATION) : store.create(r, info);
+    }
+
+    /**
+     * Like {@link #submit}, for a search this process coordinates itself: no server on the same database
+     * takes it up in the moment before this process holds its lock.
+     */
+    public long submitHere(SearchRequest request) {
+        return submit(request, true);
     }
 
     /** Runs QUEUED search {@code id} to its end on the calling thread, {@code extra} receiving its events too. */
@@ -104,6 +122,42 @@ public final class Cellforge {
      */
     public SearchStatus retrain(long id, java.util.List<Integer> numbers, int epochs, SearchListener extra) {
         return engine.retrain(id, numbers, epochs, extra);
+    }
+
+    /** The engine searches run with. */
+    public SearchEngine engine() {
+        return engine;
+    }
+
+    /** A worker that trains stored trials of any search with this process's data. */
+    public org.cellforge.engine.TrialWorker worker() {
+        return org.cellforge.engine.TrialWorker.of(new Nd4jEvaluations(datasets), store,
+                org.cellforge.engine.TrialWorker.processName());
+    }
+
+    /**
+     * Checks that this process's copy of search {@code searchId}'s dataset is the one the search was made
+     * with (size and checksum recorded with it), before a trial of it is trained here.
+     *
+     * @throws IllegalStateException naming both fingerprints if they differ, or if the data is missing here
+     */
+    public void checkDataset(long searchId) {
+        String[] recorded = tx.call(em -> new org.cellforge.persistence.SearchRepository(em).find(searchId)
+                .map(s -> new String[] {s.dataset, s.datasetFingerprint}).orElse(null));
+        if (recorded == null || recorded[1] == null) {
+            return;
+        }
+        String here;
+        try {
+            here = datasets.fingerprint(recorded[0]);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("this worker cannot load dataset " + recorded[0] + " of search " + searchId
+                    + ": " + e.getMessage(), e);
+        }
+        if (!here.equals(recorded[1])) {
+            throw new IllegalStateException("this worker's copy of dataset " + recorded[0] + " (" + here + ") differs "
+                    + "from the one search " + searchId + " was made with (" + recorded[1] + ")");
+        }
     }
 
     /** The store searches are kept in. */

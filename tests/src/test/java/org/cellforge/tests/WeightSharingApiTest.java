@@ -145,7 +145,7 @@ class WeightSharingApiTest {
     }
 
     @Test
-    void aCancelledWeightSharingSearchResumesFromItsCheckpointAndAQueuedOneNeverRuns() {
+    void aCancelledWeightSharingSearchResumesFromItsCheckpoint() {
         // Far more supernet epochs than the test waits for: it is cancelled while it trains.
         Map<String, Object> request = tiny("nas-bench-201", "random", 2);
         request.put("trainSize", 100);
@@ -153,22 +153,16 @@ class WeightSharingApiTest {
         request.put("mode", "weight-sharing");
         request.put("supernet", Map.of("epochs", 1000));
         long running = Api.start(request);
-        long queued = Api.start(tiny("nas-bench-201", "random", 1));
         try {
-            cancelThenResume(running, queued);
+            cancelThenResume(running);
         } finally {
-            // Searches run one at a time: a failed check must not leave this one blocking the tests after it.
-            for (long id : new long[] {running, queued}) {
-                given().post("/api/searches/{id}/cancel", id);
-            }
+            // A failed check must not leave it training beside the tests after it.
+            given().post("/api/searches/{id}/cancel", running);
         }
     }
 
-    private static void cancelThenResume(long running, long queued) {
+    private static void cancelThenResume(long running) {
         awaitSupernetEpochs(running, 1);
-        given().post("/api/searches/{id}/cancel", queued).then().statusCode(202);
-        assertEquals("INTERRUPTED", Api.awaitEnd(queued).getString("status"), "cancelled before it started");
-        assertEquals(List.of(), Api.trials(Api.search(queued)));
         given().post("/api/searches/{id}/cancel", running).then().statusCode(202);
         JsonPath cancelled = Api.awaitEnd(running);
         assertEquals("INTERRUPTED", cancelled.getString("status"));

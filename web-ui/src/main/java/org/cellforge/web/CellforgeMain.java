@@ -42,6 +42,7 @@ public final class CellforgeMain {
             return;
         }
         System.setProperty("quarkus.http.port", Integer.toString(server.port()));
+        System.setProperty("cellforge.workers", Integer.toString(server.workers()));
         EmbeddedDatabase db = null;
         if (externalUrl().isEmpty()) {
             Path dir = server.dataDir().orElseGet(Main::defaultDataDir).resolve("postgres");

@@ -32,9 +32,19 @@ public sealed interface CommandLine {
             boolean json) implements CommandLine {
     }
 
-    /** Serve the REST API and the dashboard. */
-    record Server(int port, Optional<Path> dataDir) implements CommandLine {
+    /**
+     * Serve the REST API and the dashboard, coordinating searches, with {@code workers} trial slots in
+     * the same process.
+     */
+    record Server(int port, Optional<Path> dataDir, int workers) implements CommandLine {
     }
+
+    /** Train trials of any search on the shared database, {@code slots} at a time, until stopped. */
+    record Worker(int slots) implements CommandLine {
+    }
+
+    /** Environment variable giving a worker's slots when {@code --slots} is not given. */
+    String WORKER_SLOTS = "CELLFORGE_WORKER_SLOTS";
 
     /** Print the usage of {@code mode}, or the general usage when empty. */
     record Help(Optional<String> mode) implements CommandLine {
@@ -83,7 +93,24 @@ public sealed interface CommandLine {
     List<String> SWITCHES = List.of("--verbose", "--json", "--help");
 
     /** Modes the launcher runs, in the order the usage lists them. */
-    List<String> MODES = List.of("search", "describe", "server", "bench", "build", "test", "help");
+    List<String> MODES = List.of("search", "describe", "server", "worker", "bench", "build", "test", "help");
+
+    /** {@value #WORKER_SLOTS} as a number of slots, 1 when unset. */
+    private static int slotsFromEnvironment(String mode) {
+        String v = System.getenv(WORKER_SLOTS);
+        if (v == null || v.isBlank()) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1 && n <= 256) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(mode, WORKER_SLOTS + ": must be a whole number between 1 and 256, got '" + v + "'");
+    }
 
     /** The general usage. */
     static String usage() {
@@ -94,7 +121,9 @@ public sealed interface CommandLine {
                   search     run a search to the end on this machine, retrain the best architecture and test it
                              once, then print and export it (JSON, ONNX, PyTorch)
                   describe   print an architecture's parameters, FLOPs and canonical form, without training
-                  server     serve the REST API (/api/searches) and the dashboard (/)
+                  server     serve the REST API (/api/searches) and the dashboard (/), coordinate searches and
+                             train their trials (--workers)
+                  worker     train trials of the searches in a shared database, beside a server
                   bench      time training steps against the PyTorch reference (see BENCHMARKS.md)
                   build      build the application
                   test       build it and run every test
@@ -130,6 +159,20 @@ public sealed interface CommandLine {
                     flags (defaults in brackets):
                       --port N            HTTP port [8080]
                       --data-dir DIR      where the embedded database keeps its files [~/.cellforge]
+                      --workers N         trials this process trains at once; 0 to only serve and coordinate,
+                                          with 'cellforge worker' processes training [1]
+                    """;
+            case "worker" -> """
+                    usage: cellforge worker [flags]
+
+                    Trains trials of the searches in the database named by QUARKUS_DATASOURCE_JDBC_URL
+                    (with QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD), the one a server
+                    coordinates them from, until stopped. A trial whose worker stops is taken up again by
+                    another after the job engine's timeout.
+
+                    flags (defaults in brackets):
+                      --slots N           trials trained at once, one per GPU on GPU machines
+                                          [CELLFORGE_WORKER_SLOTS, or 1]
                     """;
             case "bench" -> """
                     usage: cellforge bench [--reference PATH/TO/torch_reference.py] [--mode supernet] [flags]
@@ -232,7 +275,8 @@ public sealed interface CommandLine {
             case "search" -> List.copyOf(SEARCH_FLAGS.keySet());
             case "describe" -> List.of("--channels", "--cells", "--classes", "--input-channels", "--image-size",
                     "--json");
-            case "server" -> List.of("--port", "--data-dir");
+            case "server" -> List.of("--port", "--data-dir", "--workers");
+            case "worker" -> List.of("--slots");
             default -> List.of();
         };
         Map<String, List<String>> values = new LinkedHashMap<>();
@@ -292,7 +336,12 @@ public sealed interface CommandLine {
             }
             case "server" -> {
                 none(mode, positional);
-                yield new Server(f.integer("--port", 8080, 1, 65_535), f.path("--data-dir"));
+                yield new Server(f.integer("--port", 8080, 1, 65_535), f.path("--data-dir"),
+                        f.integer("--workers", 1, 0, 256));
+            }
+            case "worker" -> {
+                none(mode, positional);
+                yield new Worker(f.integer("--slots", slotsFromEnvironment(mode), 1, 256));
             }
             default -> {
                 none(mode, positional);

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 import org.cellforge.engine.ConflictException;
 import org.cellforge.engine.InvalidRequestException;
@@ -14,7 +15,8 @@ import org.cellforge.engine.SearchListener;
 import org.cellforge.engine.SearchStatus;
 import org.cellforge.persistence.Database;
 import org.cellforge.persistence.EmbeddedDatabase;
-import org.cellforge.persistence.SearchRepository;
+import org.cellforge.runner.jobs.JobRunrTrials;
+import org.cellforge.runner.jobs.SearchLocks;
 import org.cellforge.runner.Cellforge;
 import org.cellforge.runner.Datasets;
 import org.cellforge.runner.Exports;
@@ -56,6 +58,7 @@ public final class Main {
             }
             case CommandLine.Describe d -> Describe.print(d, out, err);
             case CommandLine.Search s -> search(s, out, err);
+            case CommandLine.Worker w -> worker(w, out, err);
             case CommandLine.Server s -> {
                 err.println("cellforge: the server runs from the application jar; start it with './cellforge server'");
                 yield 2;
@@ -76,17 +79,10 @@ public final class Main {
             String user = embedded != null ? EmbeddedDatabase.USER : System.getenv().getOrDefault(USER, "");
             String password = embedded != null ? EmbeddedDatabase.USER : System.getenv().getOrDefault(PASSWORD, "");
             try (Database db = Database.connect(url, user, password)) {
-                if (embedded != null) {
-                    // Only this process can use the embedded database, so whatever is still marked live there
-                    // was left by one that stopped; with a shared database other processes may be running it.
-                    int interrupted = db.call(em -> new SearchRepository(em)
-                            .interruptUnfinished("the process running it stopped before it finished"));
-                    if (interrupted > 0) {
-                        out.println("cellforge: marked " + interrupted + " search(es) left unfinished by an earlier "
-                                + "process as INTERRUPTED");
-                    }
-                }
-                return search(Cellforge.of(db, Datasets.fromEnvironment(), SearchListener.none()), s, out, err);
+                // Searches other processes left unfinished are not touched: a server taking them over, or
+                // '--resume', continues them.
+                return search(Cellforge.of(db, Datasets.fromEnvironment(), SearchListener.none()),
+                        new SearchLocks(db.dataSource()), s, out, err);
             }
         } catch (IllegalStateException e) {
             err.println("cellforge: " + e.getMessage());
@@ -98,32 +94,45 @@ public final class Main {
         }
     }
 
-    private static int search(Cellforge cellforge, CommandLine.Search s, PrintStream out, PrintStream err) {
+    private static int search(Cellforge cellforge, SearchLocks locks, CommandLine.Search s, PrintStream out,
+            PrintStream err) {
         long id;
         SearchStatus status;
         if (s.resume().isPresent()) {
             id = s.resume().getAsLong();
-            SearchRequest request;
-            try {
-                request = cellforge.checkResume(id);
-            } catch (NotFoundException | ConflictException e) {
-                err.println("cellforge: --resume: " + e.getMessage());
+            Optional<SearchLocks.Lock> lock = locks.tryLock(id);
+            if (lock.isEmpty()) {
+                err.println("cellforge: --resume: search " + id + " is coordinated by another process; it goes on "
+                        + "there");
                 return 2;
             }
-            Progress progress = new Progress(out, request);
-            status = cellforge.resume(id, progress);
-            progress.summary(id, status);
+            try (SearchLocks.Lock held = lock.get()) {
+                SearchRequest request;
+                try {
+                    request = resumable(cellforge, id);
+                } catch (NotFoundException | ConflictException e) {
+                    err.println("cellforge: --resume: " + e.getMessage());
+                    return 2;
+                }
+                Progress progress = new Progress(out, request);
+                status = cancelOnExit(cellforge, id, () -> cellforge.store().status(id) == SearchStatus.INTERRUPTED
+                        ? cellforge.resume(id, progress) : cellforge.run(id, progress));
+                progress.summary(id, status);
+            }
         } else {
             try {
-                id = cellforge.submit(s.request());
+                id = cellforge.submitHere(s.request());
             } catch (InvalidRequestException e) {
                 err.println("cellforge: " + CommandLine.flagOf(e.violations().get(0).field()) + ": "
                         + e.violations().get(0).reason());
                 return 2;
             }
-            Progress progress = new Progress(out, s.request());
-            status = cellforge.run(id, progress);
-            progress.summary(id, status);
+            try (SearchLocks.Lock held = locks.tryLock(id).orElseThrow(() -> new IllegalStateException(
+                    "search " + id + " was taken up by another process as soon as it was stored"))) {
+                Progress progress = new Progress(out, s.request());
+                status = cancelOnExit(cellforge, id, () -> cellforge.run(id, progress));
+                progress.summary(id, status);
+            }
         }
         if (status != SearchStatus.SUCCEEDED) {
             return 1;
@@ -149,6 +158,91 @@ public final class Main {
             err.println("cellforge: cannot write the export: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * The request of search {@code id} if this process can continue it: INTERRUPTED (cancelled or stopped),
+     * PAUSED (resumed here), or RUNNING and RETRAINING with no process coordinating it (the caller holds
+     * its lock).
+     *
+     * @throws ConflictException naming the reason otherwise
+     */
+    private static SearchRequest resumable(Cellforge cellforge, long id) {
+        SearchStatus status = cellforge.store().status(id);
+        if (status == SearchStatus.INTERRUPTED) {
+            return cellforge.checkResume(id);
+        }
+        if (status == SearchStatus.PAUSED) {
+            cellforge.store().unpaused(id);
+        } else if (!status.live()) {
+            throw new ConflictException("search " + id + " is " + status + "; only an INTERRUPTED or PAUSED search, "
+                    + "or one whose process stopped, can be resumed");
+        }
+        return cellforge.store().load(id).request();
+    }
+
+    /**
+     * Runs {@code search}; if this process is stopped meanwhile (Ctrl-C, SIGTERM) the search is marked
+     * INTERRUPTED on the way out, so that it is not taken for one still running ('--resume' continues it).
+     */
+    private static SearchStatus cancelOnExit(Cellforge cellforge, long id, java.util.function.Supplier<SearchStatus> search) {
+        Thread hook = new Thread(() -> {
+            try {
+                cellforge.store().cancelled(id);
+            } catch (RuntimeException e) {
+                // Ended meanwhile, or the database is gone already: it stays as stored.
+            }
+        }, "cellforge-stop-" + id);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return search.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down: the hook runs.
+            }
+        }
+    }
+
+    /**
+     * {@code cellforge worker}: trains trials from the shared database until the process is stopped.
+     * A stopped worker's trials are delivered again by the job engine.
+     */
+    private static int worker(CommandLine.Worker w, PrintStream out, PrintStream err) {
+        Logs.configure(false);
+        String url = System.getenv(URL);
+        if (url == null || url.isBlank()) {
+            err.println("cellforge: a worker trains the trials of a server's searches, so it needs the server's "
+                    + "database: set " + URL + ", " + USER + " and " + PASSWORD);
+            return 2;
+        }
+        Database db;
+        try {
+            db = Database.connect(url, System.getenv().getOrDefault(USER, ""), System.getenv().getOrDefault(PASSWORD,
+                    ""));
+        } catch (IllegalStateException e) {
+            err.println("cellforge: " + e.getMessage());
+            return 1;
+        }
+        Cellforge cellforge = Cellforge.of(db, Datasets.fromEnvironment(), SearchListener.none());
+        JobRunrTrials trials = JobRunrTrials.on(db.dataSource());
+        String name = org.cellforge.engine.TrialWorker.processName();
+        trials.startWorker(w.slots(), cellforge.worker(), cellforge::checkDataset, name);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            trials.close();
+            db.close();
+            stopped.countDown();
+        }, "cellforge-worker-stop"));
+        out.println("cellforge: worker " + name + " trains up to " + w.slots() + " trial(s) at once from " + url.replaceFirst("\\?.*", ""));
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     /** Writes through a temporary file and a rename, so a reader never sees half a file. */

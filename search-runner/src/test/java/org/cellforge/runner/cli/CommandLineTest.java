@@ -188,9 +188,13 @@ class CommandLineTest {
 
     @Test
     void serverAndModesWithoutFlags() {
-        assertEquals(new CommandLine.Server(9090, Optional.of(Path.of("srv"))),
-                CommandLine.parse("server", "--port", "9090", "--data-dir", "srv"));
-        assertEquals(new CommandLine.Server(8080, Optional.empty()), CommandLine.parse("server"));
+        assertEquals(new CommandLine.Server(9090, Optional.of(Path.of("srv")), 0),
+                CommandLine.parse("server", "--port", "9090", "--data-dir", "srv", "--workers", "0"));
+        assertEquals(new CommandLine.Server(8080, Optional.empty(), 1), CommandLine.parse("server"));
+        assertMessage("--workers: must be between 0 and 256", "server", "--workers", "-1");
+        assertEquals(new CommandLine.Worker(4), CommandLine.parse("worker", "--slots", "4"));
+        assertMessage("--slots: must be between 1 and 256", "worker", "--slots", "0");
+        assertMessage("unknown flag '--port' for mode worker", "worker", "--port", "1");
         assertMessage("--port: must be between 1 and 65535", "server", "--port", "70000");
         assertMessage("unknown flag '--trials' for mode bench; it takes none", "bench", "--trials", "2");
         assertMessage("unknown mode 'serve'", "serve");
@@ -225,7 +229,7 @@ class CommandLineTest {
 
     @Test
     void theGeneralUsageListsEveryMode() {
-        assertEquals(List.of("search", "describe", "server", "bench", "build", "test", "help"), CommandLine.MODES);
+        assertEquals(List.of("search", "describe", "server", "worker", "bench", "build", "test", "help"), CommandLine.MODES);
         String usage = CommandLine.usage();
         for (String mode : CommandLine.MODES) {
             assertTrue(usage.contains("\n  " + mode + " "), "general usage lacks mode " + mode);

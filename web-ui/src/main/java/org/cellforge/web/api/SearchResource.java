@@ -81,9 +81,8 @@ public class SearchResource {
     }
 
     /**
-     * Cancels a queued or running search: it ends INTERRUPTED (a running one at its next training step;
-     * a weight-sharing or DARTS search can then be resumed); 202 with the search; 409 with the reason
-     * if it has ended.
+     * Cancels a search that has not ended, whichever server process coordinates it: it ends INTERRUPTED,
+     * its running trials FAILED; it can be resumed. 202 with the search; 409 with the reason if it ended.
      */
     @POST
     @Path("/{id}/cancel")
@@ -92,9 +91,20 @@ public class SearchResource {
     }
 
     /**
-     * Continues an INTERRUPTED weight-sharing or darts search (a process stopped while it ran) from its
-     * newest supernet checkpoint: 202 with the search as it stands; 409 with the reason when it cannot
-     * be resumed (not INTERRUPTED, or a stand-alone search, which keeps no checkpoints).
+     * Pauses a QUEUED or RUNNING search: it proposes no new trials; those already with workers finish.
+     * 202 with the search, PAUSED; 409 with the reason in any other state.
+     */
+    @POST
+    @Path("/{id}/pause")
+    public Response pause(@PathParam("id") long id) {
+        return Response.accepted(service.pause(id)).build();
+    }
+
+    /**
+     * Resumes a PAUSED search, or continues an INTERRUPTED one (cancelled, or stopped with its process):
+     * a weight-sharing or darts search from its newest supernet checkpoint, any other from its
+     * controller's stored state, training again the trials the stop cut short. 202 with the search as
+     * it stands; 409 with the reason in any other state.
      */
     @POST
     @Path("/{id}/resume")

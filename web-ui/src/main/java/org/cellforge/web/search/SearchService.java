@@ -30,9 +30,11 @@ import org.cellforge.persistence.TrialEpochEntity;
 import org.cellforge.runner.Cellforge;
 import org.cellforge.runner.Datasets;
 import org.cellforge.runner.Exports;
+import org.cellforge.runner.jobs.Coordinator;
+import org.cellforge.runner.jobs.JobRunrTrials;
+import org.cellforge.runner.jobs.SearchLocks;
 import org.cellforge.space.Architecture;
 import org.cellforge.space.json.Json;
-import org.cellforge.web.CellforgeMain;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -40,7 +42,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Searches for REST and the dashboard: submitted through the runner (validated like the command
- * line's), run one at a time in the background, and read back from the database.
+ * line's), coordinated by this or another server process, trained by the workers of any process on
+ * the same database, and read back from it.
  */
 @ApplicationScoped
 public class SearchService {
@@ -53,21 +56,25 @@ public class SearchService {
     @ConfigProperty(name = "cellforge.dataset.fashion-mnist")
     Optional<String> fashionMnistDirectory;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    /** Trials this process trains at once; 0 leaves training to 'cellforge worker' processes. */
+    @ConfigProperty(name = "cellforge.workers", defaultValue = "1")
+    int workers;
+
+    /** How often this process looks for searches that need a coordinator. */
+    @ConfigProperty(name = "cellforge.coordinator.scan", defaultValue = "2s")
+    java.time.Duration scan;
+
     private Cellforge cellforge;
+    private SearchLocks locks;
+    private JobRunrTrials trials;
+    private Coordinator coordinator;
 
-    // One search at a time: trials already use every core through ND4J's native threads.
-    /** The background work of each search that is queued or running here, to cancel it. */
-    private final Map<Long, Work> work = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * A search's background task, and whether it has begun: a task cancelled before it began never ends
-     * its search, so the cancellation must.
-     */
-    private record Work(java.util.concurrent.Future<?> future, java.util.concurrent.atomic.AtomicBoolean begun) {
-    }
-
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cellforge-search");
+    /** Later retrainings of ended searches: one at a time, beside the searches. */
+    private final ExecutorService retrainings = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cellforge-retrain");
         t.setDaemon(true);
         return t;
     });
@@ -75,100 +82,105 @@ public class SearchService {
     void onStart(@Observes StartupEvent event) {
         cellforge = Cellforge.of(tx, Datasets.of(fashionMnistDirectory.filter(s -> !s.isBlank())
                 .map(java.nio.file.Path::of)), SearchListener.none());
-        // Only this process can use the embedded database, so whatever is still marked live there was left by
-        // one that stopped; a shared database may hold searches that other processes are running.
-        if (Boolean.getBoolean(CellforgeMain.EMBEDDED_PROPERTY)) {
-            int interrupted = tx.call(em -> new SearchRepository(em)
-                    .interruptUnfinished("the process running it stopped before it finished"));
-            if (interrupted > 0) {
-                LOG.infof("marked %d search(es) left unfinished by an earlier process as INTERRUPTED", interrupted);
-            }
+        locks = new SearchLocks(dataSource);
+        trials = JobRunrTrials.on(dataSource);
+        if (workers > 0) {
+            trials.startWorker(workers, cellforge.worker(), cellforge::checkDataset,
+                    org.cellforge.engine.TrialWorker.processName() + " (server)");
         }
+        // Searches left RUNNING by a process that stopped are taken over from their stored state; other
+        // processes' live searches hold their locks and are left alone.
+        coordinator = Coordinator.start(cellforge.engine(), cellforge.store(), locks, trials, scan);
+        LOG.infof("coordinating searches; training %d trial(s) at once in this process", workers);
     }
 
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        if (trials != null) {
+            trials.close();
+        }
+        retrainings.shutdownNow();
     }
 
     /**
-     * Validates and stores a search, then runs it in the background; answers its state as stored,
-     * QUEUED, read before the background run can change it.
+     * Validates and stores a search, which a coordinator then takes up; answers its state as stored,
+     * QUEUED, read before the coordinator can change it.
      */
     public SearchInfo submit(SearchRequest request) {
         long id = cellforge.submit(request);
         SearchInfo created = get(id);
-        background(id, () -> cellforge.run(id, SearchListener.none()), "search %d could not run");
+        coordinator.wake();
         return created;
     }
 
     /**
      * Checks, then retrains in the background, trials {@code numbers} of an ended search (the Pareto
      * front members a user picks); answers the search as it stands before the retraining starts.
+     *
+     * @throws org.cellforge.engine.ConflictException if another process works on the search
      */
     public SearchInfo retrain(long id, List<Integer> numbers, int epochs) {
         cellforge.checkRetrain(id, numbers, epochs);
+        // Held while it retrains, so that no coordinator takes the RETRAINING search for one left behind.
+        SearchLocks.Lock lock = locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException(
+                "search " + id + " is being worked on by another process"));
         SearchInfo before = get(id);
-        background(id, () -> cellforge.retrain(id, numbers, epochs, SearchListener.none()),
-                "retraining trials of search %d could not run");
+        try {
+            retrainings.execute(() -> {
+                try (lock) {
+                    cellforge.retrain(id, numbers, epochs, SearchListener.none());
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "retraining trials of search %d could not run", id);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            lock.close();
+            throw e;
+        }
         return before;
     }
 
     /**
-     * Checks, then resumes in the background, an INTERRUPTED weight-sharing or darts search from its
-     * newest supernet checkpoint; answers the search as it stands before it continues.
+     * Resumes a search: a PAUSED one proposes again; an INTERRUPTED one continues, a weight-sharing or
+     * darts search from its newest supernet checkpoint, any other from its controller's stored state with
+     * the trials the stop cut short trained again. Answers the search as it stands once resumed.
      *
      * @throws org.cellforge.engine.ConflictException naming why it cannot be resumed
      */
     public SearchInfo resume(long id) {
-        // Moved back to RUNNING before answering, so that the answer and every later read show it resumed.
-        var resumption = cellforge.prepareResume(id);
+        if (cellforge.store().status(id) == org.cellforge.engine.SearchStatus.PAUSED) {
+            cellforge.store().unpaused(id);
+        } else {
+            cellforge.prepareResume(id);
+        }
         SearchInfo resumed = get(id);
-        background(id, () -> cellforge.resume(resumption, SearchListener.none()), "search %d could not be resumed");
+        coordinator.wake();
         return resumed;
     }
 
-    /** Runs {@code task} for search {@code id} on the search thread, where {@link #cancel} can reach it. */
-    private void background(long id, Runnable task, String failure) {
-        java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
-        // The entry this task put, so that its end never removes a later task's entry for the same search.
-        Work[] mine = new Work[1];
-        java.util.concurrent.FutureTask<Void> future = new java.util.concurrent.FutureTask<>(() -> {
-            begun.set(true);
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, failure, id);
-            } finally {
-                work.remove(id, mine[0]);
-            }
-        }, null);
-        mine[0] = new Work(future, begun);
-        work.put(id, mine[0]);
-        executor.execute(future);
+    /**
+     * Pauses a queued or running search: its coordinator proposes nothing more and lets go of it; trials
+     * already with workers finish, and are told to its controller when it resumes.
+     *
+     * @throws org.cellforge.engine.ConflictException naming why it cannot be paused
+     */
+    public SearchInfo pause(long id) {
+        cellforge.store().paused(id);
+        return get(id);
     }
 
     /**
-     * Cancels a queued or running search: a running one stops at its next step and ends INTERRUPTED
-     * (a weight-sharing or DARTS search can be resumed from its newest checkpoint); a queued one ends
-     * INTERRUPTED without running. Answers the search as it stands after the cancellation is asked for.
+     * Cancels a search that has not ended, whichever process coordinates it: it ends INTERRUPTED, its
+     * running trials FAILED, and workers drop them at their next epoch. It can be resumed.
      *
-     * @throws org.cellforge.engine.ConflictException if it has ended, or is not run by this server
+     * @throws org.cellforge.engine.ConflictException if it has ended
      */
     public SearchInfo cancel(long id) {
-        SearchInfo s = get(id);
-        Work w = work.get(id);
-        if (w == null || List.of("SUCCEEDED", "FAILED", "INTERRUPTED").contains(s.status())) {
-            throw new org.cellforge.engine.ConflictException("search " + id + " is " + s.status()
-                    + (w == null ? " and not queued or running in this server" : "") + "; only a queued or running "
-                    + "search can be cancelled");
-        }
-        w.future().cancel(true);
-        work.remove(id, w);
-        if (!w.begun().get()) {
-            // Never ran: nothing else will end it.
-            cellforge.store().finished(id, org.cellforge.engine.SearchStatus.INTERRUPTED, "cancelled before it started");
-        }
+        cellforge.store().cancelled(id);
+        coordinator.interrupt(id);
         return get(id);
     }
 

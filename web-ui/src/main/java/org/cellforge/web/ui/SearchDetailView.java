@@ -44,7 +44,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     private final Anchor exportOnnx = new Anchor();
     private final Anchor exportPyTorch = new Anchor();
     private final Button cancel = new Button("Cancel search");
-    private final Button resume = new Button("Resume from checkpoint");
+    private final Button pause = new Button("Pause");
+    private final Button resume = new Button("Resume");
     private final Span actionMessage = new Span();
     private final Grid<TrialInfo> trials = new Grid<>(TrialInfo.class, false);
     private final Grid<RetrainInfo> retrains = new Grid<>(RetrainInfo.class, false);
@@ -108,11 +109,13 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
                 .setFlexGrow(1);
         supernet.setAllRowsVisible(true);
         cancel.addClickListener(e -> act(() -> service.cancel(id)));
+        pause.addClickListener(e -> act(() -> service.pause(id)));
         resume.addClickListener(e -> act(() -> service.resume(id)));
+        pause.setId("pause-search");
         cancel.setId("cancel-search");
         resume.setId("resume-search");
         actionMessage.setId("action-message");
-        add(new Anchor("", "All searches"), title, new HorizontalLayout(cancel, resume, actionMessage), summary,
+        add(new Anchor("", "All searches"), title, new HorizontalLayout(cancel, pause, resume, actionMessage), summary,
                 new HorizontalLayout(export, exportOnnx, exportPyTorch),
                 new H3("Final evaluation"), retrains, front, supernetTitle, supernet, new H3("Trials"), trials);
         Polling.whileAttached(this, this::refresh);
@@ -161,8 +164,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
             SearchInfo s = service.get(id);
             SearchRequest r = s.request();
             title.setText("Search " + s.id() + ": " + s.status());
-            cancel.setVisible(List.of("QUEUED", "RUNNING", "RETRAINING").contains(s.status()));
-            resume.setVisible("INTERRUPTED".equals(s.status()) && r.weightSharing());
+            cancel.setVisible(List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status()));
+            pause.setVisible(List.of("QUEUED", "RUNNING").contains(s.status()));
+            resume.setVisible(List.of("INTERRUPTED", "PAUSED").contains(s.status()));
             summary.setText(String.format(Locale.ROOT,
                     "%s, %s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
                             + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "

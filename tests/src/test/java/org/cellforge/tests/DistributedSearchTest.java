@@ -1,0 +1,246 @@
+package org.cellforge.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.cellforge.controller.Controller;
+import org.cellforge.controller.ControllerContext;
+import org.cellforge.controller.ControllerState;
+import org.cellforge.controller.Controllers;
+import org.cellforge.controller.Cost;
+import org.cellforge.controller.Decision;
+import org.cellforge.controller.option.Options;
+import org.cellforge.persistence.EmbeddedDatabase;
+import org.cellforge.space.nb201.Nb201Cell;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Searches across processes on one PostgreSQL: a server coordinating, worker processes training, and
+ * processes killed with SIGKILL in the middle of a trial. What the tests read back is the database
+ * itself, which every process shares.
+ */
+class DistributedSearchTest {
+
+    private static final Duration BOOT = Duration.ofMinutes(3);
+    private static final Duration SEARCH = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EmbeddedDatabase db;
+    private Map<String, String> env;
+    private final List<ChildProcess> children = new ArrayList<>();
+    private final Path logs = Path.of("target", "distributed-logs").toAbsolutePath();
+
+    @BeforeEach
+    void database() {
+        db = EmbeddedDatabase.startTemporary();
+        env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(), "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
+                "QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.USER, "OMP_NUM_THREADS", "1");
+    }
+
+    @AfterEach
+    void stop() {
+        children.forEach(ChildProcess::close);
+        db.close();
+    }
+
+    private ChildProcess child(ChildProcess c) {
+        children.add(c);
+        return c;
+    }
+
+    /**
+     * A random search's request: random proposals do not depend on results, so what a controller restored
+     * from a stored snapshot proposes next can be replayed here.
+     */
+    private static String request(int trials, int epochs, int parallel) {
+        return """
+                {"controller": "random", "trials": %d, "epochs": %d, "channels": 4, "trainSize": 1500,
+                 "validationSize": 500, "batchSize": 64, "retrainEpochs": 1, "parallelTrials": %d, "threads": 1,
+                 "seed": 7}
+                """.formatted(trials, epochs, parallel);
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfATrialLosesNothingAndNoTrialRunsTwice() throws Exception {
+        int port = freePort();
+        ChildProcess server = child(ChildProcess.server("server", env, logs, "--port", Integer.toString(port),
+                "--workers", "0"));
+        ChildProcess a = child(ChildProcess.cli("worker-a", env, logs, "worker", "--slots", "1"));
+        ChildProcess b = child(ChildProcess.cli("worker-b", env, logs, "worker", "--slots", "1"));
+        server.awaitOutput("Listening on", BOOT);
+        a.awaitOutput("trains up to 1 trial", BOOT);
+        b.awaitOutput("trains up to 1 trial", BOOT);
+
+        long id = submit(port, request(6, 3, 2));
+        // Killed once it has stored an epoch of a trial: in the middle of that trial.
+        Polls.await("worker A to be in the middle of a trial", SEARCH, () -> count("select count(*) from trial t "
+                + "join trial_epoch e on e.trial_id = t.id where t.search_id = ? and t.status = 'RUNNING' "
+                + "and t.worker like ?", id, "%/" + a.pid()) > 0);
+        long killed = count("select t.id from trial t where t.search_id = ? and t.status = 'RUNNING' "
+                + "and t.worker like ? limit 1", id, "%/" + a.pid());
+        a.kill();
+
+        // Another process on the same database runs a search of its own meanwhile; it must not touch this one.
+        ChildProcess cli = child(ChildProcess.cli("cli-search", env, logs, "search", "--trials", "1", "--epochs", "1",
+                "--channels", "4", "--train-size", "500", "--val-size", "200", "--retrain-epochs", "1", "--threads",
+                "1", "--out", logs.resolve("cli-genotype.json").toString()));
+        assertEquals(0, cli.awaitExit(SEARCH), cli.tail());
+        assertNotEquals("INTERRUPTED", status(id), "another process's start left the search alone");
+        assertNotEquals("FAILED", status(id));
+
+        JsonNode done = awaitEnd(port, id);
+        assertEquals("SUCCEEDED", done.get("status").asText(), done.toString() + "\n" + server.tail());
+        assertEveryTrialDoneOnce(id, 6, 3);
+        assertEquals(2, count("select attempts from trial where id = ?", killed),
+                "the killed worker's trial was delivered once more");
+        assertTrue(string("select worker from trial where id = ?", killed).endsWith("/" + b.pid()),
+                "and trained to the end by the other worker");
+        assertEquals(6, count("select count(*) from jobrunr_jobs where state = 'SUCCEEDED'"),
+                "one job per trial, each done");
+    }
+
+    @Test
+    void aServerKilledInTheMiddleOfASearchIsContinuedByTheNextFromItsStoredState() throws Exception {
+        int port = freePort();
+        ChildProcess first = child(ChildProcess.server("server-1", env, logs, "--port", Integer.toString(port),
+                "--workers", "1"));
+        first.awaitOutput("Listening on", BOOT);
+        long id = submit(port, request(5, 2, 1));
+        Polls.await("two trials told and the third in the middle of its training", SEARCH, () ->
+                count("select count(*) from trial where search_id = ? and told", id) >= 2
+                && count("select count(*) from trial t join trial_epoch e on e.trial_id = t.id "
+                        + "where t.search_id = ? and t.status = 'RUNNING'", id) > 0);
+        first.kill();
+        String snapshot = string("select controller_state from search where id = ?", id);
+        long storedAtKill = count("select count(*) from trial where search_id = ?", id);
+        assertEquals("RUNNING", status(id), "a killed server ends nothing");
+
+        ChildProcess second = child(ChildProcess.server("server-2", env, logs, "--port", Integer.toString(port),
+                "--workers", "1"));
+        second.awaitOutput("Listening on", BOOT);
+        JsonNode done = awaitEnd(port, id);
+        assertEquals("SUCCEEDED", done.get("status").asText(), done.toString() + "\n" + second.tail());
+        assertEveryTrialDoneOnce(id, 5, 2);
+
+        // The trials proposed after the kill are what the controller stored before it proposes next.
+        var kind = Controllers.named("random").orElseThrow();
+        Controller<Nb201Cell> replay = kind.create(new ControllerContext<>(Nb201Space.standard(), 7,
+                Options.validate(kind.options(), Map.of(), new ArrayList<>()), c -> new Cost(0, 0)));
+        replay.restore(ControllerState.fromJson(snapshot));
+        for (long n = storedAtKill + 1; n <= 5; n++) {
+            String arch = string("select arch from trial where search_id = ? and number = ?", id, n);
+            Decision<Nb201Cell> next = replay.ask();
+            assertTrue(next instanceof Decision.Propose<Nb201Cell>(Nb201Cell c) && c.key().equals(arch),
+                    "trial " + n + " is " + arch + ", the stored controller proposes " + next);
+        }
+    }
+
+    /**
+     * Exactly {@code trials} trials, distinct functions numbered 1..trials, each SUCCEEDED with one row
+     * per epoch, one checkpoint, and its result told to the controller.
+     */
+    private void assertEveryTrialDoneOnce(long id, int trials, int epochs) throws SQLException {
+        assertEquals(trials, count("select count(*) from trial where search_id = ?", id));
+        assertEquals(trials, count("select count(distinct arch) from trial where search_id = ?", id));
+        assertEquals(trials, count("select count(distinct number) from trial where search_id = ? and number "
+                + "between 1 and ?", id, trials));
+        assertEquals(trials, count("select count(*) from trial where search_id = ? and status = 'SUCCEEDED' "
+                + "and told", id));
+        assertEquals(trials * epochs, count("select count(*) from trial_epoch e join trial t on t.id = e.trial_id "
+                + "where t.search_id = ?", id));
+        assertEquals(trials * epochs, count("select count(distinct (e.trial_id, e.epoch)) from trial_epoch e "
+                + "join trial t on t.id = e.trial_id where t.search_id = ? and e.epoch between 1 and ?", id, epochs));
+        assertEquals(trials, count("select count(*) from trial_checkpoint c join trial t on t.id = c.trial_id "
+                + "where t.search_id = ?", id));
+        assertEquals(1, count("select count(*) from retrain where search_id = ? and status = 'SUCCEEDED'", id),
+                "the best trial retrained and tested once");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long submit(int port, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + port + "/api/searches")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("id").asLong();
+    }
+
+    private static JsonNode awaitEnd(int port, long id) {
+        JsonNode[] last = new JsonNode[1];
+        Polls.await("search " + id + " to end", SEARCH, () -> {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/api/searches/" + id)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last[0] = JSON.readTree(r.body());
+                return List.of("SUCCEEDED", "FAILED", "INTERRUPTED").contains(last[0].get("status").asText());
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+        return last[0];
+    }
+
+    private String status(long id) throws SQLException {
+        return string("select status from search where id = ?", id);
+    }
+
+    private long count(String sql, Object... args) {
+        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
+    }
+
+    private String string(String sql, Object... args) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(db.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.USER);
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+}
