@@ -50,7 +50,7 @@ public final class QueueBench {
 
     private static SearchRequest request(int trials) {
         return SearchRequest.builder().controller("random").trials(trials).epochs(1).channels(8).trainSize(2000)
-                .validationSize(1000).batchSize(128).retrainEpochs(0).threads(1).seed(3).build();
+                .validationSize(1000).batchSize(128).retrainEpochs(0).threads(1).seed(3L).build();
     }
 
     static void run(int trials, PrintStream out) throws Exception {
