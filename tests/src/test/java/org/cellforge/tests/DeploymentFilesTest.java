@@ -32,6 +32,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.cellforge.evaluator.data.FashionMnist;
 import org.cellforge.runner.Datasets;
+import org.cellforge.runner.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -340,6 +341,31 @@ class DeploymentFilesTest {
             assertEquals(file, own.group(1), image.file + ": its header builds another file");
             assertEquals(image.imageName(), own.group(2), image.file + ": its header tags another name");
         }
+    }
+
+    @Test
+    void everyCommandTheFilesRunIsOneTheCommandLineTakes() throws IOException {
+        // The argument lists of compose's services, the manifests' containers and the Dockerfiles' CMDs.
+        Pattern list = Pattern.compile("(?m)^\\s*(?:command:|args:|CMD)\\s*(\\[.*\\])");
+        int seen = 0;
+        List<Path> files = new ArrayList<>();
+        try (var paths = Files.walk(ROOT.resolve("docker"))) {
+            paths.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith("Dockerfile")).forEach(files::add);
+        }
+        for (Path f : files) {
+            Matcher m = list.matcher(Files.readString(f));
+            while (m.find()) {
+                List<String> args = new ArrayList<>();
+                for (Object a : (List<?>) new Yaml().load(m.group(1))) {
+                    args.add(String.valueOf(a));
+                }
+                CommandLine parsed = CommandLine.parse(args.toArray(String[]::new));
+                assertTrue(parsed instanceof CommandLine.Server || parsed instanceof CommandLine.Worker, f + ": "
+                        + args + " is " + parsed);
+                seen++;
+            }
+        }
+        assertTrue(seen >= 6, "found only " + seen + " commands in docker/");
     }
 
     @Test

@@ -19,6 +19,8 @@ import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
+import org.jobrunr.server.configuration.BackgroundJobServerThreadType;
+import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.storage.BackgroundJobServerStatus;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
@@ -89,10 +91,18 @@ public final class JobRunrTrials implements TrialExecutor, AutoCloseable {
         server = new BackgroundJobServer(storage, json, activator, BackgroundJobServerConfiguration
                 .usingStandardBackgroundJobServerConfiguration()
                 .andName(name)
-                .andWorkerCount(slots)
+                // Platform threads: OpenMP's thread count, which a training sets, belongs to a native thread,
+                // and a virtual thread moves between carriers at every database call of its epochs.
+                .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(slots,
+                        BackgroundJobServerThreadType.PlatformThreads))
                 .andPollInterval(POLL)
                 .andServerTimeoutPollIntervalMultiplicand(TIMEOUT_POLLS));
         server.start();
+    }
+
+    /** The job engine's storage, for tests. */
+    StorageProvider storage() {
+        return storage;
     }
 
     /** The job id of trial {@code trialId}: handing a trial over twice finds its job. */

@@ -35,6 +35,12 @@ public final class QueueBench {
     }
 
     public static void main(String... args) throws Exception {
+        // The numbers only: the libraries' start-up lines would bury them.
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
         int trials = 20;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--trials") && i + 1 < args.length) {
