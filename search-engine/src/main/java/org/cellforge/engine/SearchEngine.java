@@ -274,9 +274,6 @@ public final class SearchEngine {
     /** How often a coordinator looks at the store when nothing told it that a trial may have ended. */
     private static final Duration POLL = Duration.ofMillis(500);
 
-    /** How often it asks the trial executor whether trials in flight were given up. */
-    private static final long GIVEN_UP_CHECK_NANOS = 5_000_000_000L;
-
     /** Thrown out of a run when its search was paused, or ended by another process: it stops without ending it. */
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -670,15 +667,12 @@ public final class SearchEngine {
                     executor.awaitChange(POLL);
                     continue;
                 }
-                if (System.nanoTime() - givenUpChecked > GIVEN_UP_CHECK_NANOS) {
+                if (System.nanoTime() - givenUpChecked >= executor.givenUpCheckInterval().toNanos()) {
                     givenUp();
                     givenUpChecked = System.nanoTime();
                 }
                 if (!collect()) {
                     executor.awaitChange(POLL);
-                    if (!collect() && executor instanceof LocalTrials) {
-                        givenUp();
-                    }
                 }
             }
         }

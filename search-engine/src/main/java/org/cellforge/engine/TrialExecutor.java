@@ -29,6 +29,11 @@ public interface TrialExecutor {
      */
     Optional<String> givenUp(long trialId);
 
+    /** How often {@link #givenUp} is worth asking: it may cost a query per trial in flight. */
+    default Duration givenUpCheckInterval() {
+        return Duration.ZERO;
+    }
+
     /**
      * Whether this executor is shutting down with its process: a coordinator that fails then leaves its
      * search as stored, for the next process to take over, instead of ending it.

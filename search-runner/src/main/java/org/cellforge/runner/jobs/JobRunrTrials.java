@@ -205,6 +205,12 @@ public final class JobRunrTrials implements TrialExecutor, AutoCloseable {
         return Optional.empty();
     }
 
+    /** A job is given up only after several deliveries, each a poll apart at least: one look per poll is enough. */
+    @Override
+    public Duration givenUpCheckInterval() {
+        return POLL;
+    }
+
     @Override
     public boolean closing() {
         return closing;
