@@ -678,12 +678,12 @@ public final class SearchEngine {
         }
 
         /**
-         * Tells the controller every result that workers stored since it was last told.
+         * Tells the controller the first result that workers stored since it was last told: one at a time,
+         * so that the controller is asked again after each, as it would be if they had ended apart.
          *
-         * @return whether there was any
+         * @return whether there was one
          */
         private boolean collect() {
-            boolean any = false;
             for (StoredTrial t : store.untold(id)) {
                 if (t.failure().filter(SearchStore.CANCELLED::equals).isPresent()) {
                     // Cut short by a stop, not a result: resuming trains it again, and only then is it told.
@@ -692,10 +692,10 @@ public final class SearchEngine {
                 }
                 if (t.status() != TrialStatus.RUNNING && inFlight.containsKey(t.canonical())) {
                     finish(t);
-                    any = true;
+                    return true;
                 }
             }
-            return any;
+            return false;
         }
 
         /** Ends as FAILED, with the executor's reason, trials in flight whose workers gave them up. */

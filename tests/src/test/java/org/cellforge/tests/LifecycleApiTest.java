@@ -74,8 +74,12 @@ class LifecycleApiTest {
             assertEquals("FAILED", Api.trials(cancelled).get(0).get("status"));
             given().post("/api/searches/{id}/resume", holder).then().statusCode(202)
                     .body("status", equalTo("RUNNING"));
-            awaitEpochs(holder, 1, 1);
-            assertEquals(1, Api.trials(Api.search(holder)).size(), "the same trial, not a new one");
+            Polls.await("the cut trial to be taken up again", Api.SEARCH_DEADLINE, () ->
+                    ((Number) Api.trials(Api.search(holder)).get(0).get("attempts")).intValue() == 2);
+            JsonPath again = Api.search(holder);
+            assertEquals("RUNNING", again.getString("status"));
+            assertEquals(1, Api.trials(again).size(), "the same trial, not a new one");
+            assertEquals("RUNNING", Api.trials(again).get(0).get("status"));
         } finally {
             given().post("/api/searches/{id}/cancel", holder);
         }

@@ -22,11 +22,13 @@ import org.cellforge.persistence.TrialEpochEntity;
  * @param flops multiply-accumulates per image
  * @param seconds wall time of the trial
  * @param failure why a failed trial failed
+ * @param worker the worker that trained it last (host and process), null before one took it up
+ * @param attempts times a worker took it up; more than one when a worker stopped while training it
  * @param epochs what each finished epoch measured, in order (empty in listings)
  */
 public record TrialInfo(int number, String arch, String canonical, String status, Double validationAccuracy,
-        String accuracyKind, Double supernetEstimate, Integer epochsTrained, Long parameters, Long flops, Double seconds, String failure,
-        List<Epoch> epochs) {
+        String accuracyKind, Double supernetEstimate, Integer epochsTrained, Long parameters, Long flops, Double seconds,
+        String failure, String worker, int attempts, List<Epoch> epochs) {
 
     /** How a supernet estimate was measured. */
     public static final String SUPERNET_ESTIMATE = "supernet estimate";
@@ -59,6 +61,7 @@ public record TrialInfo(int number, String arch, String canonical, String status
         Integer trained = t.epochs != null ? t.epochs : epochs.isEmpty() ? null : epochs.getLast().epoch;
         return new TrialInfo(t.number, t.arch, t.canonical, t.status.name(), t.validationAccuracy, kind,
                 t.supernetEstimate, trained,
-                t.parameters, t.flops, t.seconds, t.failure, epochs.stream().map(Epoch::of).toList());
+                t.parameters, t.flops, t.seconds, t.failure, t.worker, t.attempts,
+                epochs.stream().map(Epoch::of).toList());
     }
 }

@@ -85,6 +85,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         trials.addColumn(t -> t.epochs().isEmpty() ? ""
                 : String.format(Locale.ROOT, "%,.0f", t.epochs().getLast().imagesPerSecond())).setHeader("Images/s")
                 .setAutoWidth(true);
+        trials.addColumn(t -> t.worker() == null ? "" : t.worker() + (t.attempts() > 1 ? " (attempt " + t.attempts()
+                + ")" : "")).setHeader("Worker").setAutoWidth(true);
         trials.addColumn(t -> t.failure() == null ? "" : t.failure()).setHeader("Failure").setAutoWidth(true);
         trials.setSizeFull();
         retrains.setId("retrains");
