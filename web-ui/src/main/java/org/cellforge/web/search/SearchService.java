@@ -53,6 +53,9 @@ public class SearchService {
     @ConfigProperty(name = "cellforge.dataset.fashion-mnist")
     Optional<String> fashionMnistDirectory;
 
+    @ConfigProperty(name = "cellforge.dataset.cache-mb")
+    long datasetCacheMb;
+
     private Cellforge cellforge;
 
     // One search at a time: trials already use every core through ND4J's native threads.
@@ -74,7 +77,7 @@ public class SearchService {
 
     void onStart(@Observes StartupEvent event) {
         cellforge = Cellforge.of(tx, Datasets.of(fashionMnistDirectory.filter(s -> !s.isBlank())
-                .map(java.nio.file.Path::of)), SearchListener.none());
+                .map(java.nio.file.Path::of), Math.multiplyExact(datasetCacheMb, 1L << 20)), SearchListener.none());
         // Only this process can use the embedded database, so whatever is still marked live there was left by
         // one that stopped; a shared database may hold searches that other processes are running.
         if (Boolean.getBoolean(CellforgeMain.EMBEDDED_PROPERTY)) {
