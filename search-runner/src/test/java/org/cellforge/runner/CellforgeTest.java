@@ -201,11 +201,10 @@ class CellforgeTest {
         long correct = 0;
         try (OrtSession session = env.createSession(file.bytes(), new OrtSession.SessionOptions())) {
             assertEquals("retrained test", session.getMetadata().getCustomMetadata().get("cellforge.accuracy_kind"));
-            int n = test.imageLength();
             int batch = 1_000;
             for (int start = 0; start < test.size(); start += batch) {
                 int size = Math.min(batch, test.size() - start);
-                FloatBuffer pixels = FloatBuffer.wrap(test.pixels(), start * n, size * n).slice();
+                FloatBuffer pixels = FloatBuffer.wrap(test.pixels(start, start + size));
                 try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[] {size, test.channels(),
                         test.height(), test.width()});
                         OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {

@@ -70,13 +70,12 @@ final class ExportChecks {
     /** The accuracy of {@code model} on {@code images} (already normalized as the search trained on them). */
     static double accuracy(byte[] model, ImageSet images) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        int per = images.imageLength();
         int batch = 500;
         long correct = 0;
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
             for (int start = 0; start < images.size(); start += batch) {
                 int n = Math.min(batch, images.size() - start);
-                float[] x = Arrays.copyOfRange(images.pixels(), start * per, (start + n) * per);
+                float[] x = images.pixels(start, start + n);
                 try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
                         new long[] {n, images.channels(), images.height(), images.width()});
                         OrtSession.Result out = session.run(Map.of("input", input))) {

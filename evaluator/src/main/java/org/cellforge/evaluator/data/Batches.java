@@ -1,11 +1,9 @@
 package org.cellforge.evaluator.data;
 
-import java.util.Arrays;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Turns images held as NCHW floats into the NHWC arrays the networks take. */
+/** Turns images, standardized as they are copied out of an {@link ImageSet}, into the NHWC arrays the networks take. */
 public final class Batches {
 
     private Batches() {
@@ -25,8 +23,6 @@ public final class Batches {
 
     /** Images at positions {@code from..to-1} of {@code set}, as [to-from, h, w, c]. */
     public static INDArray range(ImageSet set, int from, int to) {
-        int len = set.imageLength();
-        float[] part = Arrays.copyOfRange(set.pixels(), from * len, to * len);
-        return images(part, to - from, set.channels(), set.height(), set.width());
+        return images(set.pixels(from, to), to - from, set.channels(), set.height(), set.width());
     }
 }

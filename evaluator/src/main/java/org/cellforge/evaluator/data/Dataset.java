@@ -15,23 +15,32 @@ import java.util.Optional;
  */
 public record Dataset(String name, ImageSet train, Optional<ImageSet> test, float[] mean, float[] std) {
 
-    /** Images scaled to [0, 1], before standardization. */
+    /** Images as read, standardized with mean 0 and deviation 1 (scaled to [0, 1]) until the statistics are known. */
     record Raw(ImageSet train, Optional<ImageSet> test) {
     }
 
-    /** Standardizes both splits per channel with the training split's statistics. */
+    /**
+     * Standardizes both splits per channel with the training split's statistics; the bytes are
+     * shared, only the statistics change.
+     */
     static Dataset standardized(String name, Raw raw) {
         ImageSet t = raw.train();
         int c = t.channels();
         int plane = t.height() * t.width();
         double[] sum = new double[c];
         double[] squares = new double[c];
-        float[] px = t.pixels();
+        byte[] px = t.bytes();
+        // Sums in the order, and of the float values, that reading the files as floats gave, so the
+        // statistics (and every standardized value after them) stay what they were.
+        double[] scaled = new double[256];
+        for (int b = 0; b < 256; b++) {
+            scaled[b] = b / 255f;
+        }
         for (int i = 0; i < t.size(); i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * plane;
                 for (int k = 0; k < plane; k++) {
-                    double v = px[base + k];
+                    double v = scaled[px[base + k] & 0xFF];
                     sum[ch] += v;
                     squares[ch] += v * v;
                 }
@@ -46,21 +55,12 @@ public record Dataset(String name, ImageSet train, Optional<ImageSet> test, floa
             double variance = squares[ch] / count - mean[ch] * (double) mean[ch];
             std[ch] = variance > 1e-12 ? (float) Math.sqrt(variance) : 1f;
         }
-        return new Dataset(name, apply(t, mean, std), raw.test().map(s -> apply(s, mean, std)), mean, std);
+        return new Dataset(name, t.withStatistics(mean, std), raw.test().map(s -> s.withStatistics(mean, std)), mean,
+                std);
     }
 
-    private static ImageSet apply(ImageSet s, float[] mean, float[] std) {
-        int c = s.channels();
-        int plane = s.height() * s.width();
-        float[] out = new float[s.pixels().length];
-        for (int i = 0; i < s.size(); i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * plane;
-                for (int k = 0; k < plane; k++) {
-                    out[base + k] = (s.pixels()[base + k] - mean[ch]) / std[ch];
-                }
-            }
-        }
-        return new ImageSet(out, s.labels(), c, s.height(), s.width(), s.classes());
+    /** Bytes of pixel and label data both splits hold; see {@link ImageSet#bytesHeld}. */
+    public long bytesHeld() {
+        return train.bytesHeld() + test.map(ImageSet::bytesHeld).orElse(0L);
     }
 }

@@ -26,8 +26,8 @@ import javax.imageio.ImageIO;
  * {@code DIR/train} (and {@code DIR/test} for the test split); classes are the folder names in
  * sorted order, and all images must have one size.</li>
  * </ul>
- * Pixels are scaled to [0, 1] and standardized per channel with the training images' mean and
- * standard deviation, which are recorded with the dataset.
+ * Pixels are kept as bytes and standardized per channel, after scaling to [0, 1], with the training
+ * images' mean and standard deviation, which are recorded with the dataset.
  *
  * @param format the layout
  * @param path the directory
@@ -115,7 +115,7 @@ public record DatasetSource(Format format, Path path) {
 
     private ImageSet withClasses(ImageSet s, int classes, String split) {
         try {
-            return new ImageSet(s.pixels(), s.labels(), s.channels(), s.height(), s.width(), classes);
+            return s.withClasses(classes);
         } catch (IllegalArgumentException e) {
             throw new DatasetException(this + ": " + split + " labels: " + e.getMessage()
                     + " (the training labels define the classes)", e);
@@ -163,7 +163,7 @@ public record DatasetSource(Format format, Path path) {
                     + "-byte records (" + labelBytes + " label byte(s) and 3x32x32 pixels)");
         }
         int n = bytes.length / record;
-        float[] x = new float[n * pixels];
+        byte[] x = new byte[n * pixels];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
             int base = i * record;
@@ -173,11 +173,15 @@ public record DatasetSource(Format format, Path path) {
                 throw new DatasetException(file + ": record " + i + " has label " + y[i] + ", outside 0.."
                         + (classes - 1));
             }
-            for (int j = 0; j < pixels; j++) {
-                x[i * pixels + j] = (bytes[base + labelBytes + j] & 0xFF) / 255f;
-            }
+            System.arraycopy(bytes, base + labelBytes, x, i * pixels, pixels);
         }
-        return new ImageSet(x, y, 3, 32, 32, classes);
+        return ImageSet.ofBytes(x, y, 3, 32, 32, classes, new float[3], ones(3));
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        return a;
     }
 
     private Dataset.Raw folder() {
@@ -253,7 +257,7 @@ public record DatasetSource(Format format, Path path) {
         int w = images.get(0).getWidth();
         boolean gray = images.stream().allMatch(i -> i.getColorModel().getNumColorComponents() == 1);
         int channels = gray ? 1 : 3;
-        float[] x = new float[images.size() * channels * h * w];
+        byte[] x = new byte[images.size() * channels * h * w];
         for (int i = 0; i < images.size(); i++) {
             BufferedImage image = images.get(i);
             if (image.getHeight() != h || image.getWidth() != w) {
@@ -265,15 +269,16 @@ public record DatasetSource(Format format, Path path) {
                 for (int xx = 0; xx < w; xx++) {
                     int rgb = image.getRGB(xx, yy);
                     if (gray) {
-                        x[base + yy * w + xx] = (rgb & 0xFF) / 255f;
+                        x[base + yy * w + xx] = (byte) rgb;
                     } else {
-                        x[base + yy * w + xx] = ((rgb >> 16) & 0xFF) / 255f;
-                        x[base + (h + yy) * w + xx] = ((rgb >> 8) & 0xFF) / 255f;
-                        x[base + (2 * h + yy) * w + xx] = (rgb & 0xFF) / 255f;
+                        x[base + yy * w + xx] = (byte) (rgb >> 16);
+                        x[base + (h + yy) * w + xx] = (byte) (rgb >> 8);
+                        x[base + (2 * h + yy) * w + xx] = (byte) rgb;
                     }
                 }
             }
         }
-        return new ImageSet(x, labels.stream().mapToInt(Integer::intValue).toArray(), channels, h, w, classes.size());
+        return ImageSet.ofBytes(x, labels.stream().mapToInt(Integer::intValue).toArray(), channels, h, w,
+                classes.size(), new float[channels], ones(channels));
     }
 }

@@ -42,9 +42,14 @@ public final class EpochBatches {
 
     /** Batch {@code i} of the epoch; draws augmentation, so batches are taken in order. */
     public Batch get(int i) {
-        ImageSet b = set.select(Arrays.copyOfRange(order, i * batch, (i + 1) * batch));
-        float[] pixels = b.pixels();
-        augmentation.apply(pixels, b.size(), b.channels(), b.height(), b.width(), augmentRandom);
-        return new Batch(Batches.images(pixels, b.size(), b.channels(), b.height(), b.width()), b.labels());
+        int[] indices = Arrays.copyOfRange(order, i * batch, (i + 1) * batch);
+        int[] labels = new int[batch];
+        for (int k = 0; k < batch; k++) {
+            labels[k] = set.labels()[indices[k]];
+        }
+        // Augmented after standardization: padding and cutout fill with zero, the dataset mean.
+        float[] pixels = set.pixels(indices);
+        augmentation.apply(pixels, batch, set.channels(), set.height(), set.width(), augmentRandom);
+        return new Batch(Batches.images(pixels, batch, set.channels(), set.height(), set.width()), labels);
     }
 }

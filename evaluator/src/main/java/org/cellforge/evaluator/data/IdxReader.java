@@ -22,8 +22,7 @@ public final class IdxReader {
     }
 
     /**
-     * Reads matching image and label files, scaling pixels to [0, 1] and then standardizing with
-     * {@code (x - mean) / std}.
+     * Reads matching image and label files; pixels stay bytes, read as {@code (x / 255 - mean) / std}.
      */
     public static ImageSet read(Path images, Path labels, int classes, float mean, float std) {
         int[] shape = new int[3];
@@ -33,12 +32,8 @@ public final class IdxReader {
             throw new DatasetException(images + " holds " + shape[0] + " images but " + labels + " holds "
                     + y.length + " labels");
         }
-        float[] x = new float[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            x[i] = ((raw[i] & 0xFF) / 255f - mean) / std;
-        }
         try {
-            return new ImageSet(x, y, 1, shape[1], shape[2], classes);
+            return ImageSet.ofBytes(raw, y, 1, shape[1], shape[2], classes, new float[] {mean}, new float[] {std});
         } catch (IllegalArgumentException e) {
             throw new DatasetException(labels + ": " + e.getMessage(), e);
         }

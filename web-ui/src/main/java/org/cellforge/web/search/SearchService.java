@@ -67,6 +67,10 @@ public class SearchService {
     @ConfigProperty(name = "cellforge.coordinator.scan", defaultValue = "2s")
     java.time.Duration scan;
 
+    /** Megabytes of dataset images kept loaded between searches. */
+    @ConfigProperty(name = "cellforge.dataset.cache-mb")
+    long datasetCacheMb;
+
     private Cellforge cellforge;
     private SearchLocks locks;
     private JobRunrTrials trials;
@@ -81,7 +85,7 @@ public class SearchService {
 
     void onStart(@Observes StartupEvent event) {
         cellforge = Cellforge.of(tx, Datasets.of(fashionMnistDirectory.filter(s -> !s.isBlank())
-                .map(java.nio.file.Path::of)), SearchListener.none());
+                .map(java.nio.file.Path::of), Math.multiplyExact(datasetCacheMb, 1L << 20)), SearchListener.none());
         locks = new SearchLocks(dataSource);
         trials = JobRunrTrials.on(dataSource);
         if (workers > 0) {
