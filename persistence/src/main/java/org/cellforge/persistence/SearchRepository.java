@@ -242,33 +242,6 @@ public final class SearchRepository {
     }
 
     /**
-     * Marks searches and trials left running by a process that stopped as interrupted, so they
-     * are not shown as live forever.
-     *
-     * @return number of searches marked
-     */
-    public int interruptUnfinished(String reason) {
-        em.createQuery("update TrialEntity t set t.status = :failed, t.failure = :reason, t.finishedAt = current_timestamp "
-                        + "where t.status = :running")
-                .setParameter("failed", TrialStatus.FAILED)
-                .setParameter("reason", reason)
-                .setParameter("running", TrialStatus.RUNNING)
-                .executeUpdate();
-        em.createQuery("update RetrainEntity r set r.status = :failed, r.failure = :reason, "
-                        + "r.finishedAt = current_timestamp where r.status = :running")
-                .setParameter("failed", TrialStatus.FAILED)
-                .setParameter("reason", reason)
-                .setParameter("running", TrialStatus.RUNNING)
-                .executeUpdate();
-        return em.createQuery("update SearchEntity s set s.status = :interrupted, s.error = :reason, "
-                        + "s.finishedAt = current_timestamp, s.version = s.version + 1 where s.status in :live")
-                .setParameter("interrupted", SearchStatus.INTERRUPTED)
-                .setParameter("reason", reason)
-                .setParameter("live", List.of(SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.RETRAINING))
-                .executeUpdate();
-    }
-
-    /**
      * One stored epoch of a search's supernet.
      *
      * @param alpha DARTS's architecture weights as JSON, null otherwise
