@@ -158,11 +158,43 @@ public class SearchService {
         if (cellforge.store().status(id) == org.cellforge.engine.SearchStatus.PAUSED) {
             cellforge.store().unpaused(id);
         } else {
-            cellforge.prepareResume(id);
+            // A search cancelled a moment ago may still have its coordinator winding down, whose last write
+            // would end the resumed search again: resume it only once no process holds it.
+            try (SearchLocks.Lock held = lockWhenFree(id)) {
+                cellforge.prepareResume(id);
+            }
         }
         SearchInfo resumed = get(id);
         coordinator.wake();
         return resumed;
+    }
+
+    /** How long a resume waits for the coordinator of a cancelled search to let go of it. */
+    private static final java.time.Duration LET_GO = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The lock of search {@code id}, once its coordinator, if any, has let go of it.
+     *
+     * @throws org.cellforge.engine.ConflictException if it is still held after {@link #LET_GO}
+     */
+    private SearchLocks.Lock lockWhenFree(long id) {
+        long deadline = System.nanoTime() + LET_GO.toNanos();
+        while (true) {
+            Optional<SearchLocks.Lock> lock = locks.tryLock(id);
+            if (lock.isPresent()) {
+                return lock.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new org.cellforge.engine.ConflictException("search " + id + " is still being stopped by the "
+                        + "process that coordinated it; resume it again in a moment");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new org.cellforge.engine.ConflictException("search " + id + " was not resumed: interrupted");
+            }
+        }
     }
 
     /**
