@@ -115,6 +115,7 @@ public final class Main {
                     return 2;
                 }
                 Progress progress = new Progress(out, request);
+                progress.earlier(id, cellforge.store().load(id).trials());
                 status = cancelOnExit(cellforge, id, () -> cellforge.store().status(id) == SearchStatus.INTERRUPTED
                         ? cellforge.resume(id, progress) : cellforge.run(id, progress));
                 progress.summary(id, status);

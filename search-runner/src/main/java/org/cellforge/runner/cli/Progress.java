@@ -25,6 +25,8 @@ final class Progress implements SearchListener {
     private final SearchRequest request;
     private final long start = System.nanoTime();
     private final List<SearchEvent.TrialFinished> trials = new ArrayList<>();
+    /** Trials finished before this process resumed the search; counted in {@link #trials} too. */
+    private int earlier;
     private final List<SearchEvent.RetrainFinished> retrains = new ArrayList<>();
     /** Stand-alone trainings of the best estimates of a weight-sharing search. */
     private final List<SearchEvent.TrialFinished> finalists = new ArrayList<>();
@@ -58,7 +60,8 @@ final class Progress implements SearchListener {
             }
             case SearchEvent.SupernetTrained e -> out.println(supernetLine(e.epoch()));
             case SearchEvent.Resumed r -> out.printf(Locale.ROOT, "cellforge: search %d resumes %s%n", r.searchId(),
-                    r.fromEpoch() == 0 ? "from the start (it stored no checkpoint)"
+                    !request.weightSharing() ? "from its controller's stored state, keeping the trials it finished"
+                            : r.fromEpoch() == 0 ? "from the start (it stored no checkpoint)"
                             : "after supernet epoch " + r.fromEpoch() + " from its checkpoint");
             case SearchEvent.FinalistStarted f -> out.printf(Locale.ROOT,
                     "finalist: training trial %d stand-alone (supernet estimate %.4f)%n", f.number(), f.estimate());
@@ -150,6 +153,23 @@ final class Progress implements SearchListener {
                 : f >= 1e6 ? String.format(Locale.ROOT, "%.1fM", f / 1e6) : String.format(Locale.ROOT, "%.0fK", f / 1e3);
     }
 
+    /**
+     * Counts the trials a resumed search finished before this process took it up, so that the summary
+     * and its best architecture cover the whole search; weight-sharing searches compute theirs again.
+     */
+    synchronized void earlier(long id, java.util.List<org.cellforge.engine.StoredTrial> stored) {
+        if (request.weightSharing()) {
+            return;
+        }
+        for (org.cellforge.engine.StoredTrial t : stored) {
+            if (t.told() && t.status() != TrialStatus.RUNNING) {
+                trials.add(new SearchEvent.TrialFinished(id, t.number(), t.arch(), t.cost(), t.result(),
+                        request.trials(), false));
+                earlier++;
+            }
+        }
+    }
+
     /** Prints how the search ended and its best architecture. */
     synchronized void summary(long id, SearchStatus status) {
         long succeeded = trials.stream().filter(t -> t.result().status() == TrialStatus.SUCCEEDED).count();
@@ -167,7 +187,8 @@ final class Progress implements SearchListener {
         } else {
             out.printf(Locale.ROOT, "search %d %s: %d trial(s) in %.0f s (%d trained to the end, %d stopped early, %d "
                             + "failed; %d repeated architecture(s) answered from earlier results)%s%n", id, status,
-                    trials.size(), (searchEnd - start) / 1e9, succeeded, stopped, failed, repeats, retraining);
+                    trials.size(), (searchEnd - start) / 1e9, succeeded, stopped, failed, repeats,
+                    retraining + (earlier == 0 ? "" : "; " + earlier + " of the trials ended before it was resumed"));
         }
         if (error != null) {
             out.println("error: " + error);
