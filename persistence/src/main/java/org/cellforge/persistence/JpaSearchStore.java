@@ -130,14 +130,18 @@ public final class JpaSearchStore implements SearchStore {
                     Collectors.mapping(e -> e.validationAccuracy, Collectors.toList())));
             List<StoredTrial> trials = new ArrayList<>();
             for (TrialEntity t : repo.trials(id)) {
-                trials.add(new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
-                        new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
-                        curves.getOrDefault(t.id, List.of()), Optional.ofNullable(t.failure),
-                        t.seconds == null ? 0 : t.seconds, t.told, strings(t.repeats)));
+                trials.add(stored(t, curves.getOrDefault(t.id, List.of())));
             }
             return new StoredSearch(s.id, request(s), s.status,
                     Optional.ofNullable(s.controllerState).map(ControllerState::fromJson), trials);
         });
+    }
+
+    /** A trial as the engine reads it, with its validation curve. */
+    private static StoredTrial stored(TrialEntity t, List<Double> curve) {
+        return new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
+                new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops), curve,
+                Optional.ofNullable(t.failure), t.seconds == null ? 0 : t.seconds, t.told, strings(t.repeats));
     }
 
     @SuppressWarnings("unchecked")
@@ -206,10 +210,7 @@ public final class JpaSearchStore implements SearchStore {
             SearchRepository repo = new SearchRepository(em);
             List<StoredTrial> out = new ArrayList<>();
             for (TrialEntity t : repo.untold(searchId)) {
-                out.add(new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
-                        new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
-                        repo.curve(t.id), Optional.ofNullable(t.failure), t.seconds == null ? 0 : t.seconds, t.told,
-                        strings(t.repeats)));
+                out.add(stored(t, repo.curve(t.id)));
             }
             return out;
         });

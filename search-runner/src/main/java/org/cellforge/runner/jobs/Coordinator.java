@@ -13,7 +13,6 @@ import org.cellforge.engine.SearchEngine;
 import org.cellforge.engine.SearchEvent;
 import org.cellforge.engine.SearchStatus;
 import org.cellforge.engine.SearchStore;
-import org.cellforge.engine.StoredSearch;
 import org.cellforge.engine.TrialExecutor;
 
 /**
@@ -107,20 +106,23 @@ public final class Coordinator implements AutoCloseable {
             if (running.containsKey(id)) {
                 continue;
             }
-            StoredSearch s = store.load(id);
-            boolean queued = s.status() == SearchStatus.QUEUED;
+            // The status alone: loading a search reads all its trials and epochs, every scan, for searches that
+            // other processes coordinate.
+            SearchStatus status = store.status(id);
+            boolean queued = status == SearchStatus.QUEUED;
             if (queued) {
                 if (!queuedMayStart) {
                     continue;
                 }
-                if (!s.request().weightSharing()) {
+                // A QUEUED search has no trials yet: loading it is cheap.
+                if (!store.load(id).request().weightSharing()) {
                     idle = idle == null ? trials.idleSlots() : idle;
                     if (idle == 0) {
                         queuedMayStart = false;
                         continue;
                     }
                 }
-            } else if (!s.status().live()) {
+            } else if (!status.live()) {
                 continue;
             }
             Optional<SearchLocks.Lock> lock = locks.tryLock(id);
