@@ -43,8 +43,10 @@ RUN groupadd --system --gid 10001 cellforge \
 COPY --from=build /src/web-ui/target/quarkus-app/ /opt/cellforge/server/
 COPY --from=dataset /usr/share/datasets/fashion-mnist/ /opt/cellforge/datasets/fashion-mnist/
 COPY --chmod=755 docker/entrypoint.sh /opt/cellforge/bin/cellforge
+# The application binds to localhost by default; in a container the port is published instead.
 ENV CELLFORGE_DATASET_FASHION_MNIST=/opt/cellforge/datasets/fashion-mnist \
-    CELLFORGE_JAVA_OPTS=""
+    CELLFORGE_JAVA_OPTS="" \
+    QUARKUS_HTTP_HOST=0.0.0.0
 USER 10001:10001
 WORKDIR /home/cellforge
 EXPOSE 8080

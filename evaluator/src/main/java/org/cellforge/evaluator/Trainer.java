@@ -38,7 +38,14 @@ public final class Trainer {
      * {@code Environment.setMaxThreads} leaves it unchanged), and it belongs to the calling thread, so
      * trials training at once on several threads each keep their own.
      */
-    private static final int DEFAULT_THREADS = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    private static final int DEFAULT_THREADS = defaultThreads();
+
+    private static int defaultThreads() {
+        // NativeOpsHolder reads the backend's properties, which exist only once ND4J has loaded its
+        // backend: a process whose first use of ND4J is a thread setting (a NASWOT warm start) failed.
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
 
     /**
      * Applies a training's thread setting (0: the default) to the calling thread until

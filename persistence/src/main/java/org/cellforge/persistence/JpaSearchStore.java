@@ -25,6 +25,7 @@ import org.cellforge.engine.SupernetCheckpoint;
 import org.cellforge.engine.SupernetEpoch;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.WeightSharing;
 import org.cellforge.space.json.Json;
 import org.hibernate.Hibernate;
@@ -80,6 +81,8 @@ public final class JpaSearchStore implements SearchStore {
         s.parallelTrials = r.parallelTrials();
         s.mode = r.mode();
         s.supernet = Json.write(new LinkedHashMap<>(r.supernet()));
+        s.retraining = Json.write(new LinkedHashMap<>(r.retraining()));
+        s.recipe = r.recipe().isEmpty() ? null : Json.write(new LinkedHashMap<>(r.recipe()));
         s.status = SearchStatus.QUEUED;
         s.createdAt = Instant.now();
         return tx.call(em -> new SearchRepository(em).persist(s).id);
@@ -113,6 +116,8 @@ public final class JpaSearchStore implements SearchStore {
                 .mode(s.mode)
                 // Searches stored before weight sharing existed hold '{}': read with the defaults they ran with.
                 .supernet(WeightSharing.normalize(object(s.supernet)))
+                .retraining(Retraining.normalize(object(s.retraining)))
+                .recipe(object(s.recipe))
                 .build();
     }
 

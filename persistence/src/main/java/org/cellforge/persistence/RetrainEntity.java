@@ -13,7 +13,7 @@ import jakarta.persistence.Table;
 
 import org.cellforge.engine.TrialStatus;
 
-/** The final evaluation of a chosen architecture: retrained on train+validation, tested once. */
+/** The final evaluation of a chosen architecture: retrained on train+validation or the whole training file, tested once. */
 @Entity
 @Table(name = "retrain")
 public class RetrainEntity {

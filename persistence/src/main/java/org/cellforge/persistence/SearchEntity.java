@@ -110,6 +110,13 @@ public class SearchEntity {
     @Column(nullable = false)
     public String supernet = "{}";
 
+    /** How the final retraining differs from the trials' training (JSON). */
+    @Column(nullable = false)
+    public String retraining = "{}";
+
+    /** The recipe the search was started from (JSON), or null. */
+    public String recipe;
+
     /** Colour channels of the dataset's images. */
     @Column(name = "input_channels")
     public Integer inputChannels;

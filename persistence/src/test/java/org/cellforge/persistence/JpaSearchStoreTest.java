@@ -98,8 +98,10 @@ class JpaSearchStoreTest {
                 .dataset("cifar10:datasets/cifar-10-batches-bin").optimizer("adam").learningRate(0.002)
                 .augmentation("crop-flip").threads(3).splitSeed(5L).warmStart(4)
                 .earlyStopping(Map.of("rule", "median", "minTrials", 2)).retrainEpochs(2).retrain("front")
-                .parallelTrials(2).build().normalized();
-        // Random search declares no options, so the values another controller's validation produces
+                .parallelTrials(2).retraining(Map.of("data", "all", "learningRate", 0.1, "augmentation", "crop-flip"))
+                .recipe(Map.of("name", "small-darts", "version", 2, "description", "kept in a file")).build()
+                .normalized();
+        // The values another controller's validation produces
         // (whole numbers as Long, real numbers as Double, choices as String) are put in directly: the
         // store keeps whatever options a search was validated with, without interpreting them.
         Map<String, Object> options = new LinkedHashMap<>();
@@ -125,6 +127,9 @@ class JpaSearchStoreTest {
         assertEquals(0.25, ((Number) back.options().get("mutationRate")).doubleValue());
         assertEquals("flops", back.options().get("objective"));
         assertEquals(2L, ((Number) back.earlyStopping().get("minTrials")).longValue());
+        assertEquals("small-darts@2", back.recipeLabel());
+        assertTrue(back.retrainingSettings().allImages());
+        assertEquals(0.1, back.retrainingSettings().learningRate().orElseThrow());
 
         SearchEntity s = entity(id);
         assertEquals(DATASET.channels(), s.inputChannels);
@@ -430,6 +435,9 @@ class JpaSearchStoreTest {
             assertTrue(old.controllerState().isEmpty());
             SearchRequest r = old.request();
             assertEquals(r, r.normalized(), "an old search reads as a valid, normalized request");
+            assertEquals(org.cellforge.engine.Retraining.TRAIN_VALIDATION, r.retrainingSettings().data(),
+                    "an old search was retrained on train+validation");
+            assertEquals("", r.recipeLabel(), "and came from no recipe");
             assertEquals("nas-bench-201", r.space());
             assertEquals("random", r.controller());
             assertEquals(5, r.trials());

@@ -28,8 +28,8 @@ public interface Evaluation<A extends Architecture> extends AutoCloseable {
     TrialResult train(A architecture, int trial, EpochSink epochs);
 
     /**
-     * Retrains {@code architecture} stand-alone on train+validation for {@code epochs} epochs and
-     * measures it once on the test split.
+     * Retrains {@code architecture} stand-alone on the search's retraining data (train+validation, or
+     * the whole training file) for {@code epochs} epochs and measures it once on the test split.
      */
     RetrainResult retrain(A architecture, int epochs, EpochSink progress);
 

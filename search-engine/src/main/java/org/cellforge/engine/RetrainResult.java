@@ -3,7 +3,7 @@ package org.cellforge.engine;
 import java.util.Optional;
 
 /**
- * The final evaluation of one chosen architecture: retrained stand-alone on train+validation, then
+ * The final evaluation of one chosen architecture: retrained stand-alone on the search's retraining data, then
  * measured once on the test split.
  *
  * @param testAccuracy retrained test accuracy; NaN if the retraining failed

@@ -1,6 +1,8 @@
 package org.cellforge.engine;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +38,8 @@ import org.cellforge.engine.stopping.EarlyStopping;
  * @param splitSeed seed of the train/validation split
  * @param warmStart NASWOT warm start: random candidates scored at initialization (no training), 0 for none
  * @param earlyStopping the early-stopping rule and its settings ({@code rule}: none, median or halving)
- * @param retrainEpochs epochs of the final stand-alone retraining on train+validation before the one
+ * @param retrainEpochs epochs of the final stand-alone retraining (on train+validation unless
+ *        {@code retraining} says otherwise) before the one
  *        test evaluation; 0 skips it
  * @param retrain which architectures are retrained: {@code best} or {@code front} (the Pareto front of
  *        accuracy and the controller's cost objective)
@@ -44,12 +47,16 @@ import org.cellforge.engine.stopping.EarlyStopping;
  * @param mode {@code standalone} (every candidate trained on its own) or {@code weight-sharing}
  *        (candidates inherit the weights of one supernet; the only mode of {@code darts})
  * @param supernet the settings of the supernet phase of a weight-sharing search (see {@link WeightSharing})
+ * @param retraining how the final retraining differs from the trials' training (see {@link Retraining})
+ * @param recipe the name, version and description of the recipe this request was kept as, if any (see
+ *        {@link Recipe})
  */
 public record SearchRequest(String space, String controller, Map<String, Object> options, Integer trials,
         Integer epochs, Long seed, Integer channels, Integer cellsPerStage, Integer batchSize, Integer trainSize,
         Integer validationSize, String dataset, String optimizer, Double learningRate, String augmentation,
         Integer threads, Long splitSeed, Integer warmStart, Map<String, Object> earlyStopping, Integer retrainEpochs,
-        String retrain, Integer parallelTrials, String mode, Map<String, Object> supernet) {
+        String retrain, Integer parallelTrials, String mode, Map<String, Object> supernet,
+        Map<String, Object> retraining, Map<String, Object> recipe) {
 
     /** The default dataset. */
     public static final String FASHION_MNIST = "fashion-mnist";
@@ -70,6 +77,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         options = options == null ? null : new LinkedHashMap<>(options);
         earlyStopping = earlyStopping == null ? null : new LinkedHashMap<>(earlyStopping);
         supernet = supernet == null ? null : new LinkedHashMap<>(supernet);
+        retraining = retraining == null ? null : new LinkedHashMap<>(retraining);
+        recipe = recipe == null ? null : new LinkedHashMap<>(recipe);
     }
 
     /** Whether candidates inherit the weights of one supernet instead of training on their own. */
@@ -84,8 +93,7 @@ public record SearchRequest(String space, String controller, Map<String, Object>
 
     /** A builder starting from an empty request (every field default). */
     public static Builder builder() {
-        return new Builder(new SearchRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null));
+        return new Builder(ofComponents(new Object[SearchRequest.class.getRecordComponents().length]));
     }
 
     /** A builder starting from this request. */
@@ -123,7 +131,9 @@ public record SearchRequest(String space, String controller, Map<String, Object>
                 parallelTrials == null ? 1 : parallelTrials,
                 mode == null ? (Controllers.named(c).map(k -> k.oneShot()).orElse(false) ? WeightSharing.SHARED
                         : WeightSharing.STANDALONE) : mode.strip().toLowerCase(Locale.ROOT),
-                supernet == null ? Map.of() : supernet);
+                supernet == null ? Map.of() : supernet,
+                retraining == null ? Map.of() : retraining,
+                recipe == null ? Map.of() : recipe);
     }
 
     /** Every problem of this request (after defaults), each naming its field; empty if it can run. */
@@ -177,6 +187,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
                     + WeightSharing.SHARED + " or leave mode out"));
         }
         WeightSharing.validate(r.supernet, v);
+        Retraining.validate(r.retraining, v);
+        Recipe.validate(r.recipe, v);
         return v;
     }
 
@@ -205,7 +217,62 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         SearchRequest r = withDefaults();
         return r.toBuilder().options(r.controllerOptions().values())
                 .earlyStopping(EarlyStopping.options(r.earlyStopping).values())
-                .supernet(WeightSharing.options(r.supernet).values()).build();
+                .supernet(WeightSharing.options(r.supernet).values())
+                .retraining(Retraining.normalize(r.retraining)).build();
+    }
+
+    /**
+     * This request with every field that {@code overrides} sets replaced, as flags given beside a recipe
+     * file change it. The settings maps ({@code options}, {@code supernet}, {@code retraining}) are
+     * merged key by key, so one override changes one setting; {@code earlyStopping} is replaced whole,
+     * since its keys belong to its rule, and so are {@code options} when the override names another
+     * controller.
+     */
+    public SearchRequest overriddenBy(SearchRequest overrides) {
+        RecordComponent[] components = SearchRequest.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        boolean otherController = overrides.controller != null
+                && (controller == null || !overrides.controller.strip().equalsIgnoreCase(controller.strip()));
+        try {
+            for (int i = 0; i < components.length; i++) {
+                String name = components[i].getName();
+                Object base = components[i].getAccessor().invoke(this);
+                Object given = components[i].getAccessor().invoke(overrides);
+                if (name.equals("options") && otherController) {
+                    values[i] = given;
+                } else if (given instanceof Map<?, ?> g && base instanceof Map<?, ?> b
+                        && !name.equals("earlyStopping")) {
+                    Map<Object, Object> merged = new LinkedHashMap<>(b);
+                    merged.putAll(g);
+                    values[i] = merged;
+                } else {
+                    values[i] = given != null ? given : base;
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read a search request", e);
+        }
+        return ofComponents(values);
+    }
+
+    /** A request of its fields' values in declaration order. */
+    static SearchRequest ofComponents(Object[] values) {
+        try {
+            return SearchRequest.class.getDeclaredConstructor(Arrays.stream(SearchRequest.class.getRecordComponents())
+                    .map(RecordComponent::getType).toArray(Class<?>[]::new)).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a search request", e);
+        }
+    }
+
+    /** The settings of the final retraining (call on a request without violations). */
+    public Retraining retrainingSettings() {
+        return Retraining.of(withDefaults().retraining);
+    }
+
+    /** The recipe this request came from as {@code name@version}, or empty. */
+    public String recipeLabel() {
+        return Recipe.label(recipe);
     }
 
     private static void range(List<Violation> v, String field, long value, long min, long max) {
@@ -240,6 +307,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         private Integer parallelTrials;
         private String mode;
         private Map<String, Object> supernet;
+        private Map<String, Object> retraining;
+        private Map<String, Object> recipe;
 
         private Builder(SearchRequest r) {
             space = r.space;
@@ -266,6 +335,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
             parallelTrials = r.parallelTrials;
             mode = r.mode;
             supernet = r.supernet;
+            retraining = r.retraining;
+            recipe = r.recipe;
         }
 
         public Builder space(String v) { space = v; return this; }
@@ -292,12 +363,15 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         public Builder parallelTrials(Integer v) { parallelTrials = v; return this; }
         public Builder mode(String v) { mode = v; return this; }
         public Builder supernet(Map<String, Object> v) { supernet = v; return this; }
+        public Builder retraining(Map<String, Object> v) { retraining = v; return this; }
+        public Builder recipe(Map<String, Object> v) { recipe = v; return this; }
 
         /** The request. */
         public SearchRequest build() {
             return new SearchRequest(space, controller, options, trials, epochs, seed, channels, cellsPerStage,
                     batchSize, trainSize, validationSize, dataset, optimizer, learningRate, augmentation, threads,
-                    splitSeed, warmStart, earlyStopping, retrainEpochs, retrain, parallelTrials, mode, supernet);
+                    splitSeed, warmStart, earlyStopping, retrainEpochs, retrain, parallelTrials, mode, supernet,
+                    retraining, recipe);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.cellforge.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,12 +53,11 @@ public final class WeightSharing {
     private WeightSharing() {
     }
 
+    private static final SettingsObject SETTINGS = new SettingsObject("supernet", OPTIONS);
+
     /** Validates a {@code supernet} object, adding violations as {@code supernet.FIELD}. */
     static Options validate(Map<String, Object> raw, List<Violation> violations) {
-        List<Violation> found = new ArrayList<>();
-        Options o = Options.validate(OPTIONS, raw == null ? Map.of() : raw, found);
-        found.forEach(f -> violations.add(f.under("supernet")));
-        return o;
+        return SETTINGS.validate(raw, violations);
     }
 
     /**
@@ -67,18 +65,11 @@ public final class WeightSharing {
      * not valid (what was stored is shown as it is).
      */
     public static Map<String, Object> normalize(Map<String, Object> raw) {
-        List<Violation> v = new ArrayList<>();
-        Options o = validate(raw, v);
-        return v.isEmpty() ? o.values() : raw;
+        return SETTINGS.normalize(raw);
     }
 
     /** The validated settings of a {@code supernet} object (call on a valid one). */
     static Options options(Map<String, Object> raw) {
-        List<Violation> v = new ArrayList<>();
-        Options o = validate(raw, v);
-        if (!v.isEmpty()) {
-            throw new IllegalArgumentException("invalid supernet settings: " + v);
-        }
-        return o;
+        return SETTINGS.options(raw);
     }
 }

@@ -13,6 +13,7 @@ import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.TrialStatus;
+import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.persistence.JpaSearchStore;
 import org.cellforge.persistence.RetrainEntity;
@@ -148,12 +149,18 @@ public final class Exports {
 
     private Weights weights(Loaded l) {
         if (l.retrained.isPresent()) {
-            return new Weights(l.retrained.get(), "retrained on train+validation");
+            return new Weights(l.retrained.get(), retrainedOn(l.search));
         }
         return l.checkpoint.map(b -> new Weights(b, "trial training")).orElseThrow(() -> new ConflictException(
                 "trial " + l.trial.number + " of search " + l.search.id + " has no trained network to export ("
                         + (l.trial.status == TrialStatus.FAILED ? "it failed: " + l.trial.failure
                         : "status " + l.trial.status) + ")"));
+    }
+
+    /** What a search's final retraining trained on, in the words of a provenance record. */
+    private static String retrainedOn(SearchEntity s) {
+        return JpaSearchStore.request(s).retrainingSettings().allImages() ? "retrained on the whole training file"
+                : "retrained on train+validation";
     }
 
     private static String fileName(Loaded l, Format format) {
@@ -218,8 +225,17 @@ public final class Exports {
         SearchRequest r = JpaSearchStore.request(s);
         provenance.put("training", String.format(Locale.ROOT, "epochs=%d batch=%d optimizer=%s lr=%s augmentation=%s "
                 + "seed=%d", r.epochs(), r.batchSize(), r.optimizer(), r.learningRate(), r.augmentation(), r.seed()));
-        provenance.put("weights", l.retrained.isPresent() ? "retrained on train+validation"
+        provenance.put("weights", l.retrained.isPresent() ? retrainedOn(s)
                 : l.checkpoint.isPresent() ? "trial training" : "none kept");
+        l.retrains.stream().filter(t -> t.status == TrialStatus.SUCCEEDED).reduce((x, y) -> y).ifPresent(t -> {
+            TrainSettings settings = Nd4jEvaluations.retrainSettings(r, t.epochs);
+            provenance.put("retraining", String.format(Locale.ROOT, "images=%d epochs=%d batch=%d lr=%s "
+                    + "augmentation=%s", t.trainImages, t.epochs, settings.batchSize(), settings.learningRate(),
+                    r.retrainingSettings().augmentation().orElse(r.augmentation())));
+        });
+        if (!r.recipeLabel().isEmpty()) {
+            provenance.put("recipe", r.recipeLabel());
+        }
         sections.put("provenance", provenance);
         return space.toJson(a, sections);
     }

@@ -15,6 +15,7 @@ import org.cellforge.engine.EpochSink;
 import org.cellforge.engine.Evaluation;
 import org.cellforge.engine.EvaluationFactory;
 import org.cellforge.engine.RetrainResult;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.TrialResult;
 import org.cellforge.engine.TrialStatus;
@@ -60,7 +61,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
         Split split = Split.of(data.train(), request.trainSize(), request.validationSize(), request.splitSeed());
         ImageSet shape = data.train();
         return new Nd4jEvaluation<>(searchId, request, space, Binding.of(space, request, shape.channels(), shape.height(),
-                shape.width(), shape.classes()), split, data.test());
+                shape.width(), shape.classes()), split, data.train(), data.test());
     }
 
     /** The evaluator's training settings of a request. */
@@ -69,6 +70,15 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                 .withOptimizer(Optimizer.Kind.fromConfigName(r.optimizer()), r.learningRate())
                 .withAugmentation(augmentation(r.augmentation()))
                 .withThreads(r.threads());
+    }
+
+    /** The evaluator's settings of the final retraining of a request. */
+    public static TrainSettings retrainSettings(SearchRequest r, int epochs) {
+        Retraining retraining = r.retrainingSettings();
+        TrainSettings trials = settings(r, epochs);
+        TrainSettings s = trials.withBatchSize(retraining.batchSize().orElse(r.batchSize()))
+                .withOptimizer(trials.optimizer(), retraining.learningRate().orElse(r.learningRate()));
+        return retraining.augmentation().map(a -> s.withAugmentation(augmentation(a))).orElse(s);
     }
 
     /** The evaluator's augmentation for recipe {@code name} (one of {@link SearchRequest#AUGMENTATIONS}). */
@@ -92,15 +102,17 @@ public final class Nd4jEvaluations implements EvaluationFactory {
         private final SearchSpace<A> space;
         private final Binding<A> binding;
         private final Split split;
+        private final ImageSet trainingFile;
         private final Optional<ImageSet> test;
 
         Nd4jEvaluation(long searchId, SearchRequest request, SearchSpace<A> space, Binding<A> binding, Split split,
-                Optional<ImageSet> test) {
+                ImageSet trainingFile, Optional<ImageSet> test) {
             this.searchId = searchId;
             this.request = request;
             this.space = space;
             this.binding = binding;
             this.split = split;
+            this.trainingFile = trainingFile;
             this.test = test;
         }
 
@@ -144,9 +156,13 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                         + "retrained network on", 0, 0);
             }
             long start = System.nanoTime();
-            ImageSet all = ImageSet.concat(List.of(split.train(), split.validation()));
+            boolean whole = request.retrainingSettings().allImages();
+            // The split's images are normalized alike whichever set they come from, so a network trained
+            // on the whole file is tested exactly as one trained on train+validation.
+            ImageSet all = whole ? trainingFile : ImageSet.concat(List.of(split.train(), split.validation()));
             Network net = binding.network(architecture, request.seed());
-            TrainingResult result = Trainer.trainWithoutValidation(net, all, settings(request, epochs),
+            TrainSettings settings = retrainSettings(request, epochs);
+            TrainingResult result = Trainer.trainWithoutValidation(net, all, settings,
                     EpochListener.observing(m -> progress.epochFinished(record(m))));
             if (!result.succeeded()) {
                 return RetrainResult.failed(result.failure().orElse("retraining failed"), result.epochs().size(),
@@ -157,7 +173,10 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                 accuracy = Trainer.accuracy(net, test.get());
             }
             Map<String, String> p = provenance(architecture);
-            p.put("cellforge.retrain", "train+validation=" + all.size() + " epochs=" + epochs);
+            p.put("cellforge.retrain", String.format(Locale.ROOT, "%s=%d epochs=%d batch=%d lr=%s augmentation=%s",
+                    whole ? "all" : "train+validation", all.size(), epochs, settings.batchSize(),
+                    settings.learningRate(), request.retrainingSettings().augmentation()
+                            .orElse(request.augmentation())));
             p.put("cellforge.test_accuracy", String.valueOf(accuracy));
             p.put("cellforge.accuracy_kind", "retrained test");
             return new RetrainResult(accuracy, all.size(), test.get().size(), epochs, (System.nanoTime() - start) / 1e9,
@@ -246,6 +265,9 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                     + r.splitSeed());
             p.put("cellforge.training", String.format(Locale.ROOT, "batch=%d optimizer=%s lr=%s augmentation=%s seed=%d",
                     r.batchSize(), r.optimizer(), r.learningRate(), r.augmentation(), r.seed()));
+            if (!r.recipeLabel().isEmpty()) {
+                p.put("cellforge.recipe", r.recipeLabel());
+            }
             return p;
         }
     }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,6 @@ import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import org.cellforge.controller.ControllerState;
 import org.cellforge.controller.Cost;
 import org.cellforge.engine.DatasetInfo;
@@ -189,7 +184,7 @@ class CellforgeTest {
     }
 
     @Test
-    void theOnnxExportScoresTheStoredRetrainedTestAccuracyInOnnxRuntime() throws OrtException {
+    void theOnnxExportScoresTheStoredRetrainedTestAccuracyInOnnxRuntime() {
         Exports.File file = cellforge.exports().trial(nb201, cellforge.exports().bestTrial(nb201),
                 Exports.Format.ONNX);
         Path dir = Optional.ofNullable(System.getenv(Datasets.FASHION_MNIST_DIRECTORY)).map(Path::of)
@@ -197,27 +192,11 @@ class CellforgeTest {
         ImageSet test = FashionMnist.test(dir);
         RetrainEntity retrain = onlyRetrain(nb201);
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long correct = 0;
-        try (OrtSession session = env.createSession(file.bytes(), new OrtSession.SessionOptions())) {
-            assertEquals("retrained test", session.getMetadata().getCustomMetadata().get("cellforge.accuracy_kind"));
-            int batch = 1_000;
-            for (int start = 0; start < test.size(); start += batch) {
-                int size = Math.min(batch, test.size() - start);
-                FloatBuffer pixels = FloatBuffer.wrap(test.pixels(start, start + size));
-                try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[] {size, test.channels(),
-                        test.height(), test.width()});
-                        OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
-                    float[][] logits = (float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue();
-                    for (int i = 0; i < size; i++) {
-                        if (argMax(logits[i]) == test.labels()[start + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-        }
-        double accuracy = correct / (double) test.size();
+        OnnxCheck.Result check = OnnxCheck.check(file.bytes(), test);
+        assertEquals(test.size(), check.images());
+        assertEquals(retrain.testAccuracy, check.recorded().orElseThrow(), 1e-12,
+                "the file records the stored retrained test accuracy");
+        double accuracy = check.accuracy();
         assertEquals(retrain.testAccuracy, accuracy, 0.001, "retrained test accuracy in ONNX Runtime against the "
                 + "stored one");
     }
@@ -370,15 +349,5 @@ class CellforgeTest {
         assertEquals(Map.of("channels", 4, "cellsPerStage", 1, "inputChannels", 1, "classes", 10), doc.get("macro"));
         assertEquals("trial training", ((Map<?, ?>) doc.get("provenance")).get("weights"));
         assertArrayEquals(new byte[] {1}, cellforge.exports().trial(id, 1, Exports.Format.ONNX).bytes());
-    }
-
-    private static int argMax(float[] row) {
-        int best = 0;
-        for (int i = 1; i < row.length; i++) {
-            if (row[i] > row[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -263,6 +263,19 @@ class DeploymentFilesTest {
         }
     }
 
+    @Test
+    void theServerImageListensBeyondTheContainer() throws IOException {
+        Properties app = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("..", "web-ui", "src", "main", "resources",
+                "application.properties"))) {
+            app.load(r);
+        }
+        assertEquals("localhost", app.getProperty("quarkus.http.host"), "outside a container the server binds to "
+                + "this machine only");
+        assertEquals("0.0.0.0", Image.SERVER.dockerfile().last().env().get("QUARKUS_HTTP_HOST"),
+                "a server bound to the container's localhost cannot be reached through its published port");
+    }
+
     @ParameterizedTest
     @EnumSource(Image.class)
     void eachImageCarriesFashionMnist(Image image) {

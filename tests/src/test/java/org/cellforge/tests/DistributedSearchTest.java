@@ -11,11 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +45,7 @@ class DistributedSearchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmbeddedDatabase db;
+    private Sql sql;
     private Map<String, String> env;
     private final List<ChildProcess> children = new ArrayList<>();
     private final Path logs = Path.of("target", "distributed-logs").toAbsolutePath();
@@ -57,6 +53,7 @@ class DistributedSearchTest {
     @BeforeEach
     void database() {
         db = EmbeddedDatabase.startTemporary();
+        sql = new Sql(db);
         env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(), "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
                 "QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.USER, "OMP_NUM_THREADS", "1");
     }
@@ -107,19 +104,19 @@ class DistributedSearchTest {
                 "1", "--out", logs.resolve("cli-genotype.json").toString()));
 
         // Worker A is killed once it has stored the first of five epochs of a trial: in the middle of it.
-        Polls.await("worker A to be in the middle of a trial", SEARCH, () -> count("select count(*) from trial t "
+        Polls.await("worker A to be in the middle of a trial", SEARCH, () -> sql.count("select count(*) from trial t "
                 + "join trial_epoch e on e.trial_id = t.id where t.search_id = ? and t.status = 'RUNNING' "
                 + "and t.worker like ?", id, "%/" + a.pid()) > 0);
-        long killed = count("select t.id from trial t where t.search_id = ? and t.status = 'RUNNING' "
+        long killed = sql.count("select t.id from trial t where t.search_id = ? and t.status = 'RUNNING' "
                 + "and t.worker like ? limit 1", id, "%/" + a.pid());
         a.kill();
 
         // Then the server, once a result was told, with trials in flight and the budget not all proposed.
-        Polls.await("a trial told", SEARCH, () -> count("select count(*) from trial where search_id = ? and told",
+        Polls.await("a trial told", SEARCH, () -> sql.count("select count(*) from trial where search_id = ? and told",
                 id) >= 1);
         first.kill();
-        String snapshot = string("select controller_state from search where id = ?", id);
-        long storedAtKill = count("select count(*) from trial where search_id = ?", id);
+        String snapshot = sql.string("select controller_state from search where id = ?", id);
+        long storedAtKill = sql.count("select count(*) from trial where search_id = ?", id);
         assertEquals("RUNNING", status(id), "a killed server ends nothing");
         assertTrue(storedAtKill < 6, "the budget was not all proposed before the kill: " + storedAtKill);
 
@@ -133,11 +130,11 @@ class DistributedSearchTest {
         JsonNode done = awaitEnd(port, id);
         assertEquals("SUCCEEDED", done.get("status").asText(), done.toString() + "\n" + second.tail());
         assertEveryTrialDoneOnce(id, 6, 5);
-        assertEquals(2, count("select attempts from trial where id = ?", killed),
+        assertEquals(2, sql.count("select attempts from trial where id = ?", killed),
                 "the killed worker's trial was delivered once more");
-        assertTrue(string("select worker from trial where id = ?", killed).endsWith("/" + b.pid()),
+        assertTrue(sql.string("select worker from trial where id = ?", killed).endsWith("/" + b.pid()),
                 "and trained to the end by the other worker");
-        assertEquals(6, count("select count(*) from jobrunr_jobs where state = 'SUCCEEDED'"),
+        assertEquals(6, sql.count("select count(*) from jobrunr_jobs where state = 'SUCCEEDED'"),
                 "one job per trial, each done");
 
         // The trials proposed after the server's kill are what the controller it stored proposes next.
@@ -146,7 +143,7 @@ class DistributedSearchTest {
                 Options.validate(kind.options(), Map.of(), new ArrayList<>()), c -> new Cost(0, 0)));
         replay.restore(ControllerState.fromJson(snapshot));
         for (long n = storedAtKill + 1; n <= 6; n++) {
-            String arch = string("select arch from trial where search_id = ? and number = ?", id, n);
+            String arch = sql.string("select arch from trial where search_id = ? and number = ?", id, n);
             Decision<Nb201Cell> next = replay.ask();
             assertTrue(next instanceof Decision.Propose<Nb201Cell>(Nb201Cell c) && c.key().equals(arch),
                     "trial " + n + " is " + arch + ", the stored controller proposes " + next);
@@ -157,20 +154,20 @@ class DistributedSearchTest {
      * Exactly {@code trials} trials, distinct functions numbered 1..trials, each SUCCEEDED with one row
      * per epoch, one checkpoint, and its result told to the controller.
      */
-    private void assertEveryTrialDoneOnce(long id, int trials, int epochs) throws SQLException {
-        assertEquals(trials, count("select count(*) from trial where search_id = ?", id));
-        assertEquals(trials, count("select count(distinct arch) from trial where search_id = ?", id));
-        assertEquals(trials, count("select count(distinct number) from trial where search_id = ? and number "
+    private void assertEveryTrialDoneOnce(long id, int trials, int epochs) {
+        assertEquals(trials, sql.count("select count(*) from trial where search_id = ?", id));
+        assertEquals(trials, sql.count("select count(distinct arch) from trial where search_id = ?", id));
+        assertEquals(trials, sql.count("select count(distinct number) from trial where search_id = ? and number "
                 + "between 1 and ?", id, trials));
-        assertEquals(trials, count("select count(*) from trial where search_id = ? and status = 'SUCCEEDED' "
+        assertEquals(trials, sql.count("select count(*) from trial where search_id = ? and status = 'SUCCEEDED' "
                 + "and told", id));
-        assertEquals(trials * epochs, count("select count(*) from trial_epoch e join trial t on t.id = e.trial_id "
+        assertEquals(trials * epochs, sql.count("select count(*) from trial_epoch e join trial t on t.id = e.trial_id "
                 + "where t.search_id = ?", id));
-        assertEquals(trials * epochs, count("select count(distinct (e.trial_id, e.epoch)) from trial_epoch e "
+        assertEquals(trials * epochs, sql.count("select count(distinct (e.trial_id, e.epoch)) from trial_epoch e "
                 + "join trial t on t.id = e.trial_id where t.search_id = ? and e.epoch between 1 and ?", id, epochs));
-        assertEquals(trials, count("select count(*) from trial_checkpoint c join trial t on t.id = c.trial_id "
+        assertEquals(trials, sql.count("select count(*) from trial_checkpoint c join trial t on t.id = c.trial_id "
                 + "where t.search_id = ?", id));
-        assertEquals(1, count("select count(*) from retrain where search_id = ? and status = 'SUCCEEDED'", id),
+        assertEquals(1, sql.count("select count(*) from retrain where search_id = ? and status = 'SUCCEEDED'", id),
                 "the best trial retrained and tested once");
     }
 
@@ -207,34 +204,7 @@ class DistributedSearchTest {
         return last[0];
     }
 
-    private String status(long id) throws SQLException {
-        return string("select status from search where id = ?", id);
-    }
-
-    private long count(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (SQLException e) {
-            throw new AssertionError(sql, e);
-        }
-    }
-
-    private String string(String sql, Object... args) throws SQLException {
-        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(db.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.USER);
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
+    private String status(long id) {
+        return sql.string("select status from search where id = ?", id);
     }
 }

@@ -26,6 +26,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.runner.OnnxCheck;
 import org.cellforge.space.json.Json;
 
 /** Reads exported networks the way their users would: ONNX in ONNX Runtime, the PyTorch bundle as a zip. */
@@ -69,38 +70,7 @@ final class ExportChecks {
 
     /** The accuracy of {@code model} on {@code images} (already normalized as the search trained on them). */
     static double accuracy(byte[] model, ImageSet images) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        int batch = 500;
-        long correct = 0;
-        try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
-            for (int start = 0; start < images.size(); start += batch) {
-                int n = Math.min(batch, images.size() - start);
-                float[] x = images.pixels(start, start + n);
-                try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-                        new long[] {n, images.channels(), images.height(), images.width()});
-                        OrtSession.Result out = session.run(Map.of("input", input))) {
-                    float[][] logits = (float[][]) out.get("logits").orElseThrow().getValue();
-                    for (int i = 0; i < n; i++) {
-                        if (argmax(logits[i]) == images.labels()[start + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-        } catch (OrtException e) {
-            throw new AssertionError("ONNX Runtime cannot run the exported model: " + e.getMessage(), e);
-        }
-        return correct / (double) images.size();
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return OnnxCheck.check(model, images).accuracy();
     }
 
     /** Asserts that every logit is a finite number and each image has {@code classes} of them. */

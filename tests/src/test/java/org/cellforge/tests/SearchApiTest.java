@@ -453,7 +453,15 @@ class SearchApiTest {
                         "earlyStopping.reduction"),
                 Arguments.of("{\"trainSize\": 59000, \"validationSize\": 5000}", "validationSize"),
                 Arguments.of("{\"retrain\": \"everything\"}", "retrain"),
-                Arguments.of("{\"parallelTrials\": 0}", "parallelTrials")));
+                Arguments.of("{\"parallelTrials\": 0}", "parallelTrials"),
+                Arguments.of("{\"retraining\": \"all\"}", "retraining"),
+                Arguments.of("{\"retraining\": {\"data\": \"test\"}}", "retraining.data"),
+                Arguments.of("{\"retraining\": {\"size\": 1}}", "retraining.size"),
+                Arguments.of("{\"retraining\": {\"learningRate\": -1}}", "retraining.learningRate"),
+                Arguments.of("{\"recipe\": {\"name\": \"My Recipe\", \"version\": 1}}", "recipe.name"),
+                Arguments.of("{\"recipe\": {\"name\": \"mine\"}}", "recipe.version"),
+                Arguments.of("{\"recipe\": {\"name\": \"mine\", \"version\": 1, \"author\": \"x\"}}",
+                        "recipe.author")));
         // Every registered controller refuses an option it does not declare, and every number out of range.
         for (var kind : Controllers.all()) {
             String name = kind.name();
@@ -490,6 +498,34 @@ class SearchApiTest {
                 .body("violations.field", hasItem(field))
                 .body("violations.reason", not(hasItem(equalTo(""))));
         assertEquals(before, searchCount(), "a refused request stores no search");
+    }
+
+    /**
+     * A recipe file is a request body as it is: the repository's flagship recipe, shrunk to seconds by
+     * changing only its sizes (as the command line's flags do), is started over REST, keeps its name and
+     * version, and retrains on every image of the training file.
+     */
+    @Test
+    void theRepositoryRecipeIsABodyRestRunsAndRemembers(@TempDir Path dir) throws IOException {
+        int trainingFile = 2_000;
+        TestData.smallFashionMnist(dir, trainingFile, 500, 14);
+        com.fasterxml.jackson.databind.node.ObjectNode recipe = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        Path.of("..", "recipes", "fmnist-under-100k.json").toFile());
+        recipe.put("dataset", "idx:" + dir).put("trials", 3).put("epochs", 1).put("channels", 4)
+                .put("trainSize", 600).put("validationSize", 200).put("warmStart", 4).put("retrainEpochs", 1)
+                .put("threads", 1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) recipe.get("options")).put("population", 4);
+
+        JsonPath search = Api.awaitSuccess(Api.start(recipe.toString()));
+        assertEquals("fmnist-under-100k", search.getString("request.recipe.name"));
+        assertEquals(1, search.getInt("request.recipe.version"));
+        assertEquals("all", search.getString("request.retraining.data"));
+        assertEquals("crop-flip", search.getString("request.retraining.augmentation"));
+        List<Map<String, Object>> retrains = search.getList("retrains");
+        assertEquals(1, retrains.size(), "retrains " + retrains);
+        assertEquals(trainingFile, ((Number) retrains.get(0).get("trainImages")).intValue(),
+                "retrained on the whole training file, not on the 800 images of the trials' splits");
     }
 
     @Test
@@ -546,6 +582,7 @@ class SearchApiTest {
         assertFalse(catalog.getList("earlyStopping.find { it.name == 'none' }.options").iterator().hasNext());
         assertEquals(List.of("standalone", "weight-sharing"), catalog.getList("modes"));
         assertEquals(List.of("epochs", "sampling", "finalists", "checkpoints"), catalog.getList("supernet.name"));
+        assertEquals(List.of("data", "augmentation", "learningRate", "batchSize"), catalog.getList("retraining.name"));
         assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
     }
 

@@ -33,6 +33,7 @@ import org.cellforge.controller.ControllerContext;
 import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.ControllerState;
 import org.cellforge.controller.Cost;
+import org.cellforge.controller.CostLimits;
 import org.cellforge.controller.Decision;
 import org.cellforge.controller.Observation;
 import org.cellforge.controller.Rng;
@@ -83,10 +84,10 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
     public static final String OBJECTIVE = "objective";
 
     /** Option: hard limit on trainable parameters. */
-    public static final String MAX_PARAMETERS = "maxParameters";
+    public static final String MAX_PARAMETERS = CostLimits.MAX_PARAMETERS;
 
     /** Option: hard limit on multiply-accumulates per image. */
-    public static final String MAX_FLOPS = "maxFlops";
+    public static final String MAX_FLOPS = CostLimits.MAX_FLOPS;
 
     /** Option: probability that a child is a crossover of two parents rather than a copy of one. */
     public static final String CROSSOVER = "crossover";
@@ -106,10 +107,8 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
                     Option.choice(OBJECTIVE, Cost.Kind.PARAMETERS.configName(),
                             List.of(Cost.Kind.PARAMETERS.configName(), Cost.Kind.FLOPS.configName()),
                             "the cost minimized next to accuracy"),
-                    Option.integer(MAX_PARAMETERS, null, 1, Long.MAX_VALUE,
-                            "hard limit on trainable parameters: nothing larger is proposed"),
-                    Option.integer(MAX_FLOPS, null, 1, Long.MAX_VALUE,
-                            "hard limit on multiply-accumulates per image: nothing larger is proposed"),
+                    CostLimits.OPTIONS.get(0),
+                    CostLimits.OPTIONS.get(1),
                     Option.number(CROSSOVER, 0.9, 0, 1,
                             "probability that a child mixes two parents gene by gene instead of copying one"))) {
         @Override
@@ -136,15 +135,9 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
          */
         public Settings {
             Objects.requireNonNull(objective, "objective");
-            Objects.requireNonNull(maxParameters, "maxParameters");
-            Objects.requireNonNull(maxFlops, "maxFlops");
+            new CostLimits(maxParameters, maxFlops);
             if (population < 4) {
                 throw new IllegalArgumentException("population must be at least 4, got " + population);
-            }
-            if (maxParameters.isPresent() && maxParameters.getAsLong() < 1
-                    || maxFlops.isPresent() && maxFlops.getAsLong() < 1) {
-                throw new IllegalArgumentException("limits must be positive, got " + maxParameters + " and "
-                        + maxFlops);
             }
             if (!(crossover >= 0 && crossover <= 1)) {
                 throw new IllegalArgumentException("crossover must be in [0, 1], got " + crossover);
@@ -158,25 +151,25 @@ public final class Nsga2Controller<A extends Architecture> implements Controller
 
         /** The settings of validated options of {@link #KIND}. */
         public static Settings of(Options options) {
+            CostLimits limits = CostLimits.of(options);
             return new Settings(Math.toIntExact(options.integer(POPULATION)),
-                    Cost.Kind.valueOf(options.choice(OBJECTIVE).toUpperCase(Locale.ROOT)),
-                    options.optionalInteger(MAX_PARAMETERS).map(OptionalLong::of).orElse(OptionalLong.empty()),
-                    options.optionalInteger(MAX_FLOPS).map(OptionalLong::of).orElse(OptionalLong.empty()),
-                    options.number(CROSSOVER));
+                    Cost.Kind.valueOf(options.choice(OBJECTIVE).toUpperCase(Locale.ROOT)), limits.maxParameters(),
+                    limits.maxFlops(), options.number(CROSSOVER));
+        }
+
+        /** The hard limits. */
+        public CostLimits costLimits() {
+            return new CostLimits(maxParameters, maxFlops);
         }
 
         /** Whether {@code cost} is within both limits. */
         public boolean allows(Cost cost) {
-            return (maxParameters.isEmpty() || cost.parameters() <= maxParameters.getAsLong())
-                    && (maxFlops.isEmpty() || cost.flops() <= maxFlops.getAsLong());
+            return costLimits().allows(cost);
         }
 
         /** The limits that are set, as users write them, such as {@code maxParameters=500000}. */
         public String limits() {
-            List<String> set = new ArrayList<>();
-            maxParameters.ifPresent(v -> set.add(MAX_PARAMETERS + "=" + v));
-            maxFlops.ifPresent(v -> set.add(MAX_FLOPS + "=" + v));
-            return set.isEmpty() ? "no limits" : String.join(" and ", set);
+            return costLimits().toString();
         }
     }
 

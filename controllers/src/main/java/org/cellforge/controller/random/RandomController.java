@@ -9,8 +9,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.cellforge.controller.Controller;
+import org.cellforge.controller.Cost;
+import org.cellforge.controller.CostLimits;
 import org.cellforge.controller.ControllerContext;
 import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.ControllerState;
@@ -26,6 +29,10 @@ import org.cellforge.space.SearchSpace;
  * (equal {@link SearchSpace#canonical canonical forms}). The baseline every other controller has to
  * beat; it ignores the scores it is told. With a warm start it first proposes the given candidates.
  *
+ * <p>The hard limits {@code maxParameters} and {@code maxFlops} take the same meaning as NSGA-II's,
+ * so that a baseline searches the same constrained space: samples over a limit are drawn again, and
+ * warm-start candidates over a limit are skipped.
+ *
  * @param <A> the architecture type
  */
 public final class RandomController<A extends Architecture> implements Controller<A> {
@@ -36,10 +43,11 @@ public final class RandomController<A extends Architecture> implements Controlle
     /** The registered strategy. */
     public static final ControllerKind KIND = new ControllerKind.Base(NAME,
             "uniform samples, each function once: the baseline",
-            List.of()) {
+            CostLimits.OPTIONS) {
         @Override
         public <B extends Architecture> Controller<B> create(ControllerContext<B> context) {
-            return new RandomController<>(context.space(), context.seed());
+            return new RandomController<>(context.space(), context.seed(), context.cost(),
+                    CostLimits.of(context.options()));
         }
     };
 
@@ -52,19 +60,35 @@ public final class RandomController<A extends Architecture> implements Controlle
     private static final int MAX_DRAWS = 100_000;
 
     private final SearchSpace<A> space;
+    private final Function<? super A, Cost> cost;
+    private final CostLimits limits;
     private Rng random;
     /** Canonical hashes of everything proposed, in order. */
     private final Set<String> proposed = new LinkedHashSet<>();
     private final Deque<A> warm = new ArrayDeque<>();
 
-    private RandomController(SearchSpace<A> space, long seed) {
+    private RandomController(SearchSpace<A> space, long seed, Function<? super A, Cost> cost,
+            CostLimits limits) {
         this.space = space;
         this.random = Rng.of(seed);
+        this.cost = cost;
+        this.limits = limits;
     }
 
     /** Random search over {@code space}; the same seed proposes the same sequence. */
     public static <A extends Architecture> RandomController<A> of(SearchSpace<A> space, long seed) {
-        return new RandomController<>(java.util.Objects.requireNonNull(space, "space"), seed);
+        return new RandomController<>(java.util.Objects.requireNonNull(space, "space"), seed, a -> new Cost(0, 0),
+                CostLimits.none());
+    }
+
+    /**
+     * Random search over the architectures of {@code space} within {@code limits}, {@code cost} telling
+     * what each costs.
+     */
+    public static <A extends Architecture> RandomController<A> of(SearchSpace<A> space, long seed,
+            Function<? super A, Cost> cost, CostLimits limits) {
+        return new RandomController<>(java.util.Objects.requireNonNull(space, "space"), seed,
+                java.util.Objects.requireNonNull(cost, "cost"), java.util.Objects.requireNonNull(limits, "limits"));
     }
 
     @Override
@@ -81,7 +105,7 @@ public final class RandomController<A extends Architecture> implements Controlle
     public Decision<A> ask() {
         while (!warm.isEmpty()) {
             A candidate = warm.poll();
-            if (proposed.add(space.canonical(candidate).hash())) {
+            if (limits.allows(cost.apply(candidate)) && proposed.add(space.canonical(candidate).hash())) {
                 return Decision.propose(candidate);
             }
         }
@@ -90,11 +114,13 @@ public final class RandomController<A extends Architecture> implements Controlle
         }
         for (int i = 0; i < MAX_DRAWS; i++) {
             A candidate = space.sample(random);
-            if (proposed.add(space.canonical(candidate).hash())) {
+            // The limit is checked before the function is remembered: a function over it is never proposed.
+            if (limits.allows(cost.apply(candidate)) && proposed.add(space.canonical(candidate).hash())) {
                 return Decision.propose(candidate);
             }
         }
-        return Decision.done("no unseen function in " + MAX_DRAWS + " draws: the space is exhausted");
+        return Decision.done("no unseen function" + (limits.any() ? " within " + limits : "")
+                + " in " + MAX_DRAWS + " draws: the space is exhausted");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.cellforge.controller.ControllerState;
 import org.cellforge.controller.Cost;
+import org.cellforge.controller.CostLimits;
 import org.cellforge.controller.Simulation;
 import org.cellforge.space.Architecture;
 import org.cellforge.space.darts.DartsSpace;
@@ -65,6 +66,39 @@ class RandomControllerTest {
         assertEquals(a.key(), first.get(0));
         assertEquals(b.key(), first.get(1));
         assertNotEquals(a.key(), first.get(2));
+    }
+
+    @Test
+    void proposesNothingOverItsLimitsAndSaysSoWhenNothingIsLeft() {
+        Nb201Space space = Nb201Space.standard();
+        // A stand-in cost: parameters grow with the convolutions of the cell, flops with its pools.
+        java.util.function.Function<Nb201Cell, Cost> cost = cell -> new Cost(
+                cell.key().split("conv", -1).length - 1, cell.key().split("pool", -1).length - 1);
+        CostLimits limits = new CostLimits(java.util.OptionalLong.of(2), java.util.OptionalLong.of(1));
+        Simulation<Nb201Cell> run = new Simulation<>(RandomController.of(space, 3, cost, limits), a -> 0.5, cost, 1)
+                .runUntil(20_000);
+        assertTrue(run.proposals().size() > 10, "the limits leave many functions");
+        Set<String> costs = new HashSet<>();
+        for (Nb201Cell cell : run.proposals()) {
+            Cost c = cost.apply(cell);
+            assertTrue(c.parameters() <= 2 && c.flops() <= 1, cell.key() + " costs " + c);
+            costs.add(c.parameters() + "/" + c.flops());
+        }
+        assertEquals(6, costs.size(), "every cost within the limits is reached: " + costs);
+        assertNotNull(run.end());
+        assertTrue(run.end().contains("maxParameters=2 and maxFlops=1"), run.end());
+    }
+
+    @Test
+    void warmStartCandidatesOverTheLimitAreSkipped() {
+        Nb201Space space = Nb201Space.standard();
+        Nb201Cell big = space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+        Nb201Cell small = space.parse("|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|");
+        java.util.function.Function<Nb201Cell, Cost> cost = cell -> new Cost(cell.key().split("conv", -1).length - 1, 0);
+        RandomController<Nb201Cell> c = RandomController.of(space, 1, cost,
+                new CostLimits(java.util.OptionalLong.of(1), java.util.OptionalLong.empty()));
+        c.warmStart(List.of(big, small));
+        assertEquals(small.key(), proposals(c, 1).get(0));
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
 import org.cellforge.controller.option.Violation;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
@@ -41,6 +42,13 @@ public sealed interface CommandLine {
 
     /** Train trials of any search on the shared database, {@code slots} at a time, until stopped. */
     record Worker(int slots) implements CommandLine {
+    }
+
+    /**
+     * Run an exported network in ONNX Runtime on a dataset's test split and compare its accuracy with
+     * the retrained test accuracy recorded in the file.
+     */
+    record Verify(Path model, Optional<String> dataset) implements CommandLine {
     }
 
     /** Environment variable giving a worker's slots when {@code --slots} is not given. */
@@ -79,6 +87,8 @@ public sealed interface CommandLine {
         m.put("--parallel", "parallelTrials");
         m.put("--mode", "mode");
         m.put("--supernet", "supernet");
+        m.put("--retraining", "retraining");
+        m.put("--recipe", "recipe");
         m.put("--resume", "resume");
         m.put("--out", "out");
         m.put("--data-dir", "dataDir");
@@ -87,13 +97,14 @@ public sealed interface CommandLine {
     }
 
     /** Flags that may be given more than once. */
-    List<String> REPEATABLE = List.of("--option", "--supernet");
+    List<String> REPEATABLE = List.of("--option", "--supernet", "--retraining");
 
     /** Flags that take no value. */
     List<String> SWITCHES = List.of("--verbose", "--json", "--help");
 
     /** Modes the launcher runs, in the order the usage lists them. */
-    List<String> MODES = List.of("search", "describe", "server", "worker", "bench", "build", "test", "help");
+    List<String> MODES = List.of("search", "describe", "verify", "server", "worker", "bench", "build", "test",
+            "help");
 
     /** {@value #WORKER_SLOTS} as a number of slots, 1 when unset. */
     private static int slotsFromEnvironment(String mode) {
@@ -121,6 +132,8 @@ public sealed interface CommandLine {
                   search     run a search to the end on this machine, retrain the best architecture and test it
                              once, then print and export it (JSON, ONNX, PyTorch)
                   describe   print an architecture's parameters, FLOPs and canonical form, without training
+                  verify     run an exported ONNX network in ONNX Runtime on the test split and compare its
+                             accuracy with the one recorded at its retraining
                   server     serve the REST API (/api/searches) and the dashboard (/), coordinate searches and
                              train their trials (--workers)
                   worker     train trials of the searches in a shared database, beside a server
@@ -152,6 +165,18 @@ public sealed interface CommandLine {
                       --input-channels N  colour channels of the input images [1]
                       --image-size S      side of the square input images, for FLOPs [28]
                       --json              print JSON instead of text
+                    """;
+            case "verify" -> """
+                    usage: cellforge verify MODEL.onnx [flags]
+
+                    Runs a network exported by a search (best-genotype.onnx, or an export of the API) in ONNX
+                    Runtime on every image of the dataset's test split, standardized as the search trained on
+                    them, and compares its accuracy with the retrained test accuracy recorded in the file's
+                    metadata. Exits with 1 when they differ by more than 0.001 (in images: 10 of 10,000); a
+                    trial's network, which records no test accuracy, only has its accuracy printed.
+
+                    flags (defaults in brackets):
+                      --dataset SPEC      the dataset [the one recorded in the file]
                     """;
             case "server" -> """
                     usage: cellforge server [flags]
@@ -226,8 +251,9 @@ public sealed interface CommandLine {
                   --warm-start K        score K random candidates with NASWOT at initialization (no training) and
                                         let the controller begin from the best; 0 for none [0]
                   --early-stopping R    stop weak trials: RULE[,KEY=VALUE...] with the rules below [none]
-                  --retrain-epochs N    epochs of the final retraining on train+validation before the one test
-                                        evaluation; 0 skips it [the value of --epochs]
+                  --retrain-epochs N    epochs of the final retraining (on train+validation unless --retraining
+                                        data=all) before the one test evaluation; 0 skips it [the value of
+                                        --epochs]
                   --retrain WHAT        best, or front (the Pareto front of accuracy and cost) [front for nsga2,
                                         best otherwise]
                   --parallel N          trials trained at once [1]
@@ -235,6 +261,12 @@ public sealed interface CommandLine {
                                         (candidates inherit the weights of one supernet) [standalone;
                                         weight-sharing for darts]
                   --supernet KEY=VALUE  a setting of the supernet phase (below); repeat or separate with commas
+                  --retraining KEY=VALUE
+                                        how the final retraining differs from the trials' (below); repeat or
+                                        separate with commas
+                  --recipe FILE         a search request kept as JSON (the body POST /api/searches takes, with
+                                        a "recipe" object naming it); flags given beside it override its
+                                        fields, --option, --supernet and --retraining key by key
                   --resume ID           continue INTERRUPTED weight-sharing or darts search ID from its newest
                                         supernet checkpoint (no other search flags)
                   --out FILE            where the best architecture is exported: FILE (JSON), and beside it the
@@ -249,9 +281,13 @@ public sealed interface CommandLine {
                 %s
                 supernet settings (weight-sharing and darts searches):
                 %s
+                retraining settings:
+                %s
                 """.formatted(String.join(", ", Spaces.names()), String.join(", ", Controllers.names()),
                 controllers.toString().stripTrailing(), stopping.toString().stripTrailing(),
                 WeightSharing.OPTIONS.stream().map(o -> "  " + o.usage()).collect(java.util.stream.Collectors
+                        .joining("\n")),
+                Retraining.OPTIONS.stream().map(o -> "  " + o.usage()).collect(java.util.stream.Collectors
                         .joining("\n")));
     }
 
@@ -277,6 +313,7 @@ public sealed interface CommandLine {
                     "--json");
             case "server" -> List.of("--port", "--data-dir", "--workers");
             case "worker" -> List.of("--slots");
+            case "verify" -> List.of("--dataset");
             default -> List.of();
         };
         Map<String, List<String>> values = new LinkedHashMap<>();
@@ -334,6 +371,13 @@ public sealed interface CommandLine {
                         f.integer("--classes", 10, 2, 100_000), f.integer("--input-channels", 1, 1, 64),
                         f.integer("--image-size", 28, 1, 4_096), f.has("--json"));
             }
+            case "verify" -> {
+                if (positional.size() != 1) {
+                    throw new UsageException(mode, positional.isEmpty() ? "an ONNX file is required"
+                            : "one ONNX file expected, got " + positional.size() + " arguments");
+                }
+                yield new Verify(Path.of(positional.get(0)), Optional.ofNullable(f.string("--dataset")));
+            }
             case "server" -> {
                 none(mode, positional);
                 yield new Server(f.integer("--port", 8080, 1, 65_535), f.path("--data-dir"),
@@ -382,7 +426,12 @@ public sealed interface CommandLine {
                 .parallelTrials(f.optionalInteger("--parallel"))
                 .mode(f.string("--mode"))
                 .supernet(f.pairs("--supernet"))
+                .retraining(f.pairs("--retraining"))
                 .build();
+        Optional<Path> recipe = f.path("--recipe");
+        if (recipe.isPresent()) {
+            request = Recipes.read(recipe.get()).overriddenBy(request);
+        }
         Integer resume = f.optionalInteger("--resume");
         if (resume != null) {
             List<String> others = f.given().stream().filter(g -> !List.of("--resume", "--out", "--data-dir",
@@ -401,10 +450,28 @@ public sealed interface CommandLine {
         List<Violation> violations = request.validate();
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            throw new UsageException("search", flagOf(v.field()) + ": " + v.reason());
+            String flag = flagOf(v.field());
+            // A field the flags did not set came from the recipe file: name it there.
+            String where = recipe.isPresent() && !setByFlags(f, v.field()) ? "--recipe " + recipe.get() + ": "
+                    + v.field() : flag;
+            throw new UsageException("search", where + ": " + v.reason());
         }
         return new Search(request.normalized(), Path.of(f.string("--out") == null ? "best-genotype.json"
                 : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty());
+    }
+
+    /** Whether request field {@code field} (such as {@code options.population}) was set by a flag. */
+    private static boolean setByFlags(Flags f, String field) {
+        if (field.startsWith("recipe")) {
+            return false;
+        }
+        int dot = field.indexOf('.');
+        String head = dot < 0 ? field : field.substring(0, dot);
+        String flag = head.equals("earlyStopping") ? "--early-stopping" : flagOf(head);
+        if (!f.has(flag)) {
+            return false;
+        }
+        return dot < 0 || !REPEATABLE.contains(flag) || f.pairs(flag).containsKey(field.substring(dot + 1));
     }
 
     /** The flag that sets a request field, such as {@code --option population} for {@code options.population}. */
@@ -414,6 +481,9 @@ public sealed interface CommandLine {
         }
         if (field.startsWith("supernet.")) {
             return "--supernet " + field.substring("supernet.".length());
+        }
+        if (field.startsWith("retraining.")) {
+            return "--retraining " + field.substring("retraining.".length());
         }
         if (field.startsWith("earlyStopping")) {
             return "--early-stopping" + (field.contains(".") ? " " + field.substring(field.indexOf('.') + 1) : "");

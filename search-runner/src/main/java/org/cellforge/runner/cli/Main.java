@@ -5,9 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.cellforge.engine.ConflictException;
+import org.cellforge.evaluator.data.Dataset;
+import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.SearchRequest;
@@ -20,11 +23,13 @@ import org.cellforge.runner.jobs.SearchLocks;
 import org.cellforge.runner.Cellforge;
 import org.cellforge.runner.Datasets;
 import org.cellforge.runner.Exports;
+import org.cellforge.runner.OnnxCheck;
 
 /**
- * {@code cellforge search} and {@code cellforge describe}: searches run on this machine against the
- * embedded PostgreSQL (or the one configured), with no web server. Exit codes: 0 success, 1 the search
- * failed or its results could not be written, 2 a usage error.
+ * {@code cellforge search}, {@code describe}, {@code verify} and {@code worker}: searches run on this
+ * machine against the embedded PostgreSQL (or the one configured), with no web server. Exit codes: 0
+ * success, 1 the search failed or its results could not be written (for {@code verify}: ONNX Runtime
+ * disagrees with the recorded accuracy), 2 a usage error.
  */
 public final class Main {
 
@@ -57,6 +62,7 @@ public final class Main {
                 yield 0;
             }
             case CommandLine.Describe d -> Describe.print(d, out, err);
+            case CommandLine.Verify v -> verify(v, out, err);
             case CommandLine.Search s -> search(s, out, err);
             case CommandLine.Worker w -> worker(w, out, err);
             case CommandLine.Server s -> {
@@ -64,6 +70,46 @@ public final class Main {
                 yield 2;
             }
         };
+    }
+
+    /** Largest difference between ONNX Runtime's accuracy and the recorded one that counts as the same. */
+    static final double VERIFY_TOLERANCE = 0.001;
+
+    private static int verify(CommandLine.Verify v, PrintStream out, PrintStream err) {
+        Logs.configure(false);
+        byte[] model;
+        try {
+            model = Files.readAllBytes(v.model());
+        } catch (IOException e) {
+            err.println("cellforge: verify: " + v.model() + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : "cannot be read (" + e.getClass().getSimpleName() + ")"));
+            return 2;
+        }
+        try {
+            String dataset = v.dataset().or(() -> Optional.ofNullable(OnnxCheck.metadata(model)
+                    .get("cellforge.dataset"))).orElse(SearchRequest.FASHION_MNIST);
+            Dataset data = Datasets.fromEnvironment().load(dataset);
+            if (data.test().isEmpty()) {
+                err.println("cellforge: verify: " + dataset + " has no test split");
+                return 2;
+            }
+            OnnxCheck.Result r = OnnxCheck.check(model, data.test().get());
+            out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f on the %d test images of %s%n", r.accuracy(), r.images(),
+                    dataset);
+            if (r.recorded().isEmpty()) {
+                out.println("the file records no retrained test accuracy to compare with (a trial's network is "
+                        + "validated, not tested); nothing was compared");
+                return 0;
+            }
+            out.printf(Locale.ROOT, "recorded at retraining (retrained test, Cellforge's evaluator): %.4f; difference "
+                    + "%.4f, %s%n", r.recorded().getAsDouble(), r.accuracy() - r.recorded().getAsDouble(),
+                    r.agrees(VERIFY_TOLERANCE) ? "within " + VERIFY_TOLERANCE : "MORE than " + VERIFY_TOLERANCE);
+            return r.agrees(VERIFY_TOLERANCE) ? 0 : 1;
+        } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
+            // Unreadable models, missing datasets and bad settings (the dataset cache) are the user's to fix.
+            err.println("cellforge: verify: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static int search(CommandLine.Search s, PrintStream out, PrintStream err) {
@@ -124,6 +170,7 @@ public final class Main {
             try {
                 id = cellforge.submitHere(s.request());
             } catch (InvalidRequestException e) {
+                // Only the dataset's files are checked here, after the flags and the recipe were.
                 err.println("cellforge: " + CommandLine.flagOf(e.violations().get(0).field()) + ": "
                         + e.violations().get(0).reason());
                 return 2;

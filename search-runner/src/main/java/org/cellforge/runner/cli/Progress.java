@@ -43,8 +43,9 @@ final class Progress implements SearchListener {
     public synchronized void on(SearchEvent event) {
         switch (event) {
             case SearchEvent.Started s -> out.printf(Locale.ROOT,
-                    "cellforge: search %d on %s with %s%s: %s on %s (train %d, validation %d, split seed %d)%n",
-                    s.searchId(), request.space(), request.controller(),
+                    "cellforge: search %d%s on %s with %s%s: %s on %s (train %d, validation %d, split seed %d)%n",
+                    s.searchId(), request.recipeLabel().isEmpty() ? "" : " (recipe " + request.recipeLabel() + ")",
+                    request.space(), request.controller(),
                     request.options().isEmpty() ? "" : " " + request.options(), plan(request), request.dataset(),
                     request.trainSize(), request.validationSize(), request.splitSeed());
             case SearchEvent.WarmStarted w -> out.printf(Locale.ROOT,
@@ -70,9 +71,10 @@ final class Progress implements SearchListener {
                 if (retrainStart == 0) {
                     retrainStart = System.nanoTime();
                 }
-                out.printf(Locale.ROOT,
-                    "retraining trial %d's architecture on train+validation (%d images) for %d epoch(s), then testing"
-                            + " it once%n", r.number(), request.trainSize() + request.validationSize(), r.epochs());
+                out.printf(Locale.ROOT, "retraining trial %d's architecture on %s for %d epoch(s), then testing it once%n",
+                        r.number(), request.retrainingSettings().allImages() ? "every image of the training file"
+                                : "train+validation (" + (request.trainSize() + request.validationSize()) + " images)",
+                        r.epochs());
             }
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
             case SearchEvent.RetrainFinished r -> {
@@ -202,8 +204,10 @@ final class Progress implements SearchListener {
                             best.number(), best.cost().parameters(), flops(best.cost()));
                     retrains.stream().filter(r -> r.number() == best.number() && r.result().succeeded())
                             .forEach(r -> out.printf(Locale.ROOT, "  test accuracy %.4f (retrained test on %d images "
-                                            + "after %d epoch(s) on train+validation)%n", r.result().testAccuracy(),
-                                    r.result().testImages(), r.result().epochs()));
+                                            + "after %d epoch(s) on %s, %d images)%n", r.result().testAccuracy(),
+                                    r.result().testImages(), r.result().epochs(),
+                                    request.retrainingSettings().allImages() ? "the whole training file"
+                                            : "train+validation", r.result().trainImages()));
                 });
         if (retrains.size() > 1) {
             out.println("retrained front (accuracy against cost; test accuracy, retrained):");

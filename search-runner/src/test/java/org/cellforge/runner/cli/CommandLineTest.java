@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.Optional;
 
 import org.cellforge.engine.SearchRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineTest {
 
@@ -85,10 +88,10 @@ class CommandLineTest {
         assertEquals(expected, new CommandLine.Flags("search", given).pairs("--option"));
         assertNull(new CommandLine.Flags("search", Map.of()).pairs("--option"), "absent: the default");
 
-        // Through the parser: both forms reach the controller, which here accepts none.
-        assertMessage("--option population: this accepts no options", "search", "--controller", "random",
-                "--option", "population=3");
-        assertMessage("--option population: this accepts no options", "search", "--option",
+        // Through the parser: both forms reach the controller, which here accepts only its limits.
+        assertMessage("--option population: unknown option; accepted: [maxParameters, maxFlops]", "search",
+                "--controller", "random", "--option", "population=3");
+        assertMessage("--option population: unknown option", "search", "--option",
                 "population=3,mutation=0.5", "--option", "objective=flops");
         assertMessage("--option: population given more than once", "search", "--option", "population=3",
                 "--option", "population=4");
@@ -229,12 +232,92 @@ class CommandLineTest {
 
     @Test
     void theGeneralUsageListsEveryMode() {
-        assertEquals(List.of("search", "describe", "server", "worker", "bench", "build", "test", "help"), CommandLine.MODES);
+        assertEquals(List.of("search", "describe", "verify", "server", "worker", "bench", "build", "test", "help"),
+                CommandLine.MODES);
         String usage = CommandLine.usage();
         for (String mode : CommandLine.MODES) {
             assertTrue(usage.contains("\n  " + mode + " "), "general usage lacks mode " + mode);
             assertFalse(CommandLine.usage(mode).isBlank(), mode);
         }
+    }
+
+    @Test
+    void aRecipeFileFillsTheRequestAndFlagsBesideItOverrideItsFields(@TempDir Path dir) throws IOException {
+        Path recipe = Files.writeString(dir.resolve("r.json"), """
+                {"recipe": {"name": "small", "version": 2}, "controller": "nsga2",
+                 "options": {"population": 12, "maxParameters": 100000}, "trials": 30, "channels": 8,
+                 "retraining": {"data": "all"}}
+                """);
+        SearchRequest r = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--recipe",
+                recipe.toString(), "--trials", "3", "--option", "maxParameters=15000", "--retraining",
+                "augmentation=crop-flip")).request();
+        assertEquals(3, r.trials());
+        assertEquals(8, r.channels(), "a field no flag sets stays the recipe's");
+        assertEquals("nsga2", r.controller());
+        assertEquals(15_000L, r.options().get("maxParameters"));
+        assertEquals(12L, r.options().get("population"));
+        assertEquals(Map.of("data", "all", "augmentation", "crop-flip"), r.retraining());
+        assertEquals("small@2", r.recipeLabel());
+    }
+
+    @Test
+    void badRecipeFilesNameTheFileAndTheField(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("none.json");
+        assertMessage("--recipe " + missing + ": no such file", "search", "--recipe", missing.toString());
+        assertMessage(": body: not valid JSON at line 1, column", "search", "--recipe",
+                Files.writeString(dir.resolve("a.json"), "{\"trials\": 3,}").toString());
+        assertMessage(": trails: unknown field", "search", "--recipe",
+                Files.writeString(dir.resolve("b.json"), "{\"trails\": 3}").toString());
+        assertMessage(": epochs: expected a whole number, got text 'three'", "search", "--recipe",
+                Files.writeString(dir.resolve("c.json"), "{\"epochs\": \"three\"}").toString());
+        assertMessage(": recipe: a recipe file names itself", "search", "--recipe",
+                Files.writeString(dir.resolve("d.json"), "{\"trials\": 3}").toString());
+        Path badValue = Files.writeString(dir.resolve("e.json"),
+                "{\"recipe\": {\"name\": \"e\", \"version\": 1}, \"retraining\": {\"data\": \"test\"}}");
+        assertMessage("--recipe " + badValue + ": retraining.data: must be one of", "search", "--recipe",
+                badValue.toString());
+        // A value a flag set is reported as the flag's; another key of the same flag leaves the blame with the file.
+        assertMessage("--retraining data: must be one of", "search", "--recipe", badValue.toString(), "--retraining",
+                "data=everything");
+        assertMessage("--recipe " + badValue + ": retraining.data: must be one of", "search", "--recipe",
+                badValue.toString(), "--retraining", "augmentation=crop-flip");
+        Path badVersion = Files.writeString(dir.resolve("g.json"), "{\"recipe\": {\"name\": \"g\", \"version\": 0}}");
+        assertMessage("--recipe " + badVersion + ": recipe.version:", "search", "--recipe", badVersion.toString());
+        assertMessage(": not UTF-8 text", "search", "--recipe",
+                Files.write(dir.resolve("f.json"), new byte[] {'{', (byte) 0xff, '}'}).toString());
+    }
+
+    @Test
+    void theRecipesInTheRepositoryAreValidAndTheBaselineDiffersOnlyInItsStrategy() throws IOException {
+        Path recipes = Path.of("..", "recipes");
+        SearchRequest flagship = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--recipe",
+                recipes.resolve("fmnist-under-100k.json").toString())).request();
+        SearchRequest baseline = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--recipe",
+                recipes.resolve("fmnist-under-100k-random.json").toString())).request();
+        assertEquals(100_000L, flagship.options().get("maxParameters"));
+        assertEquals(100_000L, baseline.options().get("maxParameters"), "the baseline searches under the same limit");
+        assertTrue(flagship.retrainingSettings().allImages());
+        assertEquals("random", baseline.controller());
+        SearchRequest.Builder same = baseline.toBuilder().controller(flagship.controller()).options(flagship.options())
+                .warmStart(flagship.warmStart()).recipe(flagship.recipe());
+        assertEquals(flagship, same.build(), "apart from the strategy, its warm start and its name, the baseline is "
+                + "the flagship");
+        try (var files = Files.list(recipes)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--recipe", f.toString()), f
+                        .toString());
+            }
+        }
+    }
+
+    @Test
+    void verifyTakesOneOnnxFile() {
+        assertEquals(new CommandLine.Verify(Path.of("m.onnx"), Optional.empty()), CommandLine.parse("verify",
+                "m.onnx"));
+        assertEquals(new CommandLine.Verify(Path.of("m.onnx"), Optional.of("idx:dir")), CommandLine.parse("verify",
+                "m.onnx", "--dataset", "idx:dir"));
+        assertMessage("an ONNX file is required", "verify");
+        assertMessage("unknown flag '--trials' for mode verify", "verify", "m.onnx", "--trials", "1");
     }
 
     private static void assertMessage(String expected, String... args) {

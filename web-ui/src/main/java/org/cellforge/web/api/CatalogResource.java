@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
@@ -31,7 +32,7 @@ public class CatalogResource {
     /** Everything a search request can choose from. */
     public record Catalog(List<String> spaces, List<ControllerInfo> controllers, List<RuleInfo> earlyStopping,
             List<String> augmentations, List<String> optimizers, List<String> retrain, List<String> modes,
-            List<Option> supernet) {
+            List<Option> supernet, List<Option> retraining) {
     }
 
     @GET
@@ -42,6 +43,6 @@ public class CatalogResource {
         List<RuleInfo> rules = EarlyStopping.RULES.stream().map(r -> new RuleInfo(r,
                 EarlyStopping.declared(r).subList(1, EarlyStopping.declared(r).size()))).toList();
         return new Catalog(Spaces.names(), controllers, rules, SearchRequest.AUGMENTATIONS, SearchRequest.OPTIMIZERS,
-                SearchRequest.RETRAIN, WeightSharing.MODES, WeightSharing.OPTIONS);
+                SearchRequest.RETRAIN, WeightSharing.MODES, WeightSharing.OPTIONS, Retraining.OPTIONS);
     }
 }

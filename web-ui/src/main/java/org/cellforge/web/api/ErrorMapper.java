@@ -120,10 +120,16 @@ public class ErrorMapper {
         if (type == String.class) {
             return "a string";
         }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
         return "a " + type.getSimpleName();
     }
 
-    private static Response respond(int status, String message, List<ApiError.Violation> violations) {
+    static Response respond(int status, String message, List<ApiError.Violation> violations) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(new ApiError(status, message, violations)).build();
     }

@@ -15,7 +15,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cellforge.controller.option.Violation;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.runner.Exports;
@@ -40,44 +39,51 @@ public class SearchResource {
 
     /** Searches, newest first, without trials. */
     @GET
-    public List<SearchInfo> list(@QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (offset < 0 || limit < 1 || limit > 1000) {
-            throw new InvalidRequestException(List.of(new Violation(offset < 0 ? "offset" : "limit",
-                    offset < 0 ? "must be >= 0, got " + offset : "must be between 1 and 1000, got " + limit)));
+    public List<SearchInfo> list(@QueryParam("offset") @DefaultValue("0") String offsetParam,
+            @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        long offset = whole("offset", offsetParam);
+        long limit = whole("limit", limitParam);
+        if (offset < 0 || offset > Integer.MAX_VALUE) {
+            throw InvalidRequestException.of("offset", "must be between 0 and " + Integer.MAX_VALUE + ", got "
+                    + offset);
         }
-        return service.list(offset, limit);
+        if (limit < 1 || limit > 1000) {
+            throw InvalidRequestException.of("limit", "must be between 1 and 1000, got " + limit);
+        }
+        return service.list((int) offset, (int) limit);
     }
 
     /** One search with its trials, final retrainings, Pareto front and warm start. */
     @GET
     @Path("/{id}")
-    public SearchInfo get(@PathParam("id") long id) {
-        return service.get(id);
+    public SearchInfo get(@PathParam("id") String id) {
+        return service.get(searchId(id));
     }
 
     /**
      * What {@code POST /api/searches/{id}/retrain} takes.
      *
      * @param trials numbers of the trials whose architectures are retrained (trained to the end)
-     * @param epochs epochs of retraining on train+validation; the search's {@code retrainEpochs} when absent
+     * @param epochs epochs of retraining on the search's retraining data; the search's {@code retrainEpochs} when absent
      */
     public record RetrainRequest(List<Integer> trials, Integer epochs) {
     }
 
     /**
-     * Retrains chosen trials of an ended search on train+validation and tests each once (for example
+     * Retrains chosen trials of an ended search on its retraining data and tests each once (for example
      * the members of a Pareto front); 202 with the search, whose retrains appear as they finish.
      */
     @POST
     @Path("/{id}/retrain")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response retrain(@PathParam("id") long id, RetrainRequest body) {
+    public Response retrain(@PathParam("id") String id, RetrainRequest body) {
         if (body == null) {
             throw InvalidRequestException.of("body", "a JSON object with \"trials\" is required");
         }
-        int epochs = body.epochs() != null ? body.epochs() : Math.max(1, service.get(id).request().retrainEpochs());
-        return Response.accepted(service.retrain(id, body.trials(), epochs)).build();
+        long search = searchId(id);
+        int epochs = body.epochs() != null ? body.epochs()
+                : Math.max(1, service.get(search).request().retrainEpochs());
+        return Response.accepted(service.retrain(search, body.trials(), epochs)).build();
     }
 
     /**
@@ -86,8 +92,8 @@ public class SearchResource {
      */
     @POST
     @Path("/{id}/cancel")
-    public Response cancel(@PathParam("id") long id) {
-        return Response.accepted(service.cancel(id)).build();
+    public Response cancel(@PathParam("id") String id) {
+        return Response.accepted(service.cancel(searchId(id))).build();
     }
 
     /**
@@ -96,8 +102,8 @@ public class SearchResource {
      */
     @POST
     @Path("/{id}/pause")
-    public Response pause(@PathParam("id") long id) {
-        return Response.accepted(service.pause(id)).build();
+    public Response pause(@PathParam("id") String id) {
+        return Response.accepted(service.pause(searchId(id))).build();
     }
 
     /**
@@ -108,8 +114,8 @@ public class SearchResource {
      */
     @POST
     @Path("/{id}/resume")
-    public Response resume(@PathParam("id") long id) {
-        return Response.accepted(service.resume(id)).build();
+    public Response resume(@PathParam("id") String id) {
+        return Response.accepted(service.resume(searchId(id))).build();
     }
 
     /**
@@ -121,18 +127,42 @@ public class SearchResource {
     @GET
     @Path("/{id}/best/export")
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
-    public Response exportBest(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
+    public Response exportBest(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
         Exports.Format f = Exports.Format.named(format);
-        return file(service.exports().trial(id, service.exports().bestTrial(id), f));
+        long search = searchId(id);
+        return file(service.exports().trial(search, service.exports().bestTrial(search), f));
     }
 
     /** Any trial's architecture, in the formats of {@link #exportBest}. */
     @GET
     @Path("/{id}/trials/{number}/export")
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
-    public Response exportTrial(@PathParam("id") long id, @PathParam("number") int number,
+    public Response exportTrial(@PathParam("id") String id, @PathParam("number") String number,
             @QueryParam("format") @DefaultValue("json") String format) {
-        return file(service.exports().trial(id, number, Exports.Format.named(format)));
+        long trial = whole("number", number);
+        if (trial < 1 || trial > Integer.MAX_VALUE) {
+            throw InvalidRequestException.of("number", "a trial number is a whole number from 1, got " + number);
+        }
+        return file(service.exports().trial(searchId(id), (int) trial, Exports.Format.named(format)));
+    }
+
+    /** A search id from a path: 400 naming {@code id} unless it is a positive whole number. */
+    private static long searchId(String raw) {
+        long id = whole("id", raw);
+        if (id < 1) {
+            throw InvalidRequestException.of("id", "a search id is a whole number from 1, got " + raw);
+        }
+        return id;
+    }
+
+    /** A whole number from a path or query parameter: 400 naming {@code name} otherwise (JAX-RS says 404). */
+    private static long whole(String name, String raw) {
+        try {
+            return Long.parseLong(raw.strip());
+        } catch (NumberFormatException e) {
+            throw InvalidRequestException.of(name, "expected a whole number, got '" + (raw.length() > 40
+                    ? raw.substring(0, 40) + "..." : raw) + "'");
+        }
     }
 
     private static Response file(Exports.File file) {

@@ -8,7 +8,7 @@ import org.cellforge.persistence.RetrainEntity;
  * @param trialNumber the trial whose architecture was retrained
  * @param arch the architecture's text form
  * @param status RUNNING, SUCCEEDED or FAILED
- * @param testAccuracy test accuracy after retraining on train+validation; null unless succeeded
+ * @param testAccuracy test accuracy after retraining (on the search's retraining data); null unless succeeded
  * @param accuracyKind always {@value #KIND}
  * @param epochs epochs retrained
  * @param trainImages images retrained on

@@ -9,6 +9,7 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.web.search.RetrainInfo;
 import org.cellforge.web.search.SearchInfo;
@@ -161,24 +162,34 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         refresh();
     }
 
+    /** What the final retraining changes of the trials' recipe, such as {@code , lr 0.1}. */
+    private static String retrainingChanges(SearchRequest r) {
+        Retraining t = r.retrainingSettings();
+        return t.augmentation().map(a -> ", augmentation " + a).orElse("")
+                + t.learningRate().map(v -> ", lr " + v).orElse("")
+                + t.batchSize().map(b -> ", batch " + b).orElse("");
+    }
+
     private void refresh() {
         try {
             SearchInfo s = service.get(id);
             SearchRequest r = s.request();
-            title.setText("Search " + s.id() + ": " + s.status());
+            title.setText("Search " + s.id() + (r.recipeLabel().isEmpty() ? "" : " (recipe " + r.recipeLabel() + ")")
+                    + ": " + s.status());
             cancel.setVisible(List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status()));
             pause.setVisible(List.of("QUEUED", "RUNNING").contains(s.status()));
             resume.setVisible(List.of("INTERRUPTED", "PAUSED").contains(s.status()));
             summary.setText(String.format(Locale.ROOT,
                     "%s, %s, %s controller %s, %d/%d trials, %d epoch(s) each, C=%d, N=%d, %s train %d / validation %d "
                             + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "
-                            + "final retraining %d epoch(s) of the %s; best validation accuracy %s (stand-alone), "
+                            + "final retraining %d epoch(s) of the %s on %s%s; best validation accuracy %s (stand-alone), "
                             + "test accuracy %s (retrained)%s",
                     r.space(), r.weightSharing() ? "weight sharing " + r.supernet() : "stand-alone", r.controller(),
                     r.options(), s.trialsFinished(), r.trials(), r.epochs(), r.channels(),
                     r.cellsPerStage(), r.dataset(), r.trainSize(), r.validationSize(), r.splitSeed(), r.optimizer(),
                     r.learningRate(), r.augmentation(), r.seed(), r.warmStart(), r.earlyStopping(), r.retrainEpochs(),
-                    r.retrain(), Format.accuracy(s.bestValidationAccuracy()), Format.accuracy(s.bestTestAccuracy()),
+                    r.retrain(), r.retrainingSettings().data(), retrainingChanges(r),
+                    Format.accuracy(s.bestValidationAccuracy()), Format.accuracy(s.bestTestAccuracy()),
                     s.error() == null ? "" : "; error: " + s.error()));
             if (s.bestArch() != null) {
                 export.setHref("/api/searches/" + s.id() + "/best/export?format=json");

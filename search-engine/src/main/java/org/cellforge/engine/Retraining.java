@@ -1,0 +1,79 @@
+package org.cellforge.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.cellforge.controller.option.Option;
+import org.cellforge.controller.option.Options;
+import org.cellforge.controller.option.Violation;
+
+/**
+ * How the final retraining differs from the trials' training ({@code retraining} in a request).
+ *
+ * <p>Trials are trained on a cut of the training file so that many fit the budget; the architecture
+ * that is kept deserves more. By default it is retrained on train+validation with the trials' recipe
+ * for {@code retrainEpochs} epochs; {@code data: all} takes every image of the training file instead,
+ * and the learning rate, batch size and augmentation may differ from the trials'. The test file is
+ * read only after this training, whatever is set here.
+ *
+ * @param data {@link #TRAIN_VALIDATION} or {@link #ALL}
+ * @param augmentation the augmentation, if it differs from the trials'
+ * @param learningRate the initial learning rate of the cosine schedule, if it differs from the trials'
+ * @param batchSize images per step, if it differs from the trials'
+ */
+public record Retraining(String data, Optional<String> augmentation, Optional<Double> learningRate,
+        Optional<Integer> batchSize) {
+
+    /** Retrain on the search's train and validation splits. */
+    public static final String TRAIN_VALIDATION = "train+validation";
+
+    /** Retrain on every image of the training file. */
+    public static final String ALL = "all";
+
+    static final Option DATA = Option.choice("data", TRAIN_VALIDATION, List.of(TRAIN_VALIDATION, ALL),
+            "the images of the final retraining: the search's train and validation splits, or every image of the "
+                    + "training file");
+    static final Option AUGMENTATION = Option.choice("augmentation", null, SearchRequest.AUGMENTATIONS,
+            "augmentation of the final retraining instead of the trials'");
+    static final Option LEARNING_RATE = Option.number("learningRate", null, 1e-6, 10,
+            "initial learning rate of the final retraining's cosine schedule instead of the trials'");
+    static final Option BATCH_SIZE = Option.integer("batchSize", null, 1, 4_096,
+            "images per step of the final retraining instead of the trials'");
+
+    /** The settings of the final retraining. */
+    public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE);
+
+    public Retraining {
+        if (!DATA.choices().contains(data)) {
+            throw new IllegalArgumentException("data must be one of " + DATA.choices() + ", got " + data);
+        }
+    }
+
+    private static final SettingsObject SETTINGS = new SettingsObject("retraining", OPTIONS);
+
+    /** The settings of a valid {@code retraining} object (as a request holds it). */
+    public static Retraining of(Map<String, Object> raw) {
+        Options o = SETTINGS.options(raw);
+        Map<String, Object> values = o.values();
+        return new Retraining(o.choice(DATA.name()),
+                Optional.ofNullable((String) values.get(AUGMENTATION.name())),
+                Optional.ofNullable((Double) values.get(LEARNING_RATE.name())),
+                o.optionalInteger(BATCH_SIZE.name()).map(Math::toIntExact));
+    }
+
+    /** Whether every image of the training file is retrained on. */
+    public boolean allImages() {
+        return data.equals(ALL);
+    }
+
+    /** Validates a {@code retraining} object, adding violations as {@code retraining.FIELD}. */
+    static Options validate(Map<String, Object> raw, List<Violation> violations) {
+        return SETTINGS.validate(raw, violations);
+    }
+
+    /** {@code raw} with defaults filled and numbers typed; {@code raw} itself if it is not valid. */
+    public static Map<String, Object> normalize(Map<String, Object> raw) {
+        return SETTINGS.normalize(raw);
+    }
+}

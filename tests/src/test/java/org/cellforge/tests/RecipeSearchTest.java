@@ -1,0 +1,105 @@
+package org.cellforge.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.cellforge.persistence.EmbeddedDatabase;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The flagship recipe in the repository, run from the command line as the README runs it, with flags
+ * that shrink it to a minute: the same code path (NSGA-II under a parameter limit from a NASWOT warm
+ * start, retraining on every training image, one test, exports), then the exported network checked in
+ * ONNX Runtime by {@code cellforge verify}.
+ */
+class RecipeSearchTest {
+
+    private static final Duration RUN = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Scaled down from the recipe's 100,000 so that the limit excludes part of this smaller network's space. */
+    private static final long LIMIT = 12_000;
+    private static final int TRAINING_FILE = 3_000;
+    private static final String ALL_CONVOLUTIONS =
+            "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    private static final String SMALL = "|skip_connect~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|";
+
+    private EmbeddedDatabase db;
+    private Sql sql;
+    private final Path logs = Path.of("target", "recipe-logs").toAbsolutePath();
+
+    @BeforeEach
+    void database() {
+        db = EmbeddedDatabase.startTemporary();
+        sql = new Sql(db);
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+    }
+
+    @Test
+    void theFlagshipRecipeShrunkByFlagsSearchesWithinItsLimitRetrainsOnTheWholeFileAndExportsWhatItTested(
+            @TempDir Path dir) throws Exception {
+        // The limit must bite in the shrunk network for the test to show it is kept.
+        Nb201Space space = Nb201Space.standard();
+        Nb201Macro macro = new Nb201Macro(4, 2, 1, 10);
+        assertTrue(macro.parameters(space.parse(ALL_CONVOLUTIONS)) > LIMIT, "the largest cell is over the limit");
+        assertTrue(macro.parameters(space.parse(SMALL)) <= LIMIT, "a small cell is within it");
+        Path data = TestData.smallFashionMnist(Files.createDirectories(dir.resolve("data")), TRAINING_FILE, 5_000,
+                28);
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(), "QUARKUS_DATASOURCE_USERNAME",
+                EmbeddedDatabase.USER, "QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.USER);
+        Path out = dir.resolve("best.json");
+        int code;
+        String output;
+        try (ChildProcess search = ChildProcess.cli("recipe-search", env, logs, "search", "--recipe",
+                Path.of("..", "recipes", "fmnist-under-100k.json").toString(), "--dataset", "idx:" + data,
+                "--trials", "5", "--epochs", "1", "--train-size", "1000", "--val-size", "500", "--channels", "4",
+                "--warm-start", "8", "--retrain-epochs", "1", "--option", "population=4,maxParameters=" + LIMIT,
+                "--threads", "1", "--out", out.toString())) {
+            code = search.awaitExit(RUN);
+            output = search.output();
+        }
+        assertEquals(0, code, output);
+        assertTrue(output.contains("(recipe fmnist-under-100k@1)"), output);
+
+        long id = sql.count("select id from search");
+        JsonNode recipe = JSON.readTree(sql.string("select recipe from search where id = ?", id));
+        assertEquals("fmnist-under-100k", recipe.get("name").asText());
+        assertEquals(1, recipe.get("version").asInt());
+        assertEquals("all", JSON.readTree(sql.string("select retraining from search where id = ?", id)).get("data")
+                .asText());
+        assertEquals("SUCCEEDED", sql.string("select status from search where id = ?", id));
+        assertEquals(5, sql.count("select count(*) from trial where search_id = ? and status = 'SUCCEEDED'", id));
+        assertEquals(0, sql.count("select count(*) from trial where search_id = ? and parameters > ?", id, LIMIT),
+                "no trial over the limit");
+        // Trained on every image of the training file, not on the 1,500 of the trials' splits.
+        assertEquals(TRAINING_FILE, sql.count("select train_images from retrain where search_id = ? and status = "
+                + "'SUCCEEDED'", id));
+        double tested = Double.parseDouble(sql.string("select test_accuracy from retrain where search_id = ?", id));
+
+        Path onnx = dir.resolve("best.onnx");
+        assertTrue(Files.isRegularFile(onnx), "the ONNX export is written beside " + out);
+        try (ChildProcess verify = ChildProcess.cli("verify", Map.of(), logs, "verify", onnx.toString(),
+                "--dataset", "idx:" + data)) {
+            assertEquals(0, verify.awaitExit(RUN), verify.output());
+            assertTrue(verify.output().contains(String.format(java.util.Locale.ROOT, "recorded at retraining "
+                    + "(retrained test, Cellforge's evaluator): %.4f", tested)), verify.output());
+            assertTrue(verify.output().contains("on the 5000 test images"), verify.output());
+        }
+    }
+}
