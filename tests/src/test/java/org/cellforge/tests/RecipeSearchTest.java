@@ -92,6 +92,12 @@ class RecipeSearchTest {
                 + "'SUCCEEDED'", id));
         double tested = Double.parseDouble(sql.string("select test_accuracy from retrain where search_id = ?", id));
 
+        JsonNode provenance = JSON.readTree(out.toFile()).get("provenance");
+        assertEquals("retrained on the whole training file", provenance.get("weights").asText());
+        assertEquals("fmnist-under-100k@1", provenance.get("recipe").asText());
+        assertTrue(provenance.get("retraining").asText().startsWith("images=" + TRAINING_FILE + " epochs=1 "),
+                provenance.toString());
+
         Path onnx = dir.resolve("best.onnx");
         assertTrue(Files.isRegularFile(onnx), "the ONNX export is written beside " + out);
         try (ChildProcess verify = ChildProcess.cli("verify", Map.of(), logs, "verify", onnx.toString(),

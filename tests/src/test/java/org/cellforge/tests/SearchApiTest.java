@@ -508,7 +508,7 @@ class SearchApiTest {
     @Test
     void theRepositoryRecipeIsABodyRestRunsAndRemembers(@TempDir Path dir) throws IOException {
         int trainingFile = 2_000;
-        TestData.smallFashionMnist(dir, trainingFile, 500, 14);
+        TestData.smallFashionMnist(dir, trainingFile, 500, 28);
         com.fasterxml.jackson.databind.node.ObjectNode recipe = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                         Path.of("..", "recipes", "fmnist-under-100k.json").toFile());
