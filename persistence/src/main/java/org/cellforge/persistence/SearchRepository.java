@@ -122,10 +122,19 @@ public final class SearchRepository {
 
     /** Searches, newest first. */
     public List<SearchEntity> list(int offset, int limit) {
-        return em.createQuery("select s from SearchEntity s order by s.id desc", SearchEntity.class)
+        return list(null, offset, limit);
+    }
+
+    /** Searches in {@code status} (any if null), newest first. */
+    public List<SearchEntity> list(SearchStatus status, int offset, int limit) {
+        var q = em.createQuery("select s from SearchEntity s" + (status == null ? "" : " where s.status = :status")
+                + " order by s.id desc", SearchEntity.class)
                 .setFirstResult(offset)
-                .setMaxResults(limit)
-                .getResultList();
+                .setMaxResults(limit);
+        if (status != null) {
+            q.setParameter("status", status);
+        }
+        return q.getResultList();
     }
 
     /** Trials of a search in the order they were proposed. */
@@ -164,6 +173,133 @@ public final class SearchRepository {
                 .setMaxResults(1)
                 .getResultStream()
                 .findFirst();
+    }
+
+    /** The orders a page of trials can be read in; every one ends with the trial number, so pages never overlap. */
+    public enum TrialOrder {
+        /** Proposal order. */
+        NUMBER("t.number"),
+        /** Stand-alone validation accuracy; trials without one come last either way. */
+        ACCURACY("t.validationAccuracy"),
+        /** Trainable parameters. */
+        PARAMETERS("t.parameters"),
+        /** Wall time of the trial. */
+        SECONDS("t.seconds");
+
+        private final String path;
+
+        TrialOrder(String path) {
+            this.path = path;
+        }
+    }
+
+    /**
+     * One page of a search's trials, read with a limit so that only the page leaves the database.
+     *
+     * @param status only trials in this state, or all if null
+     */
+    public List<TrialEntity> trialPage(long searchId, TrialStatus status, TrialOrder order, boolean descending,
+            int offset, int limit) {
+        String direction = descending ? " desc" : " asc";
+        String sort = order == TrialOrder.NUMBER ? "t.number" + direction
+                : order.path + direction + " nulls last, t.number" + direction;
+        var q = em.createQuery("select t from TrialEntity t where t.search.id = :id"
+                        + (status == null ? "" : " and t.status = :status") + " order by " + sort, TrialEntity.class)
+                .setParameter("id", searchId)
+                .setFirstResult(offset)
+                .setMaxResults(limit);
+        if (status != null) {
+            q.setParameter("status", status);
+        }
+        return q.getResultList();
+    }
+
+    /** How many trials of a search there are, in {@code status} if it is not null. */
+    public long countTrials(long searchId, TrialStatus status) {
+        var q = em.createQuery("select count(t) from TrialEntity t where t.search.id = :id"
+                + (status == null ? "" : " and t.status = :status"), Long.class).setParameter("id", searchId);
+        if (status != null) {
+            q.setParameter("status", status);
+        }
+        return q.getSingleResult();
+    }
+
+    /**
+     * What a chart shows of a trial, without its epochs, failure text or controller state.
+     *
+     * @param finishedAt null while it runs
+     */
+    public record TrialPoint(int number, String arch, TrialStatus status, Double validationAccuracy,
+            Double supernetEstimate, Long parameters, Long flops, java.time.Instant finishedAt) {
+    }
+
+    /** Every trial of a search as a chart point, in proposal order. */
+    public List<TrialPoint> points(long searchId) {
+        return em.createQuery("select new org.cellforge.persistence.SearchRepository$TrialPoint(t.number, t.arch, "
+                        + "t.status, t.validationAccuracy, t.supernetEstimate, t.parameters, t.flops, t.finishedAt) "
+                        + "from TrialEntity t where t.search.id = :id order by t.number", TrialPoint.class)
+                .setParameter("id", searchId)
+                .getResultList();
+    }
+
+    /** The epochs of trials {@code numbers} of a search, by trial number, each in epoch order. */
+    public java.util.Map<Integer, List<TrialEpochEntity>> epochsOf(long searchId, java.util.Collection<Integer> numbers) {
+        java.util.Map<Integer, List<TrialEpochEntity>> out = new java.util.TreeMap<>();
+        if (numbers.isEmpty()) {
+            return out;
+        }
+        List<Object[]> rows = em.createQuery("select t.number, e from TrialEpochEntity e, TrialEntity t "
+                        + "where e.trialId = t.id and t.search.id = :id and t.number in :numbers "
+                        + "order by t.number, e.epoch", Object[].class)
+                .setParameter("id", searchId)
+                .setParameter("numbers", numbers)
+                .getResultList();
+        for (Object[] r : rows) {
+            out.computeIfAbsent((Integer) r[0], n -> new java.util.ArrayList<>()).add((TrialEpochEntity) r[1]);
+        }
+        return out;
+    }
+
+    /**
+     * What a list of searches shows of each, read for a whole page of searches in two statements.
+     *
+     * @param finished trials that ended
+     * @param bestTrial number of the trial trained to the end with the best stand-alone validation accuracy
+     *        (earliest on ties), or null
+     * @param bestTest that trial's newest retrained test accuracy, or null
+     */
+    public record SearchTotals(long searchId, int finished, Integer bestTrial, String bestArch,
+            Double bestValidation, Double bestTest) {
+    }
+
+    /** {@link SearchTotals} of searches {@code ids}, by id (every id present). */
+    @SuppressWarnings("unchecked")
+    public java.util.Map<Long, SearchTotals> totals(java.util.Collection<Long> ids) {
+        java.util.Map<Long, SearchTotals> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        java.util.Map<Long, Integer> finished = new java.util.HashMap<>();
+        for (Object o : em.createNativeQuery("select search_id, count(*) from trial where search_id in (?1) "
+                + "and status <> 'RUNNING' group by search_id").setParameter(1, ids).getResultList()) {
+            Object[] r = (Object[]) o;
+            finished.put(((Number) r[0]).longValue(), ((Number) r[1]).intValue());
+        }
+        for (Object o : em.createNativeQuery("select b.search_id, b.number, b.arch, b.validation_accuracy, "
+                + "(select r.test_accuracy from retrain r where r.search_id = b.search_id and r.trial_number = b.number "
+                + "and r.test_accuracy is not null order by r.id desc limit 1) from (select distinct on (search_id) "
+                + "search_id, number, arch, validation_accuracy from trial where search_id in (?1) and status = "
+                + "'SUCCEEDED' and validation_accuracy is not null order by search_id, validation_accuracy desc, number) b")
+                .setParameter(1, ids).getResultList()) {
+            Object[] r = (Object[]) o;
+            long id = ((Number) r[0]).longValue();
+            out.put(id, new SearchTotals(id, finished.getOrDefault(id, 0), ((Number) r[1]).intValue(), (String) r[2],
+                    number(r[3]), number(r[4])));
+        }
+        for (long id : ids) {
+            out.putIfAbsent(id, new SearchTotals(id, finished.getOrDefault(id, 0), null, null, null, null));
+        }
+        return out;
     }
 
     /** Stores the metrics of one epoch. */

@@ -59,6 +59,23 @@ class DashboardBrowserTest {
 
     private static final Pattern STARTED = Pattern.compile("search (\\d+) started");
 
+    /**
+     * The points of one series of a chart element, once the chart has drawn the option it holds
+     * ({@code data-points} is set by the drawing); null before.
+     */
+    private static final String CHART_POINTS = """
+            const el = document.getElementById(arguments[0]);
+            if (!el || !el.getAttribute('data-points') || !el.option) return null;
+            const series = JSON.parse(el.option).series[arguments[1]];
+            return series ? series.data.map(d => Array.isArray(d) ? d : d.value) : null;
+            """;
+
+    /** The operation labels of the cell drawing's edges, as drawn (the concatenation edges have none). */
+    private static final String EDGE_LABELS = """
+            return [...document.querySelectorAll('#cell-graph svg.cell text.edge-label')]
+                .map(t => t.textContent).filter(t => t.length > 0);
+            """;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -98,13 +115,13 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void aSearchStartedFromTheFormRunsToItsEndOnItsPage(@TempDir Path dir) throws IOException {
-        // The form trains the default network on the default splits (10,000 + 5,000 images); on 4x4
-        // images that is a matter of seconds, and the dataset field is how a person points at them.
-        TestData.smallFashionMnist(dir, 15_000, 2_000, 4);
+    void aSearchStartedFromTheFormIsFollowedLiveToItsTrialsCellAndExport(@TempDir Path dir) throws IOException {
+        // The form's training sizes cut 5,000 + 2,000 images from this file; on 4x4 images a trial takes
+        // seconds, and the dataset field is how a person points at them.
+        TestData.smallFashionMnist(dir, 8_000, 2_000, 4);
         ControllerKind kind = controllerWithOptions();
         Map<String, Object> options = SearchStrategiesApiTest.tinyOptions(kind);
-        int trials = (int) Math.max(2, options.values().stream().mapToLong(v -> (Long) v).max().orElse(0) + 1);
+        int trials = (int) Math.max(3, options.values().stream().mapToLong(v -> (Long) v).max().orElse(0) + 1);
 
         driver.get(root.toString());
         waitFor(PAGE, d -> !d.findElements(By.id("start-search")).isEmpty());
@@ -116,16 +133,18 @@ class DashboardBrowserTest {
         long id = startOneEpochSearchOn(dir);
         List<String> shown = texts(waitFor(PAGE, d -> row(d, "searches", Long.toString(id))));
         assertEquals(List.of("nas-bench-201", kind.name(), "standalone"), shown.subList(2, 5), "row " + shown);
-        screenshot("dashboard-searches");
         assertEquals(kind.name(), Api.search(id).getString("request.controller"));
-        // The list follows the search while it runs: the form showed it before any trial ended.
+        // Nothing reloads the page or polls: the row's progress changes because the server pushes it.
+        Object pageMark = markPage();
         waitFor(Api.SEARCH_DEADLINE, d -> {
             List<WebElement> r = row(d, "searches", Long.toString(id));
             return r != null && !r.get(5).getText().strip().startsWith("0 /");
         });
+        assertEquals(pageMark, markPage(), "the list was updated in place, not reloaded");
+        screenshot("dashboard-searches");
 
         // Opened while it runs, as a person would: the click must find its row although the list
-        // keeps refreshing it.
+        // keeps redrawing it.
         waitFor(PAGE, d -> {
             List<WebElement> r = row(d, "searches", Long.toString(id));
             if (r == null) {
@@ -135,12 +154,13 @@ class DashboardBrowserTest {
             return true;
         });
         waitFor(PAGE, d -> d.getCurrentUrl().endsWith("/search/" + id));
+        Object detailMark = markPage();
         waitFor(Api.SEARCH_DEADLINE, d -> d.findElements(By.tagName("h2")).stream()
                 .anyMatch(h -> h.getText().equals("Search " + id + ": SUCCEEDED")));
+        assertEquals(detailMark, markPage(), "the search page followed the search without a reload");
         JsonPath search = Api.search(id);
         assertEquals("SUCCEEDED", search.getString("status"));
         String test = String.format(Locale.ROOT, "%.4f", search.getDouble("bestTestAccuracy"));
-        // The page refreshes by polling: wait until it shows the final rows, then compare them all.
         waitFor(PAGE, d -> texts(cells(d, "retrains")).contains(test));
         List<String> trialCells = waitFor(PAGE, d -> {
             List<String> t = texts(cells(d, "trials"));
@@ -152,16 +172,62 @@ class DashboardBrowserTest {
         }
         String summary = driver.findElement(By.id("search-summary")).getText();
         assertTrue(summary.contains("test accuracy " + test + " (retrained)"), summary);
-        assertTrue(summary.contains("(stand-alone)"), summary);
+        assertTrue(summary.contains("(stand-alone"), summary);
         String onnx = driver.findElement(By.linkText("Trained network (ONNX)")).getDomAttribute("href");
         assertTrue(onnx.endsWith("/api/searches/" + id + "/best/export?format=onnx"), onnx);
+
+        // The chart of accuracy against trials has one point per trial trained to the end, at its
+        // stored accuracy, as drawn by the chart library in the browser.
+        List<Map<String, Object>> succeeded = Api.trials(search).stream().filter(t -> t.get("status")
+                .equals("SUCCEEDED")).toList();
+        List<List<Number>> plotted = waitFor(PAGE, d -> {
+            List<List<Number>> p = chartPoints("chart-trials", 0);
+            return p != null && p.size() == succeeded.size() ? p : null;
+        });
+        for (Map<String, Object> t : succeeded) {
+            double accuracy = Api.number(t, "validationAccuracy");
+            int number = ((Number) t.get("number")).intValue();
+            assertTrue(plotted.stream().anyMatch(p -> p.get(0).intValue() == number
+                    && Math.abs(p.get(1).doubleValue() - accuracy) < 1e-4), "trial " + number + " in " + plotted);
+        }
+        assertEquals(succeeded.size(), chartPoints("chart-cost", 0).size());
         screenshot("dashboard-search-detail");
+
+        // A trial's page: its cell drawn as SVG by the layout library, labelled with the arch string's ops.
+        Map<String, Object> first = Api.trials(search).getFirst();
+        String arch = (String) first.get("arch");
+        waitFor(PAGE, d -> {
+            d.findElement(By.linkText(arch)).click();
+            return true;
+        });
+        waitFor(PAGE, d -> d.getCurrentUrl().endsWith("/search/" + id + "/trial/" + first.get("number")));
+        List<String> labels = waitFor(PAGE, d -> {
+            List<String> l = edgeLabels();
+            return l.isEmpty() ? null : l;
+        });
+        List<String> ops = new java.util.ArrayList<>();
+        Matcher op = Pattern.compile("\\|([a-z0-9_]+)~\\d").matcher(arch);
+        while (op.find()) {
+            if (!op.group(1).equals("none")) {
+                ops.add(op.group(1));
+            }
+        }
+        assertEquals(ops.stream().sorted().toList(), labels.stream().sorted().toList(), "edge labels of " + arch);
+        String numbers = driver.findElement(By.id("trial-numbers")).getText();
+        assertTrue(numbers.contains(String.format(Locale.ROOT, "%.4f (stand-alone validation)",
+                Api.number(first, "validationAccuracy"))), numbers);
+        screenshot("dashboard-trial");
+        String href = driver.findElement(By.id("export-json")).getDomAttribute("href");
+        assertTrue(href.endsWith("/api/searches/" + id + "/trials/" + first.get("number") + "/export?format=json"), href);
+        JsonPath exported = Api.json(io.restassured.RestAssured.given().get(href).then().statusCode(200).extract()
+                .asString());
+        assertEquals(arch, exported.getString("arch"));
     }
 
     @Test
-    void aDartsSearchFromTheFormShowsItsSupernetEpochsWithTheStrongestOperationOfEachEdge(@TempDir Path dir)
+    void aDartsSearchFromTheFormShowsItsSupernetEpochsAndEveryEdgesWeights(@TempDir Path dir)
             throws IOException {
-        TestData.smallFashionMnist(dir, 15_000, 2_000, 4);
+        TestData.smallFashionMnist(dir, 8_000, 2_000, 4);
         driver.get(root.toString());
         waitFor(PAGE, d -> !d.findElements(By.id("start-search")).isEmpty());
         choose("controller", "darts");
@@ -202,12 +268,54 @@ class DashboardBrowserTest {
             assertTrue(shown.contains(expected.toString()), "epoch " + e.get("epoch") + ": " + expected + " in "
                     + shown);
         }
+        // One chart per edge, one line per operation, one point per epoch: the last epoch's weights as stored.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> lastAlpha = (List<Map<String, Object>>) epochs.getLast().get("alpha");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> lastWeights = (List<List<Number>>) lastAlpha.get(0).get("weights");
+        assertEquals(lastWeights.size(), driver.findElements(By.cssSelector("#alpha-charts cf-chart")).size());
+        for (int op = 0; op < lastWeights.get(0).size(); op++) {
+            List<List<Number>> line = chartPoints("alpha-0", op);
+            assertEquals(2, line.size());
+            assertEquals(lastWeights.get(0).get(op).doubleValue(), line.get(1).get(1).doubleValue(), 1e-4);
+        }
         List<String> trialCells = texts(cells(driver, "trials"));
         String genotype = (String) Api.trials(search).get(0).get("arch");
         assertTrue(trialCells.contains(genotype), trialCells.toString());
         assertTrue(trialCells.contains(String.format(Locale.ROOT, "%.4f",
                 Api.number(Api.trials(search).get(0), "supernetEstimate"))), "the estimate is shown: " + trialCells);
         screenshot("dashboard-darts-search");
+    }
+
+    @Test
+    void theTrialsGridReadsPagesOfALargeSearchNotAllOfIt(@TempDir Path dir) throws IOException {
+        TestData.smallFashionMnist(dir, 1_000, 200, 4);
+        Map<String, Object> request = Api.tiny("nas-bench-201", "random", 1);
+        request.put("dataset", "idx:" + dir);
+        request.put("trainSize", 500);
+        request.put("validationSize", 200);
+        long id = Api.start(request);
+        Api.awaitSuccess(id);
+        int added = 20_000;
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into trial (search_id, number, "
+                        + "arch, status, validation_accuracy, parameters, seconds, created_at, finished_at, told, "
+                        + "attempts) select ?1, 1 + n, 'added-' || n, 'FAILED', null, 1000 + n, 1, now(), now(), "
+                        + "true, 1 from generate_series(1, ?2) n")
+                .setParameter(1, id).setParameter(2, added).executeUpdate());
+        org.hibernate.stat.Statistics stats = em.getEntityManagerFactory()
+                .unwrap(org.hibernate.SessionFactory.class).getStatistics();
+        stats.setStatisticsEnabled(true);
+        long loadedBefore = stats.getEntityLoadCount();
+        driver.get(root.toString() + "search/" + id);
+        // The grid knows how many trials there are (a count) and shows the newest first.
+        waitFor(PAGE, d -> row(d, "trials", Integer.toString(added + 1), 1) != null);
+        Number size = (Number) ((JavascriptExecutor) driver).executeScript(
+                "return document.getElementById('trials').size;");
+        assertEquals(added + 1, size.intValue());
+        long loaded = stats.getEntityLoadCount() - loadedBefore;
+        assertTrue(loaded < 1_000, "opening the page loaded " + loaded + " stored objects of a search with "
+                + (added + 1) + " trials");
+        screenshot("dashboard-large-search");
     }
 
     @Test
@@ -263,6 +371,30 @@ class DashboardBrowserTest {
         return Long.parseLong(started.group(1));
     }
 
+    /**
+     * Marks the document with a random value and answers it: the same value later means the page was
+     * never reloaded in between (a reload starts a new document without it).
+     */
+    private Object markPage() {
+        return ((JavascriptExecutor) driver).executeScript(
+                "return window.__cellforgeMark || (window.__cellforgeMark = String(Math.random()));");
+    }
+
+    /**
+     * The {@code [x, y]} points of series {@code series} of chart {@code id} as the chart library holds
+     * them after drawing, or null before it has drawn.
+     */
+    @SuppressWarnings("unchecked")
+    private List<List<Number>> chartPoints(String id, int series) {
+        return (List<List<Number>>) ((JavascriptExecutor) driver).executeScript(CHART_POINTS, id, series);
+    }
+
+    /** The texts of the edge labels of the cell drawing on the page. */
+    @SuppressWarnings("unchecked")
+    private List<String> edgeLabels() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(EDGE_LABELS);
+    }
+
     /** Opens the select {@code id} and clicks the item {@code value}, as a person picks from a list. */
     private void choose(String id, String value) {
         driver.findElement(By.id(id)).click();
@@ -290,8 +422,13 @@ class DashboardBrowserTest {
      * The cells of the row of grid {@code gridId} whose first column reads {@code first}, in column
      * order, or null if no rendered row does; the grid's shadow rows say which cell is whose.
      */
-    @SuppressWarnings("unchecked")
     private static List<WebElement> row(WebDriver d, String gridId, String first) {
+        return row(d, gridId, first, 0);
+    }
+
+    /** {@link #row(WebDriver, String, String)} matched on column {@code column}. */
+    @SuppressWarnings("unchecked")
+    private static List<WebElement> row(WebDriver d, String gridId, String first, int column) {
         List<List<WebElement>> rows = (List<List<WebElement>>) ((JavascriptExecutor) d).executeScript("""
                 const grid = document.getElementById(arguments[0]);
                 return [...grid.shadowRoot.querySelectorAll('tbody tr')]
@@ -302,7 +439,8 @@ class DashboardBrowserTest {
                     }))
                     .filter(cells => cells.length > 0 && cells.every(c => c));
                 """, gridId);
-        return rows.stream().filter(r -> r.get(0).getText().strip().equals(first)).findFirst().orElse(null);
+        return rows.stream().filter(r -> r.size() > column && r.get(column).getText().strip().equals(first))
+                .findFirst().orElse(null);
     }
 
     private static List<WebElement> cells(WebDriver d, String gridId) {
@@ -320,11 +458,11 @@ class DashboardBrowserTest {
                 .until(condition::apply);
     }
 
+    /** Saves what the browser shows under tests/target/ for a person to look at; the checks are elsewhere. */
     private void screenshot(String name) throws IOException {
         Path shot = Path.of("target", name + ".png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
-        assertTrue(Files.size(shot) > 10_000, "the screenshot shows a rendered page");
     }
 
     private static Path onPath(String... names) {

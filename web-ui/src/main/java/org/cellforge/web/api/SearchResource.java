@@ -17,9 +17,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.SearchRequest;
+import org.cellforge.engine.TrialStatus;
+import org.cellforge.persistence.SearchRepository;
 import org.cellforge.runner.Exports;
 import org.cellforge.web.search.SearchInfo;
 import org.cellforge.web.search.SearchService;
+import org.cellforge.web.search.TrialInfo;
 
 /** Start searches, follow them, and export their results. */
 @Path("/api/searches")
@@ -37,10 +40,66 @@ public class SearchResource {
         return Response.created(URI.create("/api/searches/" + created.id())).entity(created).build();
     }
 
-    /** Searches, newest first, without trials. */
+    /** Searches, newest first, without trials; with {@code status}, only those in it. */
     @GET
-    public List<SearchInfo> list(@QueryParam("offset") @DefaultValue("0") String offsetParam,
+    public List<SearchInfo> list(@QueryParam("status") String status,
+            @QueryParam("offset") @DefaultValue("0") String offsetParam,
             @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        org.cellforge.engine.SearchStatus wanted = status == null || status.isBlank() ? null
+                : named("status", status, org.cellforge.engine.SearchStatus.values());
+        int[] page = page(offsetParam, limitParam);
+        return service.list(wanted, page[0], page[1]);
+    }
+
+    /**
+     * One page of a search's trials, without their epochs.
+     *
+     * @param total trials that match the filter
+     * @param trials the page, in the order asked for
+     */
+    public record TrialPage(long total, int offset, int limit, List<TrialInfo> trials) {
+    }
+
+    /**
+     * A page of a search's trials, narrowed to a status and sorted by number, stand-alone validation
+     * accuracy, parameters or wall time (trials without the sorted value last); read a page at a time
+     * from the database, so it costs the same for ten trials or a hundred thousand.
+     */
+    @GET
+    @Path("/{id}/trials")
+    public TrialPage trials(@PathParam("id") String id, @QueryParam("status") String status,
+            @QueryParam("sort") @DefaultValue("number") String sort,
+            @QueryParam("order") @DefaultValue("asc") String order,
+            @QueryParam("offset") @DefaultValue("0") String offsetParam,
+            @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        long search = searchId(id);
+        TrialStatus wanted = status == null || status.isBlank() ? null : named("status", status, TrialStatus.values());
+        SearchRepository.TrialOrder by = named("sort", sort, SearchRepository.TrialOrder.values());
+        if (!order.equals("asc") && !order.equals("desc")) {
+            throw InvalidRequestException.of("order", "expected asc or desc, got '" + clip(order) + "'");
+        }
+        int[] page = page(offsetParam, limitParam);
+        long total = service.countTrials(search, wanted);
+        return new TrialPage(total, page[0], page[1], service.trials(search, wanted, by, order.equals("desc"), page[0],
+                page[1]));
+    }
+
+    /** One trial with its learning curve (every epoch's measurements). */
+    @GET
+    @Path("/{id}/trials/{number}")
+    public TrialInfo trial(@PathParam("id") String id, @PathParam("number") String number) {
+        return service.trial(searchId(id), trialNumber(number));
+    }
+
+    /** The value of {@code values} named {@code raw} in any case: 400 naming {@code field} and the choices otherwise. */
+    private static <E extends Enum<E>> E named(String field, String raw, E[] values) {
+        return java.util.Arrays.stream(values).filter(v -> v.name().equalsIgnoreCase(raw.strip())).findFirst()
+                .orElseThrow(() -> InvalidRequestException.of(field, "expected one of " + java.util.Arrays.stream(values)
+                        .map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got '" + clip(raw) + "'"));
+    }
+
+    /** Offset and limit of a page: 400 naming either unless whole numbers, offset from 0, limit 1 to 1000. */
+    private static int[] page(String offsetParam, String limitParam) {
         long offset = whole("offset", offsetParam);
         long limit = whole("limit", limitParam);
         if (offset < 0 || offset > Integer.MAX_VALUE) {
@@ -50,7 +109,20 @@ public class SearchResource {
         if (limit < 1 || limit > 1000) {
             throw InvalidRequestException.of("limit", "must be between 1 and 1000, got " + limit);
         }
-        return service.list((int) offset, (int) limit);
+        return new int[] {(int) offset, (int) limit};
+    }
+
+    private static String clip(String raw) {
+        return raw.length() > 40 ? raw.substring(0, 40) + "..." : raw;
+    }
+
+    /** A trial number from a path: 400 naming {@code number} unless it is a whole number from 1. */
+    private static int trialNumber(String raw) {
+        long trial = whole("number", raw);
+        if (trial < 1 || trial > Integer.MAX_VALUE) {
+            throw InvalidRequestException.of("number", "a trial number is a whole number from 1, got " + raw);
+        }
+        return (int) trial;
     }
 
     /** One search with its trials, final retrainings, Pareto front and warm start. */
@@ -139,11 +211,7 @@ public class SearchResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
     public Response exportTrial(@PathParam("id") String id, @PathParam("number") String number,
             @QueryParam("format") @DefaultValue("json") String format) {
-        long trial = whole("number", number);
-        if (trial < 1 || trial > Integer.MAX_VALUE) {
-            throw InvalidRequestException.of("number", "a trial number is a whole number from 1, got " + number);
-        }
-        return file(service.exports().trial(searchId(id), (int) trial, Exports.Format.named(format)));
+        return file(service.exports().trial(searchId(id), trialNumber(number), Exports.Format.named(format)));
     }
 
     /** A search id from a path: 400 naming {@code id} unless it is a positive whole number. */
@@ -160,8 +228,7 @@ public class SearchResource {
         try {
             return Long.parseLong(raw.strip());
         } catch (NumberFormatException e) {
-            throw InvalidRequestException.of(name, "expected a whole number, got '" + (raw.length() > 40
-                    ? raw.substring(0, 40) + "..." : raw) + "'");
+            throw InvalidRequestException.of(name, "expected a whole number, got '" + clip(raw) + "'");
         }
     }
 

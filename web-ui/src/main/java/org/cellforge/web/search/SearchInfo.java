@@ -7,6 +7,7 @@ import java.util.Map;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.persistence.JpaSearchStore;
 import org.cellforge.persistence.SearchEntity;
+import org.cellforge.persistence.SearchRepository;
 
 /**
  * A search as shown over REST and in the dashboard.
@@ -44,6 +45,20 @@ public record SearchInfo(long id, String status, SearchRequest request, int tria
         return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), finished,
                 best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(),
                 best == null ? null : best.number(), bestTest, s.error, s.createdAt, s.startedAt, s.finishedAt, trials,
+                retrains, front, frontCost, warmStart, supernetEpochs);
+    }
+
+    /** A search in a list: its totals, no trials. */
+    static SearchInfo of(SearchEntity s, SearchRepository.SearchTotals t) {
+        return of(s, t, null, null, null, null, null);
+    }
+
+    /** A search with its totals and what its page heads, but no trials. */
+    static SearchInfo of(SearchEntity s, SearchRepository.SearchTotals t, List<RetrainInfo> retrains,
+            List<Integer> front, String frontCost, List<Map<String, Object>> warmStart,
+            List<SupernetEpochInfo> supernetEpochs) {
+        return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), t.finished(), t.bestValidation(),
+                t.bestArch(), t.bestTrial(), t.bestTest(), s.error, s.createdAt, s.startedAt, s.finishedAt, null,
                 retrains, front, frontCost, warmStart, supernetEpochs);
     }
 }

@@ -239,43 +239,114 @@ public class SearchService {
             TrialInfo best = best(trials);
             Cost.Kind cost = frontCost(s);
             return SearchInfo.of(s, finished(trials), best, bestTest(best, retrains), trials,
-                    retrains.stream().map(RetrainInfo::of).toList(), front(entities, cost),
+                    retrains.stream().map(RetrainInfo::of).toList(), frontOf(repo.points(id), cost),
                     cost.configName(), warmStart(s),
                     repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
         });
     }
 
-    /** Searches, newest first, without their trials. */
+    /**
+     * Searches, newest first, without their trials: the page and its totals in three statements,
+     * whatever the number of searches and trials.
+     */
     public List<SearchInfo> list(int offset, int limit) {
+        return list(null, offset, limit);
+    }
+
+    /** {@link #list(int, int)} of the searches in {@code status}, or all if it is null. */
+    public List<SearchInfo> list(org.cellforge.engine.SearchStatus status, int offset, int limit) {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
-            List<SearchInfo> out = new ArrayList<>();
-            for (SearchEntity s : repo.list(offset, limit)) {
-                List<TrialInfo> trials = repo.trials(s.id).stream().map(t -> TrialInfo.of(t, List.of())).toList();
-                TrialInfo best = best(trials);
-                out.add(SearchInfo.of(s, finished(trials), best, bestTest(best, repo.retrains(s.id)), null, null,
-                        null, null, null, null));
-            }
+            List<SearchEntity> page = repo.list(status, offset, limit);
+            Map<Long, SearchRepository.SearchTotals> totals = repo.totals(page.stream().map(s -> s.id).toList());
+            return page.stream().map(s -> SearchInfo.of(s, totals.get(s.id))).toList();
+        });
+    }
+
+    /**
+     * A search as its dashboard page heads it: totals, final retrainings, Pareto front, warm start and
+     * supernet epochs, without its trials (read a page at a time with {@link #trials}).
+     */
+    public SearchInfo summary(long id) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+            SearchRepository.SearchTotals totals = repo.totals(List.of(id)).get(id);
+            Cost.Kind cost = frontCost(s);
+            return SearchInfo.of(s, totals, repo.retrains(id).stream().map(RetrainInfo::of).toList(),
+                    frontOf(repo.points(id), cost), cost.configName(), warmStart(s),
+                    repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
+        });
+    }
+
+    /** A search with its totals and final retrainings, without its trials, front or supernet epochs. */
+    public SearchInfo brief(long id) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
+            return SearchInfo.of(s, repo.totals(List.of(id)).get(id), repo.retrains(id).stream()
+                    .map(RetrainInfo::of).toList(), null, null, null, null);
+        });
+    }
+
+    /**
+     * One page of a search's trials without their epochs.
+     *
+     * @param status only trials in this state, or all if null
+     */
+    public List<TrialInfo> trials(long id, TrialStatus status, SearchRepository.TrialOrder order, boolean descending,
+            int offset, int limit) {
+        return tx.call(em -> new SearchRepository(em).trialPage(id, status, order, descending, offset, limit).stream()
+                .map(t -> TrialInfo.of(t, List.of())).toList());
+    }
+
+    /** How many trials a search has, in {@code status} if it is not null. */
+    public long countTrials(long id, TrialStatus status) {
+        return tx.call(em -> new SearchRepository(em).countTrials(id, status));
+    }
+
+    /** Every trial of a search as a chart point. */
+    public List<SearchRepository.TrialPoint> points(long id) {
+        return tx.call(em -> new SearchRepository(em).points(id));
+    }
+
+    /** The learning curves of trials {@code numbers}: each one's epochs in order, by trial number. */
+    public Map<Integer, List<TrialInfo.Epoch>> curves(long id, java.util.Collection<Integer> numbers) {
+        return tx.call(em -> {
+            Map<Integer, List<TrialInfo.Epoch>> out = new java.util.TreeMap<>();
+            new SearchRepository(em).epochsOf(id, numbers).forEach((n, epochs) -> out.put(n,
+                    epochs.stream().map(TrialInfo.Epoch::of).toList()));
             return out;
         });
+    }
+
+    /** Trial {@code number} of a search with its epochs. */
+    public TrialInfo trial(long id, int number) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            TrialEntity t = repo.trial(id, number).orElseThrow(() -> new NotFoundException("search " + id
+                    + " has no trial " + number));
+            return TrialInfo.of(t, repo.epochsOf(id, List.of(number)).getOrDefault(number, List.of()));
+        });
+    }
+
+    /** Trial numbers on the front of validation accuracy against {@code cost}, of trials trained to the end. */
+    private static List<Integer> frontOf(List<SearchRepository.TrialPoint> points, Cost.Kind cost) {
+        List<Observation<Numbered>> observations = new ArrayList<>();
+        for (SearchRepository.TrialPoint t : points) {
+            if (t.status() == TrialStatus.SUCCEEDED && t.validationAccuracy() != null) {
+                observations.add(Observation.of(new Numbered(t.number(), t.arch()), new Objectives(
+                        t.validationAccuracy(), t.parameters() == null ? 0 : t.parameters(),
+                        t.flops() == null ? 0 : t.flops())));
+            }
+        }
+        return ParetoFront.of(observations, cost).stream().map(o -> o.architecture().number()).toList();
     }
 
     private static Cost.Kind frontCost(SearchEntity s) {
         SearchRequest r = JpaSearchStore.request(s);
         return r.options() != null && "flops".equals(String.valueOf(r.options().get("objective")))
                 ? Cost.Kind.FLOPS : Cost.Kind.PARAMETERS;
-    }
-
-    /** Trial numbers on the front of validation accuracy against {@code cost}, of trials trained to the end. */
-    private static List<Integer> front(List<TrialEntity> trials, Cost.Kind cost) {
-        List<Observation<Numbered>> observations = new ArrayList<>();
-        for (TrialEntity t : trials) {
-            if (t.status == TrialStatus.SUCCEEDED && t.validationAccuracy != null) {
-                observations.add(Observation.of(new Numbered(t.number, t.arch), new Objectives(t.validationAccuracy,
-                        t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops)));
-            }
-        }
-        return ParetoFront.of(observations, cost).stream().map(o -> o.architecture().number()).toList();
     }
 
     /** A trial as an architecture, so the controllers' front can be computed over stored trials. */

@@ -18,6 +18,18 @@ final class Format {
         return value == null ? "" : String.format(Locale.ROOT, "%.4f", value);
     }
 
+    /** A duration as people read it: {@code 45 s}, {@code 12 min}, {@code 1 h 05 min}. */
+    static String duration(java.time.Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min";
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, s % 3600 / 60);
+    }
+
     static String instant(Instant t) {
         return t == null ? "" : TIME.format(t);
     }

@@ -63,13 +63,19 @@ public final class SearchesView extends VerticalLayout {
     private final IntegerField supernetEpochs = new IntegerField("Supernet epochs");
     private final Select<String> sampling = new Select<>();
     private final IntegerField finalists = new IntegerField("Finalists");
+    private final IntegerField channels = new IntegerField("Channels (C)");
+    private final IntegerField cellsPerStage = new IntegerField("Cells per stage (N)");
+    private final IntegerField batchSize = new IntegerField("Batch size");
+    private final NumberField learningRate = new NumberField("Learning rate");
+    private final IntegerField trainSize = new IntegerField("Training images");
+    private final IntegerField validationSize = new IntegerField("Validation images");
     private final HorizontalLayout optionFields = new HorizontalLayout();
     /** Each controller's option fields by option name, shown only for the controller chosen. */
     private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
     private final Span message = new Span();
 
     @Inject
-    public SearchesView(SearchService service) {
+    public SearchesView(SearchService service, org.cellforge.web.search.SearchFeed feed) {
         this.service = service;
         setSizeFull();
         add(new H2("Searches"));
@@ -131,6 +137,31 @@ public final class SearchesView extends VerticalLayout {
         earlyStopping.setLabel("Early stopping");
         earlyStopping.setItems(EarlyStopping.RULES);
         earlyStopping.setValue(EarlyStopping.NONE);
+        // Defaults that finish in a few minutes on a laptop: a small network on part of the data.
+        channels.setValue(8);
+        channels.setMin(1);
+        channels.setId("channels");
+        channels.setHelperText("width of the first stage; doubles at each reduction");
+        cellsPerStage.setValue(1);
+        cellsPerStage.setMin(1);
+        cellsPerStage.setId("cells-per-stage");
+        cellsPerStage.setHelperText("searched cells between reductions");
+        batchSize.setValue(128);
+        batchSize.setMin(1);
+        batchSize.setId("batch-size");
+        learningRate.setId("learning-rate");
+        learningRate.setHelperText("empty: 0.05 for sgd, 0.001 for adam; cosine schedule");
+        trainSize.setValue(5000);
+        trainSize.setMin(1);
+        trainSize.setId("train-size");
+        trainSize.setHelperText("trials train on these, cut from the training file");
+        validationSize.setValue(2000);
+        validationSize.setMin(1);
+        validationSize.setId("validation-size");
+        validationSize.setHelperText("trials are ranked on these; the test split is kept for the end");
+        trials.setHelperText("architectures to train (the budget)");
+        epochs.setHelperText("training epochs of each trial");
+        seed.setHelperText("the same seed proposes the same trials");
         retrainEpochs.setMin(0);
         retrainEpochs.setHelperText("empty: as many as each trial; 0: none");
         for (ControllerKind k : Controllers.all()) {
@@ -144,15 +175,17 @@ public final class SearchesView extends VerticalLayout {
         start.setId("start-search");
         HorizontalLayout first = new HorizontalLayout(space, controller, mode, supernetEpochs, sampling, finalists,
                 trials, epochs, seed, dataset);
+        HorizontalLayout training = new HorizontalLayout(channels, cellsPerStage, trainSize, validationSize, batchSize,
+                learningRate);
         HorizontalLayout second = new HorizontalLayout(optimizer, augmentation, warmStart, earlyStopping,
                 retrainEpochs, start);
-        for (HorizontalLayout row : List.of(first, second, optionFields)) {
+        for (HorizontalLayout row : List.of(first, training, second, optionFields)) {
             row.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
             row.setWrap(true);
         }
         optionFields.setId("controller-options");
         message.setId("search-message");
-        add(first, optionFields, second, message);
+        add(first, optionFields, training, second, message);
         showOptions(controller.getValue());
 
         grid.setId("searches");
@@ -161,13 +194,24 @@ public final class SearchesView extends VerticalLayout {
         grid.addColumn(s -> s.request().space()).setHeader("Space").setAutoWidth(true);
         grid.addColumn(s -> s.request().controller()).setHeader("Controller").setAutoWidth(true);
         grid.addColumn(s -> s.request().mode()).setHeader("Mode").setAutoWidth(true);
-        grid.addColumn(s -> s.trialsFinished() + " / " + s.request().trials()).setHeader("Trials").setAutoWidth(true);
+        grid.addComponentColumn(s -> {
+            com.vaadin.flow.component.progressbar.ProgressBar bar = new com.vaadin.flow.component.progressbar
+                    .ProgressBar(0, 1, Math.min(1.0, s.trialsFinished() / (double) s.request().trials()));
+            bar.setWidth("8em");
+            Span text = new Span(SearchDetailView.Progress.of(s).text());
+            text.getStyle().set("font-size", "var(--lumo-font-size-s)");
+            VerticalLayout cell = new VerticalLayout(bar, text);
+            cell.setPadding(false);
+            cell.setSpacing(false);
+            return cell;
+        }).setHeader("Progress").setAutoWidth(true);
         grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy (stand-alone)")
                 .setAutoWidth(true);
         grid.addColumn(s -> Format.accuracy(s.bestTestAccuracy())).setHeader("Test accuracy (retrained)")
                 .setAutoWidth(true);
         grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1);
         grid.addColumn(s -> Format.instant(s.createdAt())).setHeader("Created").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true);
         grid.addItemClickListener(e -> {
             if (e.getItem() != null) {
                 getUI().ifPresent(ui -> ui.navigate(SearchDetailView.class, e.getItem().id()));
@@ -177,7 +221,39 @@ public final class SearchesView extends VerticalLayout {
         grid.setSizeFull();
         add(grid);
         refresh();
-        Polling.whileAttached(this, this::refresh);
+        Live.whileAttached(this, feed, changed -> true, this::refresh);
+    }
+
+    /** Cancel, pause and resume, each shown only where the search's state allows it. */
+    private Component actions(SearchInfo s) {
+        HorizontalLayout row = new HorizontalLayout();
+        row.setSpacing(false);
+        if (List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status())) {
+            row.add(action("Cancel", "cancel-" + s.id(), () -> service.cancel(s.id())));
+        }
+        if (List.of("QUEUED", "RUNNING").contains(s.status())) {
+            row.add(action("Pause", "pause-" + s.id(), () -> service.pause(s.id())));
+        }
+        if (List.of("INTERRUPTED", "PAUSED").contains(s.status())) {
+            row.add(action("Resume", "resume-" + s.id(), () -> service.resume(s.id())));
+        }
+        return row;
+    }
+
+    private Button action(String label, String id, Runnable run) {
+        Button b = new Button(label, e -> {
+            try {
+                run.run();
+                message.setText("");
+            } catch (org.cellforge.engine.ConflictException | org.cellforge.engine.NotFoundException ex) {
+                message.setText(ex.getMessage());
+            }
+            refresh();
+        });
+        b.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL,
+                com.vaadin.flow.component.button.ButtonVariant.LUMO_TERTIARY);
+        b.setId(id);
+        return b;
     }
 
     /**
@@ -260,6 +336,12 @@ public final class SearchesView extends VerticalLayout {
                     .epochs(epochs.getValue())
                     .seed(seed.getValue() == null ? null : seed.getValue().longValue())
                     .dataset(dataset.getValue())
+                    .channels(channels.getValue())
+                    .cellsPerStage(cellsPerStage.getValue())
+                    .trainSize(trainSize.getValue())
+                    .validationSize(validationSize.getValue())
+                    .batchSize(batchSize.getValue())
+                    .learningRate(learningRate.getValue())
                     .optimizer(optimizer.getValue())
                     .augmentation(augmentation.getValue())
                     .warmStart(warmStart.getValue())
@@ -316,7 +398,13 @@ public final class SearchesView extends VerticalLayout {
             case "controller" -> controller;
             case "trials" -> trials;
             case "epochs" -> epochs;
-            case "dataset", "validationSize", "trainSize" -> dataset;
+            case "dataset" -> dataset;
+            case "trainSize" -> trainSize;
+            case "validationSize" -> validationSize;
+            case "channels" -> channels;
+            case "cellsPerStage" -> cellsPerStage;
+            case "batchSize" -> batchSize;
+            case "learningRate" -> learningRate;
             case "warmStart" -> warmStart;
             case "retrainEpochs" -> retrainEpochs;
             case "mode" -> mode;
@@ -335,7 +423,8 @@ public final class SearchesView extends VerticalLayout {
 
     private void clearErrors() {
         List<Component> all = new ArrayList<>(List.<Component>of(space, controller, trials, epochs, dataset, warmStart,
-                retrainEpochs, mode, supernetEpochs, finalists));
+                retrainEpochs, mode, supernetEpochs, finalists, channels, cellsPerStage, trainSize, validationSize,
+                batchSize, learningRate));
         controllerOptions.values().forEach(m -> all.addAll(m.values()));
         for (Component c : all) {
             if (c instanceof com.vaadin.flow.component.HasValidation h) {

@@ -1,0 +1,77 @@
+package org.cellforge.web.search;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.cellforge.persistence.SearchChanges;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Changes to searches as they commit, from this process or any other on the database (a worker, a
+ * command-line search), handed to the dashboard's views so that they redraw when, and only when,
+ * something they show changed.
+ */
+@ApplicationScoped
+public class SearchFeed {
+
+    /** What a view registered; closing it stops the calls. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private record Subscriber(LongPredicate which, Runnable changed) {
+    }
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private SearchChanges changes;
+
+    void onStart(@Observes StartupEvent event) {
+        changes = SearchChanges.listen(dataSource, this::changed, this::resync);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (changes != null) {
+            changes.close();
+        }
+    }
+
+    /**
+     * Calls {@code changed} (on the feed's thread, so it must only hand the work on) after each committed
+     * change to a search that {@code which} accepts, and after a lost connection came back, when changes
+     * may have been missed.
+     */
+    public Subscription subscribe(LongPredicate which, Runnable changed) {
+        Subscriber s = new Subscriber(which, changed);
+        subscribers.add(s);
+        return () -> subscribers.remove(s);
+    }
+
+    /** Whether changes are being received now. */
+    public boolean live() {
+        return changes != null && changes.listening();
+    }
+
+    private void changed(long searchId) {
+        for (Subscriber s : subscribers) {
+            if (s.which().test(searchId)) {
+                s.changed().run();
+            }
+        }
+    }
+
+    private void resync() {
+        subscribers.forEach(s -> s.changed().run());
+    }
+}

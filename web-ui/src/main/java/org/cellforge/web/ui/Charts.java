@@ -1,0 +1,248 @@
+package org.cellforge.web.ui;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cellforge.engine.TrialStatus;
+import org.cellforge.persistence.SearchRepository.TrialPoint;
+import org.cellforge.space.json.Json;
+import org.cellforge.web.search.SupernetEpochInfo;
+import org.cellforge.web.search.TrialInfo;
+
+/**
+ * ECharts options for the search pages, as JSON. Every series name says the kind of accuracy it
+ * plots, and a supernet estimate never shares a series with a stand-alone validation accuracy. Points
+ * carry their trial number, so a click opens that trial.
+ */
+final class Charts {
+
+    /** Series name of trials' stand-alone validation accuracies. */
+    static final String TRIALS = "trial (stand-alone validation)";
+
+    /** Series name of trials' supernet estimates. */
+    static final String ESTIMATES = "trial (supernet estimate)";
+
+    private Charts() {
+    }
+
+    /** Each trained trial's accuracy against its number, with the best so far as a step line. */
+    static String accuracyByTrial(List<TrialPoint> points) {
+        List<Object> standAlone = new ArrayList<>();
+        List<Object> estimates = new ArrayList<>();
+        List<Object> best = new ArrayList<>();
+        double bestSoFar = Double.NaN;
+        for (TrialPoint p : points) {
+            if (hasStandAlone(p)) {
+                standAlone.add(point(p.number(), p.validationAccuracy(), p.number()));
+                if (p.status() == TrialStatus.SUCCEEDED && !(p.validationAccuracy() <= bestSoFar)) {
+                    bestSoFar = p.validationAccuracy();
+                }
+            }
+            if (p.supernetEstimate() != null) {
+                estimates.add(point(p.number(), p.supernetEstimate(), p.number()));
+            }
+            if (!Double.isNaN(bestSoFar) && p.finishedAt() != null) {
+                best.add(List.of(p.number(), bestSoFar));
+            }
+        }
+        List<Object> series = new ArrayList<>();
+        series.add(scatter(TRIALS, standAlone));
+        if (!estimates.isEmpty()) {
+            series.add(scatter(ESTIMATES, estimates));
+        }
+        series.add(step("best so far (stand-alone validation)", best));
+        return option("Accuracy against trials", axis("value", "trial"), accuracyAxis(), series);
+    }
+
+    /** The best stand-alone validation accuracy so far against minutes since the search started. */
+    static String bestOverTime(List<TrialPoint> points, Instant startedAt) {
+        List<TrialPoint> finished = new ArrayList<>(points.stream().filter(p -> p.finishedAt() != null).toList());
+        finished.sort(java.util.Comparator.comparing(TrialPoint::finishedAt));
+        Instant start = startedAt != null ? startedAt : finished.isEmpty() ? Instant.EPOCH : finished.getFirst()
+                .finishedAt();
+        List<Object> trials = new ArrayList<>();
+        List<Object> best = new ArrayList<>();
+        double bestSoFar = Double.NaN;
+        for (TrialPoint p : finished) {
+            double minutes = round(Duration.between(start, p.finishedAt()).toMillis() / 60000.0);
+            if (hasStandAlone(p)) {
+                trials.add(point(minutes, p.validationAccuracy(), p.number()));
+                if (p.status() == TrialStatus.SUCCEEDED && !(p.validationAccuracy() <= bestSoFar)) {
+                    bestSoFar = p.validationAccuracy();
+                }
+            }
+            if (!Double.isNaN(bestSoFar)) {
+                best.add(List.of(minutes, bestSoFar));
+            }
+        }
+        return option("Accuracy against time", axis("value", "minutes since start"), accuracyAxis(),
+                List.of(scatter(TRIALS, trials), step("best so far (stand-alone validation)", best)));
+    }
+
+    /** Accuracy against the front's cost, the Pareto front drawn through its members. */
+    static String accuracyByCost(List<TrialPoint> points, List<Integer> front, String cost) {
+        boolean flops = "flops".equals(cost);
+        Set<Integer> onFront = new HashSet<>(front);
+        List<Object> all = new ArrayList<>();
+        Map<Integer, Object> frontPoints = new LinkedHashMap<>();
+        for (TrialPoint p : points) {
+            Long c = flops ? p.flops() : p.parameters();
+            if (!hasStandAlone(p) || c == null) {
+                continue;
+            }
+            Object point = point(c, p.validationAccuracy(), p.number());
+            all.add(point);
+            if (onFront.contains(p.number())) {
+                frontPoints.put(p.number(), point);
+            }
+        }
+        List<Object> frontLine = new ArrayList<>();
+        front.forEach(n -> {
+            if (frontPoints.containsKey(n)) {
+                frontLine.add(frontPoints.get(n));
+            }
+        });
+        Map<String, Object> line = series("line", "Pareto front", frontLine);
+        line.put("symbolSize", 10);
+        line.put("lineStyle", Map.of("width", 2));
+        line.put("step", "end");
+        Map<String, Object> x = axis("log", flops ? "multiply-accumulates per image" : "parameters");
+        return option("Accuracy against " + (flops ? "FLOPs" : "parameters"), x, accuracyAxis(),
+                List.of(scatter(TRIALS, all), line));
+    }
+
+    /** Stand-alone validation accuracy after each epoch, one line per trial. */
+    static String learningCurves(Map<Integer, List<TrialInfo.Epoch>> curves) {
+        List<Object> series = new ArrayList<>();
+        curves.forEach((number, epochs) -> {
+            List<Object> data = new ArrayList<>();
+            for (TrialInfo.Epoch e : epochs) {
+                data.add(point(e.epoch(), e.validationAccuracy(), number));
+            }
+            Map<String, Object> s = series("line", "trial " + number, data);
+            s.put("symbolSize", 6);
+            series.add(s);
+        });
+        return option("Learning curves (stand-alone validation)", axis("value", "epoch"), accuracyAxis(), series);
+    }
+
+    /** Loss on the training batches after each epoch of one trial, beside its validation accuracy. */
+    static String trialCurve(int number, List<TrialInfo.Epoch> epochs) {
+        List<Object> validation = new ArrayList<>();
+        List<Object> train = new ArrayList<>();
+        for (TrialInfo.Epoch e : epochs) {
+            validation.add(List.of(e.epoch(), e.validationAccuracy()));
+            train.add(List.of(e.epoch(), e.trainAccuracy()));
+        }
+        return option("Trial " + number + ": accuracy per epoch", axis("value", "epoch"), accuracyAxis(), List.of(
+                series("line", "stand-alone validation", validation), series("line", "training batches", train)));
+    }
+
+    /**
+     * DARTS's architecture weights (softmax of alpha) of every edge over the supernet's epochs: one chart
+     * per cell and edge, one line per operation, in the order cells and edges are stored.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> alphas(List<SupernetEpochInfo> epochs) {
+        Map<String, Map<String, List<Object>>> byChart = new LinkedHashMap<>();
+        for (SupernetEpochInfo e : epochs) {
+            if (e.alpha() == null) {
+                continue;
+            }
+            for (Map<String, Object> cell : e.alpha()) {
+                List<String> ops = (List<String>) cell.get("ops");
+                List<List<Number>> weights = (List<List<Number>>) cell.get("weights");
+                for (int edge = 0; edge < weights.size(); edge++) {
+                    Map<String, List<Object>> lines = byChart.computeIfAbsent(cell.get("cell") + " cell, edge "
+                            + edge, k -> new LinkedHashMap<>());
+                    for (int op = 0; op < ops.size(); op++) {
+                        lines.computeIfAbsent(ops.get(op), k -> new ArrayList<>())
+                                .add(List.of(e.epoch(), round(weights.get(edge).get(op).doubleValue())));
+                    }
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        byChart.forEach((title, lines) -> {
+            List<Object> series = new ArrayList<>();
+            lines.forEach((op, data) -> series.add(series("line", op, data)));
+            Map<String, Object> y = axis("value", "weight");
+            y.put("min", 0);
+            y.put("max", 1);
+            out.add(option(title, axis("value", "epoch"), y, series));
+        });
+        return out;
+    }
+
+    private static boolean hasStandAlone(TrialPoint p) {
+        return p.validationAccuracy() != null
+                && (p.status() == TrialStatus.SUCCEEDED || p.status() == TrialStatus.STOPPED);
+    }
+
+    private static Map<String, Object> point(Number x, double y, int trial) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("value", List.of(x, round(y)));
+        p.put("trial", trial);
+        return p;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e5) / 1e5;
+    }
+
+    private static Map<String, Object> scatter(String name, List<Object> data) {
+        Map<String, Object> s = series("scatter", name, data);
+        s.put("symbolSize", 8);
+        return s;
+    }
+
+    private static Map<String, Object> step(String name, List<Object> data) {
+        Map<String, Object> s = series("line", name, data);
+        s.put("step", "end");
+        s.put("showSymbol", false);
+        return s;
+    }
+
+    private static Map<String, Object> series(String type, String name, List<Object> data) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", type);
+        s.put("name", name);
+        s.put("data", data);
+        return s;
+    }
+
+    private static Map<String, Object> axis(String type, String name) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("type", type);
+        a.put("name", name);
+        a.put("nameLocation", "middle");
+        a.put("nameGap", 28);
+        a.put("scale", true);
+        return a;
+    }
+
+    private static Map<String, Object> accuracyAxis() {
+        Map<String, Object> a = axis("value", "accuracy");
+        a.put("nameGap", 40);
+        return a;
+    }
+
+    private static String option(String title, Map<String, Object> x, Map<String, Object> y, List<Object> series) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("title", Map.of("text", title, "left", "center", "textStyle", Map.of("fontSize", 14)));
+        o.put("tooltip", Map.of("trigger", "item"));
+        o.put("legend", Map.of("bottom", 0, "type", "scroll"));
+        o.put("grid", Map.of("left", 60, "right", 24, "top", 40, "bottom", 64));
+        o.put("animation", false);
+        o.put("xAxis", x);
+        o.put("yAxis", y);
+        o.put("series", series);
+        return Json.write(o);
+    }
+}
