@@ -186,15 +186,22 @@ class CfCellGraph extends HTMLElement {
     const edgeLayer = svg('g', { class: 'edges' }, root);
     for (const e of g.edges()) {
       const label = g.edge(e) as { op: string; points: Point[]; x: number; y: number };
-      const colour = colourOf(label.op);
+      // An edge without an op is a DARTS cell's concatenation into its output: drawn grey and dashed,
+      // unlabelled, so that only searched operations carry labels.
+      const concat = label.op === '';
+      const colour = concat ? '#9e9e9e' : colourOf(label.op);
       const group = svg('g', { class: 'edge', 'data-op': label.op, 'data-from': e.v, 'data-to': e.w }, edgeLayer);
-      svg('path', {
+      const path = svg('path', {
         d: pathThrough(label.points),
         fill: 'none',
         stroke: colour,
         'stroke-width': 1.6,
         'marker-end': `url(#${markerFor(colour)})`,
       }, group);
+      if (concat) {
+        path.setAttribute('stroke-dasharray', '4 3');
+        continue;
+      }
       const w = textWidth(label.op) + 6;
       svg('rect', {
         x: label.x - w / 2, y: label.y - EDGE_LABEL_HEIGHT / 2, width: w, height: EDGE_LABEL_HEIGHT,

@@ -84,10 +84,16 @@ class DashboardBrowserTest {
 
     private ChromeDriver driver;
 
+    private Path downloads;
+
     @BeforeEach
     void openBrowser() throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
+        downloads = Files.createTempDirectory("chromium-downloads");
         ChromeOptions options = new ChromeOptions();
+        // Downloads land in a folder of this test's, without a prompt, as a person's browser would save them.
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.setBinary(onPath("chromium", "chromium-browser", "google-chrome").toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -219,8 +225,16 @@ class DashboardBrowserTest {
         screenshot("dashboard-trial");
         String href = driver.findElement(By.id("export-json")).getDomAttribute("href");
         assertTrue(href.endsWith("/api/searches/" + id + "/trials/" + first.get("number") + "/export?format=json"), href);
-        JsonPath exported = Api.json(io.restassured.RestAssured.given().get(href).then().statusCode(200).extract()
-                .asString());
+        driver.findElement(By.id("export-json")).click();
+        // The browser saves the file under the name the server gives; a partial download ends in .crdownload.
+        Path saved = waitFor(PAGE, d -> {
+            try (Stream<Path> files = Files.list(downloads)) {
+                return files.filter(f -> f.toString().endsWith(".json")).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        JsonPath exported = Api.json(Files.readString(saved));
         assertEquals(arch, exported.getString("arch"));
     }
 
@@ -431,6 +445,7 @@ class DashboardBrowserTest {
     private static List<WebElement> row(WebDriver d, String gridId, String first, int column) {
         List<List<WebElement>> rows = (List<List<WebElement>>) ((JavascriptExecutor) d).executeScript("""
                 const grid = document.getElementById(arguments[0]);
+                if (!grid || !grid.shadowRoot) return [];
                 return [...grid.shadowRoot.querySelectorAll('tbody tr')]
                     .filter(tr => !tr.hidden)
                     .map(tr => [...tr.querySelectorAll('td')].map(td => {

@@ -35,20 +35,16 @@ final class Charts {
     static String accuracyByTrial(List<TrialPoint> points) {
         List<Object> standAlone = new ArrayList<>();
         List<Object> estimates = new ArrayList<>();
-        List<Object> best = new ArrayList<>();
-        double bestSoFar = Double.NaN;
+        BestSoFar best = new BestSoFar();
         for (TrialPoint p : points) {
             if (hasStandAlone(p)) {
                 standAlone.add(point(p.number(), p.validationAccuracy(), p.number()));
-                if (p.status() == TrialStatus.SUCCEEDED && !(p.validationAccuracy() <= bestSoFar)) {
-                    bestSoFar = p.validationAccuracy();
-                }
             }
             if (p.supernetEstimate() != null) {
                 estimates.add(point(p.number(), p.supernetEstimate(), p.number()));
             }
-            if (!Double.isNaN(bestSoFar) && p.finishedAt() != null) {
-                best.add(List.of(p.number(), bestSoFar));
+            if (p.finishedAt() != null) {
+                best.add(p.number(), p);
             }
         }
         List<Object> series = new ArrayList<>();
@@ -56,7 +52,7 @@ final class Charts {
         if (!estimates.isEmpty()) {
             series.add(scatter(ESTIMATES, estimates));
         }
-        series.add(step("best so far (stand-alone validation)", best));
+        series.add(step("best so far (stand-alone validation)", best.line()));
         return option("Accuracy against trials", axis("value", "trial"), accuracyAxis(), series);
     }
 
@@ -67,22 +63,16 @@ final class Charts {
         Instant start = startedAt != null ? startedAt : finished.isEmpty() ? Instant.EPOCH : finished.getFirst()
                 .finishedAt();
         List<Object> trials = new ArrayList<>();
-        List<Object> best = new ArrayList<>();
-        double bestSoFar = Double.NaN;
+        BestSoFar best = new BestSoFar();
         for (TrialPoint p : finished) {
             double minutes = round(Duration.between(start, p.finishedAt()).toMillis() / 60000.0);
             if (hasStandAlone(p)) {
                 trials.add(point(minutes, p.validationAccuracy(), p.number()));
-                if (p.status() == TrialStatus.SUCCEEDED && !(p.validationAccuracy() <= bestSoFar)) {
-                    bestSoFar = p.validationAccuracy();
-                }
             }
-            if (!Double.isNaN(bestSoFar)) {
-                best.add(List.of(minutes, bestSoFar));
-            }
+            best.add(minutes, p);
         }
         return option("Accuracy against time", axis("value", "minutes since start"), accuracyAxis(),
-                List.of(scatter(TRIALS, trials), step("best so far (stand-alone validation)", best)));
+                List.of(scatter(TRIALS, trials), step("best so far (stand-alone validation)", best.line())));
     }
 
     /** Accuracy against the front's cost, the Pareto front drawn through its members. */
@@ -180,6 +170,36 @@ final class Charts {
         return out;
     }
 
+    /**
+     * The best stand-alone validation accuracy of trials trained to the end, as a step line with a
+     * point where it rises and one at the last trial: a search of 100,000 trials draws a line of a few
+     * dozen points, not 100,000.
+     */
+    private static final class BestSoFar {
+        private final List<Object> line = new ArrayList<>();
+        private double best = Double.NaN;
+        private Number lastX;
+
+        void add(Number x, TrialPoint p) {
+            if (p.status() == TrialStatus.SUCCEEDED && p.validationAccuracy() != null
+                    && !(p.validationAccuracy() <= best)) {
+                best = p.validationAccuracy();
+                line.add(List.of(x, round(best)));
+                lastX = null;
+            } else if (!Double.isNaN(best)) {
+                lastX = x;
+            }
+        }
+
+        List<Object> line() {
+            List<Object> out = new ArrayList<>(line);
+            if (lastX != null) {
+                out.add(List.of(lastX, round(best)));
+            }
+            return out;
+        }
+    }
+
     private static boolean hasStandAlone(TrialPoint p) {
         return p.validationAccuracy() != null
                 && (p.status() == TrialStatus.SUCCEEDED || p.status() == TrialStatus.STOPPED);
@@ -199,6 +219,9 @@ final class Charts {
     private static Map<String, Object> scatter(String name, List<Object> data) {
         Map<String, Object> s = series("scatter", name, data);
         s.put("symbolSize", 8);
+        // Above this many points ECharts draws them in one batch: a search of 100,000 trials stays usable.
+        s.put("large", true);
+        s.put("largeThreshold", 2000);
         return s;
     }
 

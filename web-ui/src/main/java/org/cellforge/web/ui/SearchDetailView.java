@@ -285,7 +285,7 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         cancel.setVisible(List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status()));
         pause.setVisible(List.of("QUEUED", "RUNNING").contains(s.status()));
         resume.setVisible(List.of("INTERRUPTED", "PAUSED").contains(s.status()));
-        progress.setValue(Math.min(1.0, s.trialsFinished() / (double) r.trials()));
+        progress.setValue(Progress.of(s).fraction());
         progressText.setText(Progress.of(s).text());
         summary.setText(String.format(Locale.ROOT,
                 "%s, %s, %s controller %s, %d epoch(s) per trial, C=%d, N=%d, %s train %d / validation %d "
@@ -370,10 +370,13 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     }
 
     /** A search's progress as a line of text: trials done, elapsed time and, while it runs, when it should end. */
-    record Progress(String text) {
+    record Progress(String text, double fraction) {
 
         static Progress of(SearchInfo s) {
-            int budget = s.request().trials();
+            // A one-shot search (DARTS) trains one supernet and ends with the one architecture it derives.
+            boolean oneShot = org.cellforge.controller.Controllers.named(s.request().controller())
+                    .map(org.cellforge.controller.ControllerKind::oneShot).orElse(false);
+            int budget = oneShot ? 1 : s.request().trials();
             Instant end = s.finishedAt() != null ? s.finishedAt() : Instant.now();
             String text = s.trialsFinished() + " / " + budget + " trials";
             if (s.startedAt() != null) {
@@ -385,7 +388,7 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
                     text += ", about " + Format.duration(left) + " left (at the pace so far, before retraining)";
                 }
             }
-            return new Progress(text);
+            return new Progress(text, Math.min(1.0, s.trialsFinished() / (double) budget));
         }
     }
 }

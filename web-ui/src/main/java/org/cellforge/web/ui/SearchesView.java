@@ -195,23 +195,27 @@ public final class SearchesView extends VerticalLayout {
         grid.addColumn(s -> s.request().controller()).setHeader("Controller").setAutoWidth(true);
         grid.addColumn(s -> s.request().mode()).setHeader("Mode").setAutoWidth(true);
         grid.addComponentColumn(s -> {
+            SearchDetailView.Progress p = SearchDetailView.Progress.of(s);
             com.vaadin.flow.component.progressbar.ProgressBar bar = new com.vaadin.flow.component.progressbar
-                    .ProgressBar(0, 1, Math.min(1.0, s.trialsFinished() / (double) s.request().trials()));
+                    .ProgressBar(0, 1, p.fraction());
             bar.setWidth("8em");
-            Span text = new Span(SearchDetailView.Progress.of(s).text());
+            Span text = new Span(p.text());
+            text.getStyle().set("white-space", "normal");
             text.getStyle().set("font-size", "var(--lumo-font-size-s)");
             VerticalLayout cell = new VerticalLayout(bar, text);
             cell.setPadding(false);
             cell.setSpacing(false);
             return cell;
-        }).setHeader("Progress").setAutoWidth(true);
+        }).setHeader("Progress").setWidth("15em").setFlexGrow(0);
         grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy (stand-alone)")
                 .setAutoWidth(true);
         grid.addColumn(s -> Format.accuracy(s.bestTestAccuracy())).setHeader("Test accuracy (retrained)")
                 .setAutoWidth(true);
-        grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1);
+        grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1)
+                .setResizable(true);
         grid.addColumn(s -> Format.instant(s.createdAt())).setHeader("Created").setAutoWidth(true);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
+                .setFrozenToEnd(true);
         grid.addItemClickListener(e -> {
             if (e.getItem() != null) {
                 getUI().ifPresent(ui -> ui.navigate(SearchDetailView.class, e.getItem().id()));

@@ -55,10 +55,24 @@ class ChartsTest {
         assertEquals(List.of(1, 3, 4, 5), data(s.get(0)).stream().map(p -> ((Number) p.get("trial")).intValue())
                 .toList());
         List<Object> best = new ArrayList<>((List<?>) s.get(1).get("data"));
-        // Trial 4 stopped early at 0.60 and trial 5 scored below trial 3: the line holds 0.85 after trial 3.
-        assertEquals(List.of(0.80, 0.80, 0.85, 0.85, 0.85), best.stream().map(p -> values(p).get(1).doubleValue())
-                .toList());
-        assertEquals(List.of(1, 2, 3, 4, 5), best.stream().map(p -> values(p).get(0).intValue()).toList());
+        // Trial 4 stopped early at 0.60 and trial 5 scored below trial 3: the line rises at trials 1 and 3
+        // and holds 0.85 to the last finished trial.
+        assertEquals(List.of(0.80, 0.85, 0.85), best.stream().map(p -> values(p).get(1).doubleValue()).toList());
+        assertEquals(List.of(1, 3, 5), best.stream().map(p -> values(p).get(0).intValue()).toList());
+    }
+
+    @Test
+    void theBestSoFarLineOfAManyTrialSearchHasAPointPerRiseNotPerTrial() {
+        List<TrialPoint> many = new ArrayList<>();
+        for (int n = 1; n <= 10_000; n++) {
+            many.add(trial(n, TrialStatus.SUCCEEDED, n % 1000 == 0 ? 0.5 + n / 100_000.0 : 0.1, null, 100, n));
+        }
+        List<Map<String, Object>> s = series(Charts.accuracyByTrial(many));
+        assertEquals(10_000, data(s.get(0)).size());
+        List<?> best = (List<?>) s.get(1).get("data");
+        // 0.1 at trial 1, a rise at every 1000th trial, and the last point is the last rise itself.
+        assertEquals(11, best.size());
+        assertEquals(0.6, values(best.getLast()).get(1).doubleValue(), 1e-9);
     }
 
     @Test
