@@ -100,6 +100,12 @@ final class Api {
         return s;
     }
 
+    /** The learning curve of trial {@code number} of search {@code id}: its stored epochs, from the trial's endpoint. */
+    static List<Map<String, Object>> epochs(long id, int number) {
+        return json(given().get("/api/searches/{id}/trials/{n}", id, number).then().statusCode(200).extract()
+                .asString()).getList("epochs");
+    }
+
     /** The trials of a search as REST shows them. */
     static List<Map<String, Object>> trials(JsonPath search) {
         return search.getList("trials");

@@ -100,7 +100,8 @@ class SearchApiTest {
             // The hash REST shows is the space's own canonical form of the trained architecture.
             assertEquals(canonicalHash(space, (String) t.get("arch")), t.get("canonical"));
             canonical.add((String) t.get("canonical"));
-            List<Map<String, Object>> epochs = Api.list(t, "epochs");
+            assertTrue(Api.list(t, "epochs").isEmpty(), "the search's detail carries no learning curves");
+            List<Map<String, Object>> epochs = Api.epochs(id, ((Number) t.get("number")).intValue());
             assertEquals(1, epochs.size(), "epochs of trial " + t.get("number"));
             assertEquals(accuracy, Api.number(epochs.get(0), "validationAccuracy"));
             assertTrue(Api.number(epochs.get(0), "imagesPerSecond") > 0);

@@ -186,7 +186,7 @@ class SearchStrategiesApiTest {
         int stopped = 0;
         for (Map<String, Object> t : trials) {
             assertNotEquals("FAILED", t.get("status"), () -> "trial " + t);
-            List<Map<String, Object>> epochs = Api.list(t, "epochs");
+            List<Map<String, Object>> epochs = Api.epochs(search.getLong("id"), ((Number) t.get("number")).intValue());
             double own = Api.number(epochs.get(0), "validationAccuracy");
             atRung.add(own);
             long better = atRung.stream().filter(a -> a > own).count();

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +25,6 @@ import org.cellforge.persistence.RetrainEntity;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.TrialEntity;
-import org.cellforge.persistence.TrialEpochEntity;
 import org.cellforge.runner.Cellforge;
 import org.cellforge.runner.Datasets;
 import org.cellforge.runner.Exports;
@@ -225,16 +223,13 @@ public class SearchService {
         return cellforge.exports();
     }
 
-    /** A search with its trials, their epochs, its final retrainings and its Pareto front. */
+    /** A search with its trials (without their epochs), its final retrainings and its Pareto front. */
     public SearchInfo get(long id) {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-            Map<Long, List<TrialEpochEntity>> epochs = repo.epochs(id).stream()
-                    .collect(Collectors.groupingBy(e -> e.trialId));
-            List<TrialEntity> entities = repo.trials(id);
-            List<TrialInfo> trials = entities.stream()
-                    .map(t -> TrialInfo.of(t, epochs.getOrDefault(t.id, List.of()))).toList();
+            // Learning curves are read a trial at a time (trial(id, number)), not with the search.
+            List<TrialInfo> trials = repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of())).toList();
             List<RetrainEntity> retrains = repo.retrains(id);
             TrialInfo best = best(trials);
             Cost.Kind cost = frontCost(s);

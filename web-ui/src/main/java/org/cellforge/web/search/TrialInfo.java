@@ -24,7 +24,8 @@ import org.cellforge.persistence.TrialEpochEntity;
  * @param failure why a failed trial failed
  * @param worker the worker that trained it last (host and process), null before one took it up
  * @param attempts times a worker took it up; more than one when a worker stopped while training it
- * @param epochs what each finished epoch measured, in order (empty in listings)
+ * @param epochs what each finished epoch measured, in order (empty in lists, pages and a search's detail:
+ *        one trial's learning curve is read on its own)
  */
 public record TrialInfo(int number, String arch, String canonical, String status, Double validationAccuracy,
         String accuracyKind, Double supernetEstimate, Integer epochsTrained, Long parameters, Long flops, Double seconds,
