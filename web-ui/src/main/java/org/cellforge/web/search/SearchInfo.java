@@ -39,26 +39,17 @@ public record SearchInfo(long id, String status, SearchRequest request, int tria
         List<Integer> paretoFront, String frontCost, List<Map<String, Object>> warmStart,
         List<SupernetEpochInfo> supernetEpochs) {
 
-    static SearchInfo of(SearchEntity s, int finished, TrialInfo best, Double bestTest, List<TrialInfo> trials,
-            List<RetrainInfo> retrains, List<Integer> front, String frontCost, List<Map<String, Object>> warmStart,
-            List<SupernetEpochInfo> supernetEpochs) {
-        return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), finished,
-                best == null ? null : best.validationAccuracy(), best == null ? null : best.arch(),
-                best == null ? null : best.number(), bestTest, s.error, s.createdAt, s.startedAt, s.finishedAt, trials,
-                retrains, front, frontCost, warmStart, supernetEpochs);
-    }
-
     /** A search in a list: its totals, no trials. */
     static SearchInfo of(SearchEntity s, SearchRepository.SearchTotals t) {
-        return of(s, t, null, null, null, null, null);
+        return of(s, t, null, null, null, null, null, null);
     }
 
-    /** A search with its totals and what its page heads, but no trials. */
-    static SearchInfo of(SearchEntity s, SearchRepository.SearchTotals t, List<RetrainInfo> retrains,
-            List<Integer> front, String frontCost, List<Map<String, Object>> warmStart,
+    /** A search with its totals (best trial, trials ended) and, where not null, the rest. */
+    static SearchInfo of(SearchEntity s, SearchRepository.SearchTotals t, List<TrialInfo> trials,
+            List<RetrainInfo> retrains, List<Integer> front, String frontCost, List<Map<String, Object>> warmStart,
             List<SupernetEpochInfo> supernetEpochs) {
         return new SearchInfo(s.id, s.status.name(), JpaSearchStore.request(s), t.finished(), t.bestValidation(),
-                t.bestArch(), t.bestTrial(), t.bestTest(), s.error, s.createdAt, s.startedAt, s.finishedAt, null,
+                t.bestArch(), t.bestTrial(), t.bestTest(), s.error, s.createdAt, s.startedAt, s.finishedAt, trials,
                 retrains, front, frontCost, warmStart, supernetEpochs);
     }
 }

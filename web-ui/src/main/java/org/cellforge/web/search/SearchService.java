@@ -21,7 +21,6 @@ import org.cellforge.engine.SearchListener;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.TrialStatus;
 import org.cellforge.persistence.JpaSearchStore;
-import org.cellforge.persistence.RetrainEntity;
 import org.cellforge.persistence.SearchEntity;
 import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.TrialEntity;
@@ -225,19 +224,7 @@ public class SearchService {
 
     /** A search with its trials (without their epochs), its final retrainings and its Pareto front. */
     public SearchInfo get(long id) {
-        return tx.call(em -> {
-            SearchRepository repo = new SearchRepository(em);
-            SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-            // Learning curves are read a trial at a time (trial(id, number)), not with the search.
-            List<TrialInfo> trials = repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of())).toList();
-            List<RetrainEntity> retrains = repo.retrains(id);
-            TrialInfo best = best(trials);
-            Cost.Kind cost = frontCost(s);
-            return SearchInfo.of(s, finished(trials), best, bestTest(best, retrains), trials,
-                    retrains.stream().map(RetrainInfo::of).toList(), frontOf(repo.points(id), cost),
-                    cost.configName(), warmStart(s),
-                    repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
-        });
+        return read(id, true);
     }
 
     /**
@@ -263,12 +250,19 @@ public class SearchService {
      * supernet epochs, without its trials (read a page at a time with {@link #trials}).
      */
     public SearchInfo summary(long id) {
+        return read(id, false);
+    }
+
+    private SearchInfo read(long id, boolean withTrials) {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
             SearchRepository.SearchTotals totals = repo.totals(List.of(id)).get(id);
             Cost.Kind cost = frontCost(s);
-            return SearchInfo.of(s, totals, repo.retrains(id).stream().map(RetrainInfo::of).toList(),
+            // Learning curves are read a trial at a time (trial(id, number)), not with the search.
+            List<TrialInfo> trials = withTrials ? repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of()))
+                    .toList() : null;
+            return SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of).toList(),
                     frontOf(repo.points(id), cost), cost.configName(), warmStart(s),
                     repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
         });
@@ -279,7 +273,7 @@ public class SearchService {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-            return SearchInfo.of(s, repo.totals(List.of(id)).get(id), repo.retrains(id).stream()
+            return SearchInfo.of(s, repo.totals(List.of(id)).get(id), null, repo.retrains(id).stream()
                     .map(RetrainInfo::of).toList(), null, null, null, null);
         });
     }
@@ -355,24 +349,5 @@ public class SearchService {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> warmStart(SearchEntity s) {
         return s.warmStartScores == null ? null : (List<Map<String, Object>>) Json.parse(s.warmStartScores);
-    }
-
-    private static Double bestTest(TrialInfo best, List<RetrainEntity> retrains) {
-        if (best == null) {
-            return null;
-        }
-        return retrains.stream().filter(r -> r.trialNumber == best.number() && r.testAccuracy != null)
-                .map(r -> r.testAccuracy).reduce((a, b) -> b).orElse(null);
-    }
-
-    private static int finished(List<TrialInfo> trials) {
-        return (int) trials.stream().filter(t -> !TrialStatus.RUNNING.name().equals(t.status())).count();
-    }
-
-    private static TrialInfo best(List<TrialInfo> trials) {
-        return trials.stream()
-                .filter(t -> TrialStatus.SUCCEEDED.name().equals(t.status()) && t.validationAccuracy() != null)
-                .reduce((a, b) -> b.validationAccuracy() > a.validationAccuracy() ? b : a)
-                .orElse(null);
     }
 }
