@@ -203,11 +203,11 @@ class SearchPagingTest {
             assertEquals(id, poll(changed, id));
             store.started(id);
             long trial = store.trialStarted(id, 1, "x", "h1", new Cost(1, 2), state());
-            changed.clear();
+            drain(changed);
             store.epochFinished(trial, new EpochRecord(1, 2.0, 0.3, 0.4, 1.0, 100));
-            assertEquals(id, poll(changed, id), "an epoch of one of its trials");
+            assertEquals(id, changed.poll(1, TimeUnit.MINUTES), "an epoch of one of its trials");
+            drain(changed);
             // A rolled back change sends nothing: the next notice is the later, committed one.
-            changed.clear();
             try {
                 db.run(em -> {
                     em.createNativeQuery("update search set error = 'x' where id = ?1").setParameter(1, id)
@@ -220,6 +220,16 @@ class SearchPagingTest {
             long later = newSearch();
             assertEquals(later, changed.poll(1, TimeUnit.MINUTES));
         }
+    }
+
+    /**
+     * Waits until every notice of changes committed so far has arrived, then forgets them: notices come
+     * in commit order, so once a new search's own notice has arrived, no earlier one is still on its way.
+     */
+    private static void drain(LinkedBlockingQueue<Long> changed) throws InterruptedException {
+        long marker = newSearch();
+        assertEquals(marker, poll(changed, marker));
+        changed.clear();
     }
 
     /** Waits (bounded) for a notice of search {@code id}, skipping others'. */

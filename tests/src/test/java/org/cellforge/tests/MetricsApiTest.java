@@ -35,6 +35,21 @@ class MetricsApiTest {
                 .longValue());
     }
 
+    /** What the meters should read, from the database now. */
+    private Map<String, Double> expected() {
+        Map<String, Double> expected = new LinkedHashMap<>();
+        expected.put("cellforge_searches{status=\"succeeded\"}", (double) count(
+                "select count(*) from search where status = 'SUCCEEDED'"));
+        expected.put("cellforge_trials_started_total", (double) count("select count(*) from trial"));
+        expected.put("cellforge_trials_finished_total{outcome=\"succeeded\"}", (double) count(
+                "select count(*) from trial where status = 'SUCCEEDED'"));
+        expected.put("cellforge_trials_finished_total{outcome=\"failed\"}", (double) count(
+                "select count(*) from trial where status = 'FAILED'"));
+        expected.put("cellforge_trials_waiting", (double) count(
+                "select count(*) from trial where status = 'RUNNING' and claimed_at is null"));
+        return expected;
+    }
+
     /** Every cellforge sample on /q/metrics by name and tags. */
     private static Map<String, Double> samples() {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -55,23 +70,16 @@ class MetricsApiTest {
                 + "status, created_at, told, attempts) values (?1, 99, 'waiting', 'RUNNING', now(), false, 0)")
                 .setParameter(1, id).executeUpdate());
         try {
-            Map<String, Double> expected = new LinkedHashMap<>();
-            expected.put("cellforge_searches{status=\"succeeded\"}", (double) count(
-                    "select count(*) from search where status = 'SUCCEEDED'"));
-            expected.put("cellforge_trials_started_total", (double) count("select count(*) from trial"));
-            expected.put("cellforge_trials_finished_total{outcome=\"succeeded\"}", (double) count(
-                    "select count(*) from trial where status = 'SUCCEEDED'"));
-            expected.put("cellforge_trials_finished_total{outcome=\"failed\"}", (double) count(
-                    "select count(*) from trial where status = 'FAILED'"));
-            expected.put("cellforge_trials_waiting", (double) count(
-                    "select count(*) from trial where status = 'RUNNING' and claimed_at is null"));
+            // A reading serves scrapes for a few seconds, and searches of other tests may still be ending:
+            // wait (bounded) until a scrape agrees with the database as it is then.
+            Map<String, Double> expected = expected();
             assertTrue(expected.get("cellforge_trials_waiting") >= 1);
-            // A reading serves scrapes for a few seconds: wait (bounded) for one made after the changes above.
             Map<String, Double> seen = Map.of();
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {
-                Map<String, Double> s = samples();
-                seen = s;
+                seen = samples();
+                expected = expected();
+                Map<String, Double> s = seen;
                 if (expected.entrySet().stream().allMatch(e -> e.getValue().equals(s.get(e.getKey())))) {
                     break;
                 }
