@@ -4,13 +4,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongPredicate;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.cellforge.persistence.SearchChanges;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -40,8 +40,8 @@ public class SearchFeed {
         changes = SearchChanges.listen(dataSource, this::changed, this::resync);
     }
 
-    @PreDestroy
-    void stop() {
+    /** On shutdown, before the connection pool closes under the listening connection. */
+    void onStop(@Observes ShutdownEvent event) {
         if (changes != null) {
             changes.close();
         }
