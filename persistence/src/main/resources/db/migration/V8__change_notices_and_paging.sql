@@ -37,8 +37,9 @@ CREATE TRIGGER retrain_notify AFTER INSERT OR UPDATE OR DELETE ON retrain
 CREATE TRIGGER supernet_epoch_notify AFTER INSERT OR UPDATE OR DELETE ON supernet_epoch
     FOR EACH ROW EXECUTE FUNCTION cellforge_notify_search();
 
--- The trial list's sort orders within a search, so one page is read from an index, not by sorting
--- every trial of the search.
+-- The trial list's usual sort orders within a search (accuracy best first; parameters and seconds
+-- smallest first; ties by number), so one page is read from an index, not by sorting every trial of
+-- the search. The opposite directions sort the search's trials.
 CREATE INDEX trial_search_accuracy_idx ON trial (search_id, validation_accuracy DESC NULLS LAST, number);
 CREATE INDEX trial_search_parameters_idx ON trial (search_id, parameters, number);
 CREATE INDEX trial_search_seconds_idx ON trial (search_id, seconds, number);

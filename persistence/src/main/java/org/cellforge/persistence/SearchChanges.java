@@ -32,6 +32,9 @@ public final class SearchChanges implements AutoCloseable {
     /** How long one wait for notices lasts; also how soon {@link #close} is noticed. */
     private static final int WAIT_MS = 500;
 
+    /** How long the connection may stay quiet before it is checked. */
+    private static final Duration PING = Duration.ofSeconds(30);
+
     /** The longest pause between attempts to reconnect. */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -81,11 +84,23 @@ public final class SearchChanges implements AutoCloseable {
                 listening = true;
                 backoffMs = 100;
                 deliver(resync);
+                long quietSince = System.nanoTime();
                 while (!closed) {
                     PGNotification[] notices = pg.getNotifications(WAIT_MS);
-                    if (notices == null) {
+                    if (notices == null || notices.length == 0) {
+                        // A connection whose peer vanished without a word (a failover, a dropped NAT entry)
+                        // only ever looks quiet: ask it something now and then, so that it fails and is
+                        // replaced, with a resync.
+                        if (System.nanoTime() - quietSince > PING.toNanos()) {
+                            try (Statement s = connection.createStatement()) {
+                                s.setQueryTimeout((int) PING.toSeconds());
+                                s.execute("SELECT 1");
+                            }
+                            quietSince = System.nanoTime();
+                        }
                         continue;
                     }
+                    quietSince = System.nanoTime();
                     for (PGNotification n : notices) {
                         long id;
                         try {

@@ -175,7 +175,7 @@ public final class SearchRepository {
                 .findFirst();
     }
 
-    /** The orders a page of trials can be read in; every one ends with the trial number, so pages never overlap. */
+    /** The orders a page of trials can be read in; ties go by trial number, so pages never overlap. */
     public enum TrialOrder {
         /** Proposal order. */
         NUMBER("t.number"),
@@ -201,8 +201,10 @@ public final class SearchRepository {
     public List<TrialEntity> trialPage(long searchId, TrialStatus status, TrialOrder order, boolean descending,
             int offset, int limit) {
         String direction = descending ? " desc" : " asc";
+        // Ties in proposal order either way, so that a page is read straight from the V8 index of its
+        // usual direction (accuracy best first; parameters and seconds smallest first).
         String sort = order == TrialOrder.NUMBER ? "t.number" + direction
-                : order.path + direction + " nulls last, t.number" + direction;
+                : order.path + direction + " nulls last, t.number asc";
         var q = em.createQuery("select t from TrialEntity t where t.search.id = :id"
                         + (status == null ? "" : " and t.status = :status") + " order by " + sort, TrialEntity.class)
                 .setParameter("id", searchId)

@@ -40,13 +40,14 @@ class MetricsApiTest {
         Map<String, Double> expected = new LinkedHashMap<>();
         expected.put("cellforge_searches{status=\"succeeded\"}", (double) count(
                 "select count(*) from search where status = 'SUCCEEDED'"));
-        expected.put("cellforge_trials_started_total", (double) count("select count(*) from trial"));
-        expected.put("cellforge_trials_finished_total{outcome=\"succeeded\"}", (double) count(
+        expected.put("cellforge_trials_stored", (double) count("select count(*) from trial"));
+        expected.put("cellforge_trials{status=\"succeeded\"}", (double) count(
                 "select count(*) from trial where status = 'SUCCEEDED'"));
-        expected.put("cellforge_trials_finished_total{outcome=\"failed\"}", (double) count(
-                "select count(*) from trial where status = 'FAILED'"));
-        expected.put("cellforge_trials_waiting", (double) count(
-                "select count(*) from trial where status = 'RUNNING' and claimed_at is null"));
+        expected.put("cellforge_trials{status=\"running\"}", (double) count(
+                "select count(*) from trial where status = 'RUNNING'"));
+        expected.put("cellforge_trials_waiting", (double) count("select count(*) from trial t join search s on "
+                + "s.id = t.search_id where t.status = 'RUNNING' and t.claimed_at is null and s.status in "
+                + "('RUNNING', 'PAUSED') and s.mode = 'standalone'"));
         return expected;
     }
 
@@ -65,10 +66,14 @@ class MetricsApiTest {
     void searchesAndTrialsAreCountedAsStored() {
         long id = Api.start(Api.tiny("nas-bench-201", "random", 2));
         Api.awaitSuccess(id);
-        // A trial another process stored and no worker took yet is waiting in the queue.
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into trial (search_id, number, arch, "
-                + "status, created_at, told, attempts) values (?1, 99, 'waiting', 'RUNNING', now(), false, 0)")
-                .setParameter(1, id).executeUpdate());
+        // A paused search's trial that another process stored and no worker took yet is waiting in the queue
+        // (paused, so that no coordinator of this process takes the search up meanwhile).
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("insert into trial (search_id, number, arch, status, created_at, told, attempts) "
+                    + "values (?1, 99, 'waiting', 'RUNNING', now(), false, 0)").setParameter(1, id).executeUpdate();
+            em.createNativeQuery("update search set status = 'PAUSED' where id = ?1").setParameter(1, id)
+                    .executeUpdate();
+        });
         try {
             // A reading serves scrapes for a few seconds, and searches of other tests may still be ending:
             // wait (bounded) until a scrape agrees with the database as it is then.
@@ -93,8 +98,12 @@ class MetricsApiTest {
             assertTrue(seen.keySet().stream().noneMatch(k -> k.contains("search_id") || k.contains("id=")),
                     seen.toString());
         } finally {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                    "delete from trial where search_id = ?1 and number = 99").setParameter(1, id).executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.createNativeQuery("delete from trial where search_id = ?1 and number = 99").setParameter(1, id)
+                        .executeUpdate();
+                em.createNativeQuery("update search set status = 'SUCCEEDED' where id = ?1").setParameter(1, id)
+                        .executeUpdate();
+            });
         }
     }
 }

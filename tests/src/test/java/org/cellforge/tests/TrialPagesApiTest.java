@@ -146,5 +146,9 @@ class TrialPagesApiTest {
                 .body("violations[0].field", equalTo("status"));
         given().get("/api/searches/" + search + "/trials/first").then().statusCode(400)
                 .body("violations[0].field", equalTo("number"));
+        given().get("/api/searches/987654/trials").then().statusCode(404)
+                .body("error", containsString("no search with id 987654"));
+        assertEquals(page("?sort=parameters&order=asc&limit=5").getList("trials"),
+                page("?sort=PARAMETERS&order=ASC&limit=5").getList("trials"), "names in any case");
     }
 }

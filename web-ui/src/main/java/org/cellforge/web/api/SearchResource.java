@@ -75,13 +75,14 @@ public class SearchResource {
         long search = searchId(id);
         TrialStatus wanted = status == null || status.isBlank() ? null : named("status", status, TrialStatus.values());
         SearchRepository.TrialOrder by = named("sort", sort, SearchRepository.TrialOrder.values());
-        if (!order.equals("asc") && !order.equals("desc")) {
+        String direction = order.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!direction.equals("asc") && !direction.equals("desc")) {
             throw InvalidRequestException.of("order", "expected asc or desc, got '" + clip(order) + "'");
         }
         int[] page = page(offsetParam, limitParam);
-        long total = service.countTrials(search, wanted);
-        return new TrialPage(total, page[0], page[1], service.trials(search, wanted, by, order.equals("desc"), page[0],
-                page[1]));
+        SearchService.TrialPage found = service.trialPage(search, wanted, by, direction.equals("desc"), page[0],
+                page[1]);
+        return new TrialPage(found.total(), page[0], page[1], found.trials());
     }
 
     /** One trial with its learning curve (every epoch's measurements). */

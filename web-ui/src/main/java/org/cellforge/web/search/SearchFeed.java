@@ -2,6 +2,8 @@ package org.cellforge.web.search;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongPredicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,15 @@ public class SearchFeed {
     javax.sql.DataSource dataSource;
 
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs the subscribers' calls, off the listening thread: a view's redraw may take the session lock
+     * and read the database, and one slow view must not hold back the notices of all others.
+     */
+    private final ExecutorService calls = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "cellforge-search-feed");
+        t.setDaemon(true);
+        return t;
+    });
     private SearchChanges changes;
 
     void onStart(@Observes StartupEvent event) {
@@ -45,10 +56,11 @@ public class SearchFeed {
         if (changes != null) {
             changes.close();
         }
+        calls.shutdownNow();
     }
 
     /**
-     * Calls {@code changed} (on the feed's thread, so it must only hand the work on) after each committed
+     * Calls {@code changed} (on one of the feed's two threads, so it should hand the work on) after each committed
      * change to a search that {@code which} accepts, and after a lost connection came back, when changes
      * may have been missed.
      */
@@ -66,12 +78,20 @@ public class SearchFeed {
     private void changed(long searchId) {
         for (Subscriber s : subscribers) {
             if (s.which().test(searchId)) {
-                s.changed().run();
+                call(s);
             }
         }
     }
 
     private void resync() {
-        subscribers.forEach(s -> s.changed().run());
+        subscribers.forEach(this::call);
+    }
+
+    private void call(Subscriber s) {
+        try {
+            calls.execute(s.changed());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: nobody is waiting for redraws any more
+        }
     }
 }

@@ -289,6 +289,31 @@ public class SearchService {
                 .map(t -> TrialInfo.of(t, List.of())).toList());
     }
 
+    /**
+     * A page of a search's trials and how many match, read in one transaction so that they agree.
+     *
+     * @param total trials that match the filter
+     */
+    public record TrialPage(long total, List<TrialInfo> trials) {
+    }
+
+    /**
+     * {@link #trials} with the count of matching trials.
+     *
+     * @throws NotFoundException if there is no such search
+     */
+    public TrialPage trialPage(long id, TrialStatus status, SearchRepository.TrialOrder order, boolean descending,
+            int offset, int limit) {
+        return tx.call(em -> {
+            SearchRepository repo = new SearchRepository(em);
+            if (repo.status(id).isEmpty()) {
+                throw new NotFoundException("no search with id " + id);
+            }
+            return new TrialPage(repo.countTrials(id, status), repo.trialPage(id, status, order, descending, offset,
+                    limit).stream().map(t -> TrialInfo.of(t, List.of())).toList());
+        });
+    }
+
     /** How many trials a search has, in {@code status} if it is not null. */
     public long countTrials(long id, TrialStatus status) {
         return tx.call(em -> new SearchRepository(em).countTrials(id, status));

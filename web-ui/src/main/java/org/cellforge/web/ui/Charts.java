@@ -122,7 +122,7 @@ final class Charts {
         return option("Learning curves (stand-alone validation)", axis("value", "epoch"), accuracyAxis(), series);
     }
 
-    /** Loss on the training batches after each epoch of one trial, beside its validation accuracy. */
+    /** One trial's accuracy after each epoch: stand-alone validation, and on its training batches as they were fitted. */
     static String trialCurve(int number, List<TrialInfo.Epoch> epochs) {
         List<Object> validation = new ArrayList<>();
         List<Object> train = new ArrayList<>();

@@ -21,24 +21,31 @@ final class Live {
     /**
      * Calls {@code refresh} in the view's UI after changes to searches {@code which} accepts, while the
      * view is attached. Changes that arrive while a refresh is waiting for the UI are folded into it, so a
-     * burst of epochs and trials costs one redraw.
+     * burst of epochs and trials costs one redraw. Attaching subscribes first and then redraws once, so a
+     * change committed between the view's first read and its subscription is not missed (nor one made
+     * while it was detached).
      */
     static void whileAttached(Component view, SearchFeed feed, LongPredicate which, Runnable refresh) {
         view.addAttachListener(attach -> {
             UI ui = attach.getUI();
             AtomicBoolean pending = new AtomicBoolean();
-            SearchFeed.Subscription subscription = feed.subscribe(which, () -> {
+            Runnable redraw = () -> {
                 if (pending.compareAndSet(false, true)) {
                     try {
                         ui.access(() -> {
                             pending.set(false);
-                            refresh.run();
+                            // A redraw queued just before a navigation may run after the view left.
+                            if (view.isAttached()) {
+                                refresh.run();
+                            }
                         });
                     } catch (UIDetachedException e) {
                         pending.set(false);
                     }
                 }
-            });
+            };
+            SearchFeed.Subscription subscription = feed.subscribe(which, redraw);
+            redraw.run();
             view.addDetachListener(detach -> {
                 subscription.close();
                 detach.unregisterListener();

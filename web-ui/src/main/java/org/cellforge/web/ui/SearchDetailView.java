@@ -258,6 +258,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     public void setParameter(BeforeEvent event, Long parameter) {
         id = parameter;
         chosen = null;
+        shown = null;
+        // The view may be reused for another search: its ticked trials belong to the last one.
+        trials.deselectAll();
         refresh();
     }
 
@@ -276,7 +279,16 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         } catch (NotFoundException e) {
             title.setText("No search " + id);
             summary.setText("");
+            for (com.vaadin.flow.component.Component c : List.of(progress, progressText, cancel, pause, resume,
+                    byTrial, overTime, byCost, curves, cellTitle, cellLink, cell, retrains, front, supernetTitle,
+                    supernet, alphaCharts, statusFilter, trials, export, exportOnnx, exportPyTorch)) {
+                c.setVisible(false);
+            }
             return;
+        }
+        for (com.vaadin.flow.component.Component c : List.of(progress, progressText, byTrial, overTime, byCost,
+                curves, cellTitle, retrains, front, statusFilter, trials, export, exportOnnx, exportPyTorch)) {
+            c.setVisible(true);
         }
         shown = s;
         SearchRequest r = s.request();
@@ -360,9 +372,20 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
             cellLink.setVisible(false);
             return;
         }
-        TrialInfo t = service.trial(id, number);
+        TrialInfo t;
+        String diagram;
+        try {
+            t = service.trial(id, number);
+            diagram = Cells.diagram(s.request().space(), t.arch());
+        } catch (RuntimeException e) {
+            // A drawing that cannot be made must not take the rest of the page with it.
+            cellTitle.setText("Cell of trial " + number + ": not drawn (" + e.getMessage() + ")");
+            cell.setVisible(false);
+            cellLink.setVisible(false);
+            return;
+        }
         cellTitle.setText("Cell of trial " + number + (chosen == null ? " (the best)" : "") + ": " + t.arch());
-        cell.setGraph(Cells.diagram(s.request().space(), t.arch()));
+        cell.setGraph(diagram);
         cell.setVisible(true);
         cellLink.setText("Open trial " + number);
         cellLink.setRoute(TrialView.class, TrialView.parameters(id, number));
