@@ -224,7 +224,7 @@ public class SearchService {
 
     /** A search with its trials (without their epochs), its final retrainings and its Pareto front. */
     public SearchInfo get(long id) {
-        return read(id, true);
+        return read(id, true).search();
     }
 
     /**
@@ -246,14 +246,21 @@ public class SearchService {
     }
 
     /**
-     * A search as its dashboard page heads it: totals, final retrainings, Pareto front, warm start and
-     * supernet epochs, without its trials (read a page at a time with {@link #trials}).
+     * A search as its dashboard page heads it, with every trial as a chart point.
+     *
+     * @param search totals, final retrainings, Pareto front, warm start and supernet epochs, without its
+     *        trials (read a page at a time with {@link #trials})
+     * @param points every trial as a chart point, read once for the front and the charts
      */
-    public SearchInfo summary(long id) {
+    public record Overview(SearchInfo search, List<SearchRepository.TrialPoint> points) {
+    }
+
+    /** {@link Overview} of search {@code id}. */
+    public Overview overview(long id) {
         return read(id, false);
     }
 
-    private SearchInfo read(long id, boolean withTrials) {
+    private Overview read(long id, boolean withTrials) {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
@@ -262,9 +269,10 @@ public class SearchService {
             // Learning curves are read a trial at a time (trial(id, number)), not with the search.
             List<TrialInfo> trials = withTrials ? repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of()))
                     .toList() : null;
-            return SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of).toList(),
-                    frontOf(repo.points(id), cost), cost.configName(), warmStart(s),
-                    repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList());
+            List<SearchRepository.TrialPoint> points = repo.points(id);
+            return new Overview(SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of)
+                    .toList(), frontOf(points, cost), cost.configName(), warmStart(s),
+                    repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList()), points);
         });
     }
 
@@ -317,11 +325,6 @@ public class SearchService {
     /** How many trials a search has, in {@code status} if it is not null. */
     public long countTrials(long id, TrialStatus status) {
         return tx.call(em -> new SearchRepository(em).countTrials(id, status));
-    }
-
-    /** Every trial of a search as a chart point. */
-    public List<SearchRepository.TrialPoint> points(long id) {
-        return tx.call(em -> new SearchRepository(em).points(id));
     }
 
     /** The learning curves of trials {@code numbers}: each one's epochs in order, by trial number. */

@@ -274,8 +274,11 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
 
     private void refresh() {
         SearchInfo s;
+        List<TrialPoint> points;
         try {
-            s = service.summary(id);
+            SearchService.Overview overview = service.overview(id);
+            s = overview.search();
+            points = overview.points();
         } catch (NotFoundException e) {
             title.setText("No search " + id);
             summary.setText("");
@@ -322,7 +325,6 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         onFront.clear();
         onFront.addAll(s.paretoFront());
         front.setText("Pareto front (validation accuracy against " + s.frontCost() + "): trials " + s.paretoFront());
-        List<TrialPoint> points = service.points(id);
         byTrial.setOption(Charts.accuracyByTrial(points));
         overTime.setOption(Charts.bestOverTime(points, s.startedAt()));
         byCost.setOption(Charts.accuracyByCost(points, s.paretoFront(), s.frontCost()));
