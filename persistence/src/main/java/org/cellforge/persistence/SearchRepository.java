@@ -46,6 +46,58 @@ public final class SearchRepository {
                 .findFirst();
     }
 
+    /**
+     * Removes an ended search (SUCCEEDED, FAILED or INTERRUPTED) and, by the schema's cascades, its
+     * trials, epochs, checkpoints, retrainings and supernet records, in the caller's transaction: all
+     * or nothing. A search in any other state is left as it is.
+     *
+     * @return whether it was removed
+     */
+    public boolean deleteEnded(long id) {
+        return em.createNativeQuery("delete from search where id = ?1 and status in ('SUCCEEDED', 'FAILED', "
+                + "'INTERRUPTED')").setParameter(1, id).executeUpdate() == 1;
+    }
+
+    /**
+     * Bytes of the stored checkpoint of a search's trials, by trial number; trials without one are
+     * absent. PostgreSQL knows a value's length without reading it, so this costs no model's bytes.
+     *
+     * @param numbers the trials wanted, or null for all of the search's
+     */
+    public java.util.Map<Integer, Long> checkpointSizes(long searchId, java.util.Collection<Integer> numbers) {
+        if (numbers != null && numbers.isEmpty()) {
+            return java.util.Map.of();
+        }
+        var q = em.createNativeQuery("select t.number, octet_length(c.model) from trial t join trial_checkpoint c "
+                + "on c.trial_id = t.id where t.search_id = ?1" + (numbers == null ? "" : " and t.number in (?2)"),
+                Object[].class).setParameter(1, searchId);
+        if (numbers != null) {
+            q.setParameter(2, numbers);
+        }
+        java.util.Map<Integer, Long> sizes = new java.util.HashMap<>();
+        for (Object row : q.getResultList()) {
+            Object[] r = (Object[]) row;
+            sizes.put(((Number) r[0]).intValue(), ((Number) r[1]).longValue());
+        }
+        return sizes;
+    }
+
+    /**
+     * Removes the checkpoints of a search's trials except those of the {@code keep} best (highest
+     * stand-alone validation accuracy, earlier trial first on ties), in the caller's transaction.
+     *
+     * @return the checkpoints removed and their bytes
+     */
+    public long[] pruneCheckpoints(long searchId, int keep) {
+        Object[] r = (Object[]) em.createNativeQuery("with ranked as (select t.id, row_number() over (order by "
+                + "t.validation_accuracy desc nulls last, t.number) as rank from trial t where t.search_id = ?1), "
+                + "removed as (delete from trial_checkpoint c using ranked where c.trial_id = ranked.id and "
+                + "ranked.rank > ?2 returning octet_length(c.model) as bytes) "
+                + "select count(*), coalesce(sum(bytes), 0) from removed", Object[].class)
+                .setParameter(1, searchId).setParameter(2, keep).getSingleResult();
+        return new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()};
+    }
+
     /** Ids of RUNNING and RETRAINING searches, and of QUEUED ones no process has reserved, oldest first. */
     public List<Long> live() {
         return em.createQuery("select s.id from SearchEntity s where s.status in :started or (s.status = :queued "

@@ -17,6 +17,11 @@ public enum SearchStatus {
     /** Cancelled, or stopped in a way no process took it up from; it can be resumed. */
     INTERRUPTED;
 
+    /** Whether the search has ended: nothing works on it until it is resumed (INTERRUPTED) or ever. */
+    public boolean ended() {
+        return this == SUCCEEDED || this == FAILED || this == INTERRUPTED;
+    }
+
     /** Whether the search can still change. */
     public boolean live() {
         return this == QUEUED || this == RUNNING || this == RETRAINING;

@@ -55,6 +55,19 @@ final class Api {
         return r;
     }
 
+    /**
+     * {@link #tiny} on a small dataset written to {@code dir} (1,000 training images of 4x4 pixels, 500
+     * of them trained on, 200 validated on): a trial takes about a second.
+     */
+    static Map<String, Object> tinyOn(java.nio.file.Path dir, int trials) throws java.io.IOException {
+        TestData.smallFashionMnist(dir, 1_000, 200, 4);
+        Map<String, Object> request = tiny("nas-bench-201", "random", trials);
+        request.put("dataset", "idx:" + dir);
+        request.put("trainSize", 500);
+        request.put("validationSize", 200);
+        return request;
+    }
+
     /** Reads a JSON body with real numbers as doubles, so they compare exactly with what the database holds. */
     static JsonPath json(String body) {
         return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));

@@ -54,7 +54,8 @@ class ApiBoundariesTest {
                 .statusCode(415);
         // Java's client adds no Content-Type of its own, as a bare fetch() or curl --data-binary may not either.
         HttpResponse<String> bare = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                RestAssured.baseURI + ":" + RestAssured.port + "/api/searches")).POST(HttpRequest.BodyPublishers
+                RestAssured.baseURI + ":" + RestAssured.port + "/api/searches"))
+                .header("Authorization", TestUsers.operatorHeader()).POST(HttpRequest.BodyPublishers
                 .ofString("{\"trials\": 1}", StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(415, bare.statusCode(), bare.body());
         assertTrue(bare.body().contains("no Content-Type"), bare.body());

@@ -101,6 +101,38 @@ class DashboardBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(onPath("chromedriver").toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        signIn(TestUsers.OPERATOR, TestUsers.OPERATOR_PASSWORD);
+    }
+
+    /** The name or password field of the login form, wherever the component keeps it; null before it renders. */
+    private static final String LOGIN_INPUT = """
+            const form = document.getElementById('login');
+            if (!form) return null;
+            for (const scope of [form, form.shadowRoot]) {
+              const field = scope && scope.querySelector('[name="' + arguments[0] + '"]');
+              const input = field && (field.tagName === 'INPUT' ? field : field.querySelector('input'));
+              if (input) return input;
+            }
+            return null;
+            """;
+
+    /** Types a name and password into the login page and sends them with Enter, as a person would. */
+    private void submitLogin(String user, String password) {
+        WebElement name = waitFor(PAGE, d -> (WebElement) ((JavascriptExecutor) d).executeScript(LOGIN_INPUT,
+                "username"));
+        WebElement secret = (WebElement) ((JavascriptExecutor) driver).executeScript(LOGIN_INPUT, "password");
+        name.clear();
+        name.sendKeys(user);
+        secret.clear();
+        secret.sendKeys(password, Keys.ENTER);
+    }
+
+    /** Signs in through the login page; done once the searches page shows who is signed in. */
+    private void signIn(String user, String password) {
+        driver.get(root.toString() + "login");
+        submitLogin(user, password);
+        waitFor(PAGE, d -> d.findElements(By.id("signed-in-as")).stream()
+                .anyMatch(e -> e.getText().startsWith(user + " ")));
     }
 
     @AfterEach
@@ -301,14 +333,60 @@ class DashboardBrowserTest {
         screenshot("dashboard-darts-search");
     }
 
+    /**
+     * Signing out leads to the login page and keeps every page behind it; a wrong password is shown as
+     * such; a viewer sees the searches and their pages without any control that changes them, where an
+     * operator sees them.
+     */
+    @Test
+    void aViewerSignsInAndSeesNoControlThatChangesASearch(@TempDir Path dir) throws IOException {
+        long id = Api.start(Api.tinyOn(dir, 5));
+        // Paused, the search stays where both users can see it: resumable and cancellable by an operator.
+        io.restassured.RestAssured.given().post("/api/searches/{id}/pause", id).then().statusCode(202);
+        try {
+            driver.get(root.toString());
+            waitFor(PAGE, d -> !d.findElements(By.id("resume-" + id)).isEmpty()
+                    && !d.findElements(By.id("cancel-" + id)).isEmpty());
+            assertTrue(driver.findElement(By.id("start-search")).isDisplayed());
+            assertEquals(TestUsers.OPERATOR + " (operator)", driver.findElement(By.id("signed-in-as")).getText());
+
+            driver.findElement(By.id("sign-out")).click();
+            waitFor(PAGE, d -> d.getCurrentUrl().contains("/login") && !d.findElements(By.id("login")).isEmpty());
+            driver.get(root.toString() + "search/" + id);
+            waitFor(PAGE, d -> !d.findElements(By.id("login")).isEmpty());
+            assertTrue(driver.findElements(By.id("signed-in-as")).isEmpty(), "a signed-out browser sees no search");
+
+            submitLogin(TestUsers.VIEWER, "not-the-password");
+            waitFor(PAGE, d -> d.getCurrentUrl().contains("error")
+                    && d.findElement(By.id("login")).getDomAttribute("error") != null);
+            screenshot("dashboard-login-failed");
+
+            submitLogin(TestUsers.VIEWER, TestUsers.VIEWER_PASSWORD);
+            waitFor(PAGE, d -> d.findElements(By.id("signed-in-as")).stream()
+                    .anyMatch(e -> e.getText().equals(TestUsers.VIEWER + " (viewer)")));
+            driver.get(root.toString());
+            waitFor(PAGE, d -> texts(cells(d, "searches")).contains(Long.toString(id)));
+            assertTrue(driver.findElements(By.id("resume-" + id)).isEmpty(), "a viewer gets no resume");
+            assertTrue(driver.findElements(By.id("cancel-" + id)).isEmpty(), "a viewer gets no cancel");
+            assertTrue(driver.findElements(By.id("start-search")).stream().noneMatch(WebElement::isDisplayed),
+                    "a viewer gets no form to start searches");
+            screenshot("dashboard-viewer");
+
+            driver.get(root.toString() + "search/" + id);
+            waitFor(PAGE, d -> d.findElements(By.tagName("h2")).stream()
+                    .anyMatch(h -> h.getText().equals("Search " + id + ": PAUSED")));
+            for (String control : List.of("cancel-search", "pause-search", "resume-search")) {
+                assertTrue(driver.findElements(By.id(control)).stream().noneMatch(WebElement::isDisplayed), control);
+            }
+        } finally {
+            io.restassured.RestAssured.given().post("/api/searches/{id}/cancel", id).then().statusCode(202);
+            Api.awaitEnd(id);
+        }
+    }
+
     @Test
     void theTrialsGridReadsPagesOfALargeSearchNotAllOfIt(@TempDir Path dir) throws IOException {
-        TestData.smallFashionMnist(dir, 1_000, 200, 4);
-        Map<String, Object> request = Api.tiny("nas-bench-201", "random", 1);
-        request.put("dataset", "idx:" + dir);
-        request.put("trainSize", 500);
-        request.put("validationSize", 200);
-        long id = Api.start(request);
+        long id = Api.start(Api.tinyOn(dir, 1));
         Api.awaitSuccess(id);
         int added = 20_000;
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into trial (search_id, number, "

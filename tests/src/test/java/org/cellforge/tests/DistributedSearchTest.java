@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +52,8 @@ class DistributedSearchTest {
     private Map<String, String> env;
     private final List<ChildProcess> children = new ArrayList<>();
     private final Path logs = Path.of("target", "distributed-logs").toAbsolutePath();
+    /** The password the first server generated for the account 'operator'. */
+    private String password;
 
     @BeforeEach
     void database() {
@@ -87,15 +92,23 @@ class DistributedSearchTest {
      * and a new server takes over. One search, so that each process boots once: the test runs in CI.
      */
     @Test
-    void killedWorkersAndAKilledServerLoseNoTrialAndRunNoneTwice() throws Exception {
+    void killedWorkersAndAKilledServerLoseNoTrialAndRunNoneTwice(@TempDir Path data) throws Exception {
         int port = freePort();
         ChildProcess first = child(ChildProcess.server("server-1", env, logs, "--port", Integer.toString(port),
-                "--workers", "0"));
+                "--workers", "0", "--data-dir", data.toString()));
         ChildProcess a = child(ChildProcess.cli("worker-a", env, logs, "worker", "--slots", "1"));
         ChildProcess b = child(ChildProcess.cli("worker-b", env, logs, "worker", "--slots", "1"));
         first.awaitOutput("Listening on", BOOT);
         a.awaitOutput("trains up to 1 trial", BOOT);
         b.awaitOutput("trains up to 1 trial", BOOT);
+        // No users were configured: the first start made an operator, its password in the data directory.
+        Path passwordFile = data.resolve("operator-password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
+        password = Files.readString(passwordFile).strip();
+        assertTrue(password.length() >= 16, "a long random password");
+        assertEquals(1, occurrences(first.output(), password), "the password is printed once, and not logged");
+        assertEquals(401, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/searches")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "anonymous");
         long id = submit(port, request(6, 5, 2));
 
         // Another process starts on the same database and runs a search of its own; it must not touch this one.
@@ -121,11 +134,15 @@ class DistributedSearchTest {
         assertTrue(storedAtKill < 6, "the budget was not all proposed before the kill: " + storedAtKill);
 
         ChildProcess second = child(ChildProcess.server("server-2", env, logs, "--port", Integer.toString(port),
-                "--workers", "0"));
+                "--workers", "0", "--data-dir", data.toString()));
         assertEquals(0, cli.awaitExit(SEARCH), cli.tail());
         assertNotEquals("INTERRUPTED", status(id), "another process's start left the search alone");
         assertNotEquals("FAILED", status(id));
         second.awaitOutput("Listening on", BOOT);
+        // The account exists: no second one, no new password; the first still signs in (awaitEnd uses it).
+        assertEquals(0, occurrences(second.output(), "was created"), second.tail());
+        assertEquals(password, Files.readString(passwordFile).strip());
+        assertEquals(1, sql.count("select count(*) from account"));
 
         JsonNode done = awaitEnd(port, id);
         assertEquals("SUCCEEDED", done.get("status").asText(), done.toString() + "\n" + second.tail());
@@ -177,20 +194,32 @@ class DistributedSearchTest {
         }
     }
 
-    private static long submit(int port, String body) throws IOException, InterruptedException {
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    /** The generated operator's credentials, for the servers' API. */
+    private String authorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(("operator:" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private long submit(int port, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://localhost:" + port + "/api/searches")).header("Content-Type", "application/json")
+                .header("Authorization", authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
         return JSON.readTree(r.body()).get("id").asLong();
     }
 
-    private static JsonNode awaitEnd(int port, long id) {
+    private JsonNode awaitEnd(int port, long id) {
         JsonNode[] last = new JsonNode[1];
         Polls.await("search " + id + " to end", SEARCH, () -> {
             try {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://localhost:" + port + "/api/searches/" + id)).build(),
+                        "http://localhost:" + port + "/api/searches/" + id)).header("Authorization", authorization())
+                        .build(),
                         HttpResponse.BodyHandlers.ofString());
                 last[0] = JSON.readTree(r.body());
                 return List.of("SUCCEEDED", "FAILED", "INTERRUPTED").contains(last[0].get("status").asText());

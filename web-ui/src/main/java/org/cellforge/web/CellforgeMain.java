@@ -7,6 +7,7 @@ import org.cellforge.persistence.EmbeddedDatabase;
 import org.cellforge.runner.cli.CommandLine;
 import org.cellforge.runner.cli.Main;
 import org.cellforge.runner.cli.UsageException;
+import org.cellforge.web.security.FirstOperator;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -43,9 +44,11 @@ public final class CellforgeMain {
         }
         System.setProperty("quarkus.http.port", Integer.toString(server.port()));
         System.setProperty("cellforge.workers", Integer.toString(server.workers()));
+        Path dataDir = server.dataDir().orElseGet(Main::defaultDataDir);
+        System.setProperty(FirstOperator.DATA_DIR_PROPERTY, dataDir.toString());
         EmbeddedDatabase db = null;
         if (externalUrl().isEmpty()) {
-            Path dir = server.dataDir().orElseGet(Main::defaultDataDir).resolve("postgres");
+            Path dir = dataDir.resolve("postgres");
             try {
                 db = EmbeddedDatabase.start(dir);
             } catch (RuntimeException e) {

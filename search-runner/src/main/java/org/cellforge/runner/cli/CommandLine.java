@@ -183,9 +183,15 @@ public sealed interface CommandLine {
 
                     flags (defaults in brackets):
                       --port N            HTTP port [8080]
-                      --data-dir DIR      where the embedded database keeps its files [~/.cellforge]
+                      --data-dir DIR      where the embedded database keeps its files, and where the first
+                                          start writes the password of the account 'operator' it creates
+                                          when no users are configured (file operator-password) [~/.cellforge]
                       --workers N         trials this process trains at once; 0 to only serve and coordinate,
                                           with 'cellforge worker' processes training [1]
+
+                    Every API call and the dashboard need a user: a viewer reads and exports, an operator also
+                    starts, cancels, pauses, resumes, retrains and deletes. See README for users from the
+                    server's configuration and for an OpenID Connect provider.
                     """;
             case "worker" -> """
                     usage: cellforge worker [flags]

@@ -2,6 +2,7 @@ package org.cellforge.web.api;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,9 +16,11 @@ import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.stopping.EarlyStopping;
+import org.cellforge.web.security.Roles;
 
 /** What a search can be made of: spaces, controllers with their options, early-stopping rules. */
 @Path("/api/catalog")
+@RolesAllowed(Roles.VIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {
 

@@ -41,6 +41,38 @@ public class ErrorMapper {
         return respond(409, e.getMessage(), List.of());
     }
 
+    /**
+     * Credentials that did not check out. The server's security hands the failure here for every path:
+     * the API answers with its challenge and error shape, a page (the login form's post among them)
+     * goes back to the login page with the error shown.
+     */
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e,
+            io.vertx.core.http.HttpServerRequest request) {
+        // The mechanism that failed has already set its own challenge or redirect: this answer replaces it.
+        request.response().headers().remove("WWW-Authenticate").remove("Location");
+        String path = request.path();
+        if (path.equals("/api") || path.startsWith("/api/")) {
+            return unauthorized(null);
+        }
+        return Response.status(302).location(java.net.URI.create("/" + org.eclipse.microprofile.config
+                .ConfigProvider.getConfig().getValue("quarkus.http.auth.form.error-page", String.class))).build();
+    }
+
+    /** Anonymous where a role is needed: ask for credentials the way {@code ApiChallenge} does. */
+    @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+        return Response.fromResponse(respond(401, "authentication required: send a user's name and password "
+                + "(HTTP Basic) or a bearer token", List.of()))
+                .header("WWW-Authenticate", "Basic realm=\"Cellforge\", charset=\"UTF-8\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return respond(403, "forbidden: reading needs the role viewer or operator, and changing anything "
+                + "(starting, cancelling, pausing, resuming, retraining, deleting) the role operator", List.of());
+    }
+
     // The JSON extension maps these specific types itself with a different body; mapping each
     // type here takes precedence over it and keeps one error shape.
     @ServerExceptionMapper
@@ -79,9 +111,16 @@ public class ErrorMapper {
             return respond(400, "invalid search request", List.of(new ApiError.Violation(path(m),
                     "expected " + typeName(m.getTargetType()))));
         }
+        if (e instanceof MismatchedInputException) {
+            // A value of the wrong kind where the body's object should be: an array, a string, a number.
+            return respond(400, "the body must be a JSON object", List.of(new ApiError.Violation("body",
+                    "must be a JSON object")));
+        }
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return respond(400, "malformed JSON" + where + ": " + e.getOriginalMessage(),
+        // The parser's words, without the names of the classes it was reading into.
+        String said = e.getOriginalMessage().replaceAll("`[\\w.$]+`", "the request");
+        return respond(400, "malformed JSON" + where + ": " + said,
                 List.of(new ApiError.Violation("body", "must be a JSON object")));
     }
 

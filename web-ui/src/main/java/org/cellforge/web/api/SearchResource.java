@@ -3,8 +3,10 @@ package org.cellforge.web.api;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,19 +25,30 @@ import org.cellforge.runner.Exports;
 import org.cellforge.web.search.SearchInfo;
 import org.cellforge.web.search.SearchService;
 import org.cellforge.web.search.TrialInfo;
+import org.cellforge.web.security.Roles;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Start searches, follow them, and export their results. */
+/** Start searches, follow them, and export their results: viewers read and export, operators change. */
 @Path("/api/searches")
+@RolesAllowed(Roles.VIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public class SearchResource {
 
     @Inject
     SearchService service;
 
+    /** How many of a search's best trials keep their checkpoints when a prune names no number. */
+    @ConfigProperty(name = "cellforge.checkpoints.keep-best", defaultValue = "5")
+    int keepBest;
+
     /** Starts a search in the background; 201 with its stored state and a Location header. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(SearchRequest request) {
+        if (request == null) {
+            throw InvalidRequestException.of("body", "a JSON object with the search's settings is required");
+        }
         SearchInfo created = service.submit(request);
         return Response.created(URI.create("/api/searches/" + created.id())).entity(created).build();
     }
@@ -146,6 +159,7 @@ public class SearchResource {
      * Retrains chosen trials of an ended search on its retraining data and tests each once (for example
      * the members of a Pareto front); 202 with the search, whose retrains appear as they finish.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/retrain")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -163,6 +177,7 @@ public class SearchResource {
      * Cancels a search that has not ended, whichever server process coordinates it: it ends INTERRUPTED,
      * its running trials FAILED; it can be resumed. 202 with the search; 409 with the reason if it ended.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@PathParam("id") String id) {
@@ -173,6 +188,7 @@ public class SearchResource {
      * Pauses a QUEUED or RUNNING search: it proposes no new trials; those already with workers finish.
      * 202 with the search, PAUSED; 409 with the reason in any other state.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/pause")
     public Response pause(@PathParam("id") String id) {
@@ -185,10 +201,42 @@ public class SearchResource {
      * controller's stored state, training again the trials the stop cut short. 202 with the search as
      * it stands; 409 with the reason in any other state.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/resume")
     public Response resume(@PathParam("id") String id) {
         return Response.accepted(service.resume(searchId(id))).build();
+    }
+
+    /**
+     * Deletes an ended search with its trials, epochs, checkpoints, retrainings and supernet records, in
+     * one transaction: 204; 409 with the reason while it runs, is paused or queued, or is being retrained.
+     */
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response delete(@PathParam("id") String id) {
+        service.delete(searchId(id));
+        return Response.noContent().build();
+    }
+
+    /**
+     * Removes the stored trained networks of an ended search's trials except those of its {@code keep}
+     * best by stand-alone validation accuracy ({@code cellforge.checkpoints.keep-best} when absent):
+     * 200 with how many were removed and the bytes freed; 409 while it is not ended. The removed trials'
+     * JSON exports stay; their ONNX and PyTorch exports answer 409. Each trial's
+     * {@code checkpointBytes} says what is kept.
+     */
+    @DELETE
+    @Path("/{id}/checkpoints")
+    @RolesAllowed(Roles.OPERATOR)
+    public SearchService.Pruned pruneCheckpoints(@PathParam("id") String id, @QueryParam("keep") String keepParam) {
+        long search = searchId(id);
+        long keep = keepParam == null ? keepBest : whole("keep", keepParam);
+        if (keep < 0 || keep > Integer.MAX_VALUE) {
+            throw InvalidRequestException.of("keep", "must be a whole number from 0, got " + keep);
+        }
+        return service.pruneCheckpoints(search, (int) keep);
     }
 
     /**

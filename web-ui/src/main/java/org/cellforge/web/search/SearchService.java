@@ -56,6 +56,9 @@ public class SearchService {
     @Inject
     javax.sql.DataSource dataSource;
 
+    @Inject
+    DatasetRoots datasetRoots;
+
     /** Trials this process trains at once; 0 leaves training to 'cellforge worker' processes. */
     @ConfigProperty(name = "cellforge.workers", defaultValue = "1")
     int workers;
@@ -111,6 +114,7 @@ public class SearchService {
      * QUEUED, read before the coordinator can change it.
      */
     public SearchInfo submit(SearchRequest request) {
+        datasetRoots.check(request);
         long id = cellforge.submit(request);
         SearchInfo created = get(id);
         coordinator.wake();
@@ -217,6 +221,59 @@ public class SearchService {
         return get(id);
     }
 
+    /**
+     * Removes an ended search with everything stored for it, in one transaction.
+     *
+     * @throws org.cellforge.engine.NotFoundException if there is no such search
+     * @throws org.cellforge.engine.ConflictException if it has not ended, or a process works on it
+     */
+    public void delete(long id) {
+        org.cellforge.engine.SearchStatus status = tx.call(em -> new SearchRepository(em).status(id))
+                .orElseThrow(() -> new org.cellforge.engine.NotFoundException("no search " + id));
+        // A retraining of an ended search holds its lock; so would a coordinator that just resumed it.
+        try (SearchLocks.Lock lock = locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException(
+                "search " + id + " is being worked on by another process; cancel it first"))) {
+            if (!tx.call(em -> new SearchRepository(em).deleteEnded(id))) {
+                throw new org.cellforge.engine.ConflictException("search " + id + " is " + status
+                        + "; only an ended search (SUCCEEDED, FAILED, INTERRUPTED) can be deleted: cancel it first");
+            }
+        }
+        LOG.infof("deleted search %d", id);
+    }
+
+    /**
+     * What {@link #pruneCheckpoints} did.
+     *
+     * @param kept how many of the best trials keep their checkpoints
+     * @param removed checkpoints removed
+     * @param freedBytes their bytes
+     */
+    public record Pruned(int kept, long removed, long freedBytes) {
+    }
+
+    /**
+     * Removes the checkpoints of an ended search's trials except those of its {@code keep} best (by
+     * stand-alone validation accuracy); their exports then carry no trained weights (ONNX and PyTorch
+     * answer 409), while retrained networks, which have checkpoints of their own, stay.
+     *
+     * @throws org.cellforge.engine.NotFoundException if there is no such search
+     * @throws org.cellforge.engine.ConflictException if it has not ended, or a process works on it
+     */
+    public Pruned pruneCheckpoints(long id, int keep) {
+        org.cellforge.engine.SearchStatus status = tx.call(em -> new SearchRepository(em).status(id))
+                .orElseThrow(() -> new org.cellforge.engine.NotFoundException("no search " + id));
+        if (!status.ended()) {
+            throw new org.cellforge.engine.ConflictException("search " + id + " is " + status + "; checkpoints are "
+                    + "removed from ended searches only");
+        }
+        try (SearchLocks.Lock lock = locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException(
+                "search " + id + " is being worked on by another process"))) {
+            long[] r = tx.call(em -> new SearchRepository(em).pruneCheckpoints(id, keep));
+            LOG.infof("removed %d checkpoint(s) of search %d (%d bytes), keeping its best %d", r[0], id, r[1], keep);
+            return new Pruned(keep, r[0], r[1]);
+        }
+    }
+
     /** Exports of results. */
     public Exports exports() {
         return cellforge.exports();
@@ -267,7 +324,8 @@ public class SearchService {
             SearchRepository.SearchTotals totals = repo.totals(List.of(id)).get(id);
             Cost.Kind cost = frontCost(s);
             // Learning curves are read a trial at a time (trial(id, number)), not with the search.
-            List<TrialInfo> trials = withTrials ? repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of()))
+            java.util.Map<Integer, Long> sizes = withTrials ? repo.checkpointSizes(id, null) : java.util.Map.of();
+            List<TrialInfo> trials = withTrials ? repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of(), sizes))
                     .toList() : null;
             List<SearchRepository.TrialPoint> points = repo.points(id);
             return new Overview(SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of)
@@ -293,8 +351,15 @@ public class SearchService {
      */
     public List<TrialInfo> trials(long id, TrialStatus status, SearchRepository.TrialOrder order, boolean descending,
             int offset, int limit) {
-        return tx.call(em -> new SearchRepository(em).trialPage(id, status, order, descending, offset, limit).stream()
-                .map(t -> TrialInfo.of(t, List.of())).toList());
+        return tx.call(em -> page(new SearchRepository(em), id, status, order, descending, offset, limit));
+    }
+
+    /** A page of trials with the sizes of their checkpoints: two statements. */
+    private static List<TrialInfo> page(SearchRepository repo, long id, TrialStatus status,
+            SearchRepository.TrialOrder order, boolean descending, int offset, int limit) {
+        List<TrialEntity> rows = repo.trialPage(id, status, order, descending, offset, limit);
+        java.util.Map<Integer, Long> sizes = repo.checkpointSizes(id, rows.stream().map(t -> t.number).toList());
+        return rows.stream().map(t -> TrialInfo.of(t, List.of(), sizes)).toList();
     }
 
     /**
@@ -317,8 +382,8 @@ public class SearchService {
             if (repo.status(id).isEmpty()) {
                 throw new NotFoundException("no search with id " + id);
             }
-            return new TrialPage(repo.countTrials(id, status), repo.trialPage(id, status, order, descending, offset,
-                    limit).stream().map(t -> TrialInfo.of(t, List.of())).toList());
+            return new TrialPage(repo.countTrials(id, status), page(repo, id, status, order, descending, offset,
+                    limit));
         });
     }
 
@@ -343,7 +408,8 @@ public class SearchService {
             SearchRepository repo = new SearchRepository(em);
             TrialEntity t = repo.trial(id, number).orElseThrow(() -> new NotFoundException("search " + id
                     + " has no trial " + number));
-            return TrialInfo.of(t, repo.epochsOf(id, List.of(number)).getOrDefault(number, List.of()));
+            return TrialInfo.of(t, repo.epochsOf(id, List.of(number)).getOrDefault(number, List.of()),
+                    repo.checkpointSizes(id, List.of(number)));
         });
     }
 

@@ -24,12 +24,14 @@ import org.cellforge.persistence.TrialEpochEntity;
  * @param failure why a failed trial failed
  * @param worker the worker that trained it last (host and process), null before one took it up
  * @param attempts times a worker took it up; more than one when a worker stopped while training it
+ * @param checkpointBytes size of its stored trained network (ONNX), null when none is kept (never
+ *        trained to the end, or removed to keep only a search's best; see {@code DELETE .../checkpoints})
  * @param epochs what each finished epoch measured, in order (empty in lists, pages and a search's detail:
  *        one trial's learning curve is read on its own)
  */
 public record TrialInfo(int number, String arch, String canonical, String status, Double validationAccuracy,
         String accuracyKind, Double supernetEstimate, Integer epochsTrained, Long parameters, Long flops, Double seconds,
-        String failure, String worker, int attempts, List<Epoch> epochs) {
+        String failure, String worker, int attempts, Long checkpointBytes, List<Epoch> epochs) {
 
     /** How a supernet estimate was measured. */
     public static final String SUPERNET_ESTIMATE = "supernet estimate";
@@ -55,14 +57,14 @@ public record TrialInfo(int number, String arch, String canonical, String status
         }
     }
 
-    static TrialInfo of(TrialEntity t, List<TrialEpochEntity> epochs) {
+    static TrialInfo of(TrialEntity t, List<TrialEpochEntity> epochs, java.util.Map<Integer, Long> checkpointBytes) {
         String kind = t.validationAccuracy == null ? null
                 : t.status == TrialStatus.STOPPED ? STAND_ALONE + ", stopped early after " + t.epochs + " epoch(s)"
                 : STAND_ALONE;
         Integer trained = t.epochs != null ? t.epochs : epochs.isEmpty() ? null : epochs.getLast().epoch;
         return new TrialInfo(t.number, t.arch, t.canonical, t.status.name(), t.validationAccuracy, kind,
                 t.supernetEstimate, trained,
-                t.parameters, t.flops, t.seconds, t.failure, t.worker, t.attempts,
+                t.parameters, t.flops, t.seconds, t.failure, t.worker, t.attempts, checkpointBytes.get(t.number),
                 epochs.stream().map(Epoch::of).toList());
     }
 }

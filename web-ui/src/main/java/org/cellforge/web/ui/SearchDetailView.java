@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 
 import org.cellforge.engine.NotFoundException;
@@ -54,12 +55,15 @@ import com.vaadin.flow.router.RouterLink;
  */
 @Route("search")
 @PageTitle("Cellforge: search")
+@PermitAll
 public final class SearchDetailView extends VerticalLayout implements HasUrlParameter<Long> {
 
     /** Trial statuses the grid can be narrowed to; the first shows every trial. */
     private static final List<String> FILTERS = List.of("all", "RUNNING", "SUCCEEDED", "STOPPED", "FAILED");
 
     private final SearchService service;
+    /** Whether the user who opened this view may change searches; redraws pushed later have no request to ask. */
+    private final boolean operator = Access.operates();
     private final H2 title = new H2();
     private final Span summary = new Span();
     private final ProgressBar progress = new ProgressBar();
@@ -195,7 +199,7 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         charts.setId("charts");
         Div cellBox = new Div(cellTitle, cellLink, cell);
         cellBox.setWidthFull();
-        add(new RouterLink("All searches", SearchesView.class), title,
+        add(Access.bar(), new RouterLink("All searches", SearchesView.class), title,
                 new HorizontalLayout(cancel, pause, resume, actionMessage),
                 new HorizontalLayout(progress, progressText), summary,
                 new HorizontalLayout(export, exportOnnx, exportPyTorch), charts, cellBox,
@@ -246,9 +250,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
     /** Runs a lifecycle action, showing why it was refused instead of failing the page. */
     private void act(Runnable action) {
         try {
-            action.run();
+            Access.asOperator(action);
             actionMessage.setText("");
-        } catch (org.cellforge.engine.ConflictException | NotFoundException e) {
+        } catch (org.cellforge.engine.ConflictException | NotFoundException | SecurityException e) {
             actionMessage.setText(e.getMessage());
         }
         refresh();
@@ -297,9 +301,9 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         SearchRequest r = s.request();
         title.setText("Search " + s.id() + (r.recipeLabel().isEmpty() ? "" : " (recipe " + r.recipeLabel() + ")")
                 + ": " + s.status());
-        cancel.setVisible(List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status()));
-        pause.setVisible(List.of("QUEUED", "RUNNING").contains(s.status()));
-        resume.setVisible(List.of("INTERRUPTED", "PAUSED").contains(s.status()));
+        cancel.setVisible(operator && List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status()));
+        pause.setVisible(operator && List.of("QUEUED", "RUNNING").contains(s.status()));
+        resume.setVisible(operator && List.of("INTERRUPTED", "PAUSED").contains(s.status()));
         progress.setValue(Progress.of(s).fraction());
         progressText.setText(Progress.of(s).text());
         summary.setText(String.format(Locale.ROOT,

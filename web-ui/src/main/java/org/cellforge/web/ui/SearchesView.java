@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 
 import org.cellforge.controller.ControllerKind;
@@ -43,6 +44,7 @@ import com.vaadin.flow.router.Route;
  */
 @Route("")
 @PageTitle("Cellforge: searches")
+@PermitAll
 public final class SearchesView extends VerticalLayout {
 
     private final SearchService service;
@@ -73,12 +75,14 @@ public final class SearchesView extends VerticalLayout {
     /** Each controller's option fields by option name, shown only for the controller chosen. */
     private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
     private final Span message = new Span();
+    /** Whether the user who opened this view may change searches; redraws pushed later have no request to ask. */
+    private final boolean operator = Access.operates();
 
     @Inject
     public SearchesView(SearchService service, org.cellforge.web.search.SearchFeed feed) {
         this.service = service;
         setSizeFull();
-        add(new H2("Searches"));
+        add(Access.bar(), new H2("Searches"));
 
         space.setLabel("Space");
         space.setItems(Spaces.names());
@@ -124,7 +128,8 @@ public final class SearchesView extends VerticalLayout {
         epochs.setId("epochs");
         seed.setValue(0);
         dataset.setValue(SearchRequest.FASHION_MNIST);
-        dataset.setHelperText("fashion-mnist, or FORMAT:DIR (idx, cifar10, cifar100, folder)");
+        dataset.setHelperText("fashion-mnist, or FORMAT:DIR (idx, cifar10, cifar100, folder) with DIR under the "
+                + "server's dataset roots");
         optimizer.setLabel("Optimizer");
         optimizer.setItems(SearchRequest.OPTIMIZERS);
         optimizer.setValue("sgd");
@@ -185,6 +190,10 @@ public final class SearchesView extends VerticalLayout {
         }
         optionFields.setId("controller-options");
         message.setId("search-message");
+        // A viewer sees the searches, not the form that starts one.
+        for (HorizontalLayout row : List.of(first, optionFields, training, second)) {
+            row.setVisible(operator);
+        }
         add(first, optionFields, training, second, message);
         showOptions(controller.getValue());
 
@@ -215,7 +224,7 @@ public final class SearchesView extends VerticalLayout {
                 .setResizable(true);
         grid.addColumn(s -> Format.instant(s.createdAt())).setHeader("Created").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
-                .setFrozenToEnd(true);
+                .setFrozenToEnd(true).setVisible(operator);
         grid.addItemClickListener(e -> {
             if (e.getItem() != null) {
                 getUI().ifPresent(ui -> ui.navigate(SearchDetailView.class, e.getItem().id()));
@@ -228,10 +237,13 @@ public final class SearchesView extends VerticalLayout {
         Live.whileAttached(this, feed, changed -> true, this::refresh);
     }
 
-    /** Cancel, pause and resume, each shown only where the search's state allows it. */
+    /** Cancel, pause and resume, each shown only to operators and where the search's state allows it. */
     private Component actions(SearchInfo s) {
         HorizontalLayout row = new HorizontalLayout();
         row.setSpacing(false);
+        if (!operator) {
+            return row;
+        }
         if (List.of("QUEUED", "RUNNING", "PAUSED", "RETRAINING").contains(s.status())) {
             row.add(action("Cancel", "cancel-" + s.id(), () -> service.cancel(s.id())));
         }
@@ -241,23 +253,45 @@ public final class SearchesView extends VerticalLayout {
         if (List.of("INTERRUPTED", "PAUSED").contains(s.status())) {
             row.add(action("Resume", "resume-" + s.id(), () -> service.resume(s.id())));
         }
+        if (List.of("SUCCEEDED", "FAILED", "INTERRUPTED").contains(s.status())) {
+            Button delete = new Button("Delete", e -> {
+                com.vaadin.flow.component.confirmdialog.ConfirmDialog confirm = new com.vaadin.flow.component
+                        .confirmdialog.ConfirmDialog("Delete search " + s.id() + "?", "Its trials, learning curves, "
+                        + "checkpoints and retrainings are removed with it. This cannot be undone.", "Delete",
+                        c -> perform(() -> service.delete(s.id())));
+                confirm.setCancelable(true);
+                confirm.setConfirmButtonTheme("error primary");
+                confirm.setId("confirm-delete-" + s.id());
+                confirm.open();
+            });
+            styleAction(delete, "delete-" + s.id());
+            row.add(delete);
+        }
         return row;
     }
 
     private Button action(String label, String id, Runnable run) {
-        Button b = new Button(label, e -> {
-            try {
-                run.run();
-                message.setText("");
-            } catch (org.cellforge.engine.ConflictException | org.cellforge.engine.NotFoundException ex) {
-                message.setText(ex.getMessage());
-            }
-            refresh();
-        });
+        Button b = new Button(label, e -> perform(run));
+        styleAction(b, id);
+        return b;
+    }
+
+    /** Runs a change as an operator, showing why it was refused instead of failing the page. */
+    private void perform(Runnable run) {
+        try {
+            Access.asOperator(run);
+            message.setText("");
+        } catch (org.cellforge.engine.ConflictException | org.cellforge.engine.NotFoundException
+                | SecurityException ex) {
+            message.setText(ex.getMessage());
+        }
+        refresh();
+    }
+
+    private static void styleAction(Button b, String id) {
         b.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL,
                 com.vaadin.flow.component.button.ButtonVariant.LUMO_TERTIARY);
         b.setId(id);
-        return b;
     }
 
     /**
@@ -324,6 +358,10 @@ public final class SearchesView extends VerticalLayout {
 
     private void start() {
         clearErrors();
+        if (!Access.operates()) {
+            message.setText("only an operator may start searches");
+            return;
+        }
         Map<String, Object> options = new LinkedHashMap<>();
         controllerOptions.getOrDefault(controller.getValue(), Map.of()).forEach((name, field) -> {
             Object v = ((HasValue<?, ?>) field).getValue();

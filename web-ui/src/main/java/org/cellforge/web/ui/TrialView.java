@@ -3,6 +3,7 @@ package org.cellforge.web.ui;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 
 import org.cellforge.engine.NotFoundException;
@@ -36,6 +37,7 @@ import com.vaadin.flow.router.RouterLink;
  */
 @Route("search/:searchId/trial/:number")
 @PageTitle("Cellforge: trial")
+@PermitAll
 public final class TrialView extends VerticalLayout implements BeforeEnterObserver {
 
     private final SearchService service;
@@ -75,7 +77,7 @@ public final class TrialView extends VerticalLayout implements BeforeEnterObserv
             a.getElement().setAttribute("download", true);
         }
         missing.setId("trial-missing");
-        add(back, title, numbers, new H3("Cell"), cell, curve, new H3("Exports"),
+        add(Access.bar(), back, title, numbers, new H3("Cell"), cell, curve, new H3("Exports"),
                 new HorizontalLayout(json, onnx, pytorch), new H3("Provenance"), provenance, missing);
         Live.whileAttached(this, feed, changed -> changed == searchId, this::refresh);
     }
