@@ -114,4 +114,23 @@ class ApiBoundariesTest {
         given().get("/api/searches?offset=99999999999").then().statusCode(400)
                 .body("violations[0].field", equalTo("offset"));
     }
+
+    /** The OpenAPI document gives each endpoint the answers it really gives, errors in their one shape. */
+    @Test
+    void theOpenApiDocumentStatesTheRealAnswers() {
+        io.restassured.path.json.JsonPath doc = given().auth().none().accept(ContentType.JSON)
+                .get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        java.util.Map<String, Object> start = doc.getMap("paths.'/api/searches'.post.responses");
+        assertEquals(java.util.Set.of("201", "400", "401", "403", "413", "415"), start.keySet());
+        assertEquals("#/components/schemas/ApiError",
+                doc.getString("paths.'/api/searches'.post.responses.'400'.content.'application/json'.schema.$ref"));
+        assertEquals(java.util.Set.of("200", "400", "401", "403"), doc.getMap("paths.'/api/searches'.get.responses")
+                .keySet());
+        assertEquals(java.util.Set.of("204", "400", "401", "403", "404", "409"),
+                doc.getMap("paths.'/api/searches/{id}'.delete.responses").keySet());
+        assertEquals(java.util.Set.of("202", "400", "401", "403", "404", "409"),
+                doc.getMap("paths.'/api/searches/{id}/cancel'.post.responses").keySet());
+        assertEquals(java.util.Set.of("status", "error", "violations"),
+                doc.getMap("components.schemas.ApiError.properties").keySet());
+    }
 }

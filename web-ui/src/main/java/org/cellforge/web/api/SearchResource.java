@@ -27,6 +27,9 @@ import org.cellforge.web.search.SearchService;
 import org.cellforge.web.search.TrialInfo;
 import org.cellforge.web.security.Roles;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Start searches, follow them, and export their results: viewers read and export, operators change. */
 @Path("/api/searches")
@@ -45,6 +48,8 @@ public class SearchResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "stored, QUEUED; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchInfo.class)))
     public Response start(SearchRequest request) {
         if (request == null) {
             throw InvalidRequestException.of("body", "a JSON object with the search's settings is required");
@@ -163,6 +168,8 @@ public class SearchResource {
     @POST
     @Path("/{id}/retrain")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "202", description = "checked; the retrainings run in the background",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchInfo.class)))
     public Response retrain(@PathParam("id") String id, RetrainRequest body) {
         if (body == null) {
             throw InvalidRequestException.of("body", "a JSON object with \"trials\" is required");
@@ -180,6 +187,8 @@ public class SearchResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/cancel")
+    @APIResponse(responseCode = "202", description = "the search as it stands, ending INTERRUPTED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchInfo.class)))
     public Response cancel(@PathParam("id") String id) {
         return Response.accepted(service.cancel(searchId(id))).build();
     }
@@ -191,6 +200,8 @@ public class SearchResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/pause")
+    @APIResponse(responseCode = "202", description = "the search, PAUSED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchInfo.class)))
     public Response pause(@PathParam("id") String id) {
         return Response.accepted(service.pause(searchId(id))).build();
     }
@@ -204,6 +215,8 @@ public class SearchResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/resume")
+    @APIResponse(responseCode = "202", description = "the search as it stands, going on",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchInfo.class)))
     public Response resume(@PathParam("id") String id) {
         return Response.accepted(service.resume(searchId(id))).build();
     }
@@ -215,6 +228,7 @@ public class SearchResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.OPERATOR)
+    @APIResponse(responseCode = "204", description = "deleted with everything stored for it")
     public Response delete(@PathParam("id") String id) {
         service.delete(searchId(id));
         return Response.noContent().build();

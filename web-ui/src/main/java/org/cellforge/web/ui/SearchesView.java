@@ -232,6 +232,9 @@ public final class SearchesView extends VerticalLayout {
         });
         grid.setItems(rows);
         grid.setSizeFull();
+        // Below an operator's form on a laptop screen the grid would shrink to a row or two, partly
+        // under its own scroll bar; the page scrolls instead.
+        grid.setMinHeight("20em");
         add(grid);
         refresh();
         Live.whileAttached(this, feed, changed -> true, this::refresh);
