@@ -161,6 +161,9 @@ class SecurityApiTest {
                 .post("/j_security_check");
         signedIn.then().statusCode(302).header("Location", endsWith("/"));
         String cookie = signedIn.getCookie("cellforge-credential");
+        io.restassured.http.Cookie detailed = signedIn.getDetailedCookie("cellforge-credential");
+        assertEquals(true, detailed.isHttpOnly(), "no script in a page can read the credential");
+        assertEquals("Strict", detailed.getSameSite());
         given().auth().none().cookie("cellforge-credential", cookie).get("/api/searches").then().statusCode(200);
         // The cookie carries the viewer's role, not more.
         given().auth().none().cookie("cellforge-credential", cookie).post("/api/searches/1/cancel").then()
