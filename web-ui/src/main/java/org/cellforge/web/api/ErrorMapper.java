@@ -62,9 +62,8 @@ public class ErrorMapper {
     /** Anonymous where a role is needed: ask for credentials the way {@code ApiChallenge} does. */
     @ServerExceptionMapper
     public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
-        return Response.fromResponse(respond(401, "authentication required: send a user's name and password "
-                + "(HTTP Basic) or a bearer token", List.of()))
-                .header("WWW-Authenticate", "Basic realm=\"Cellforge\", charset=\"UTF-8\"").build();
+        return Response.fromResponse(respond(401, org.cellforge.web.security.ApiChallenge.MESSAGE, List.of()))
+                .header("WWW-Authenticate", org.cellforge.web.security.ApiChallenge.REALM).build();
     }
 
     @ServerExceptionMapper

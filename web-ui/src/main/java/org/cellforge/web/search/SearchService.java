@@ -228,17 +228,32 @@ public class SearchService {
      * @throws org.cellforge.engine.ConflictException if it has not ended, or a process works on it
      */
     public void delete(long id) {
-        org.cellforge.engine.SearchStatus status = tx.call(em -> new SearchRepository(em).status(id))
-                .orElseThrow(() -> new org.cellforge.engine.NotFoundException("no search " + id));
-        // A retraining of an ended search holds its lock; so would a coordinator that just resumed it.
-        try (SearchLocks.Lock lock = locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException(
-                "search " + id + " is being worked on by another process; cancel it first"))) {
+        org.cellforge.engine.SearchStatus status = statusOf(id);
+        String live = "; only an ended search (SUCCEEDED, FAILED, INTERRUPTED) can be deleted: cancel it first";
+        if (!status.ended()) {
+            throw new org.cellforge.engine.ConflictException("search " + id + " is " + status + live);
+        }
+        try (SearchLocks.Lock lock = lockIdle(id)) {
+            // Resumed between the look and the lock: the delete itself checks the state again.
             if (!tx.call(em -> new SearchRepository(em).deleteEnded(id))) {
-                throw new org.cellforge.engine.ConflictException("search " + id + " is " + status
-                        + "; only an ended search (SUCCEEDED, FAILED, INTERRUPTED) can be deleted: cancel it first");
+                throw new org.cellforge.engine.ConflictException("search " + id + " is no longer ended" + live);
             }
         }
         LOG.infof("deleted search %d", id);
+    }
+
+    private org.cellforge.engine.SearchStatus statusOf(long id) {
+        return tx.call(em -> new SearchRepository(em).status(id))
+                .orElseThrow(() -> new org.cellforge.engine.NotFoundException("no search " + id));
+    }
+
+    /**
+     * The search's lock, held by no other process: a retraining of an ended search holds it, and so
+     * would a coordinator that just resumed it.
+     */
+    private SearchLocks.Lock lockIdle(long id) {
+        return locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException("search " + id
+                + " is being worked on by another process"));
     }
 
     /**
@@ -260,14 +275,12 @@ public class SearchService {
      * @throws org.cellforge.engine.ConflictException if it has not ended, or a process works on it
      */
     public Pruned pruneCheckpoints(long id, int keep) {
-        org.cellforge.engine.SearchStatus status = tx.call(em -> new SearchRepository(em).status(id))
-                .orElseThrow(() -> new org.cellforge.engine.NotFoundException("no search " + id));
+        org.cellforge.engine.SearchStatus status = statusOf(id);
         if (!status.ended()) {
             throw new org.cellforge.engine.ConflictException("search " + id + " is " + status + "; checkpoints are "
                     + "removed from ended searches only");
         }
-        try (SearchLocks.Lock lock = locks.tryLock(id).orElseThrow(() -> new org.cellforge.engine.ConflictException(
-                "search " + id + " is being worked on by another process"))) {
+        try (SearchLocks.Lock lock = lockIdle(id)) {
             long[] r = tx.call(em -> new SearchRepository(em).pruneCheckpoints(id, keep));
             LOG.infof("removed %d checkpoint(s) of search %d (%d bytes), keeping its best %d", r[0], id, r[1], keep);
             return new Pruned(keep, r[0], r[1]);

@@ -26,7 +26,12 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class ApiChallenge implements HttpAuthenticationMechanism {
 
-    static final String REALM = "Basic realm=\"Cellforge\", charset=\"UTF-8\"";
+    /** The {@code WWW-Authenticate} value of every challenge the API sends. */
+    public static final String REALM = "Basic realm=\"Cellforge\", charset=\"UTF-8\"";
+
+    /** The error text of every 401 the API sends. */
+    public static final String MESSAGE = "authentication required: send a user's name and password (HTTP Basic) "
+            + "or a bearer token";
 
     @Inject
     ObjectMapper json;
@@ -48,8 +53,7 @@ public class ApiChallenge implements HttpAuthenticationMechanism {
         }
         String body;
         try {
-            body = json.writeValueAsString(new ApiError(401, "authentication required: send a user's name and "
-                    + "password (HTTP Basic) or a bearer token", List.of()));
+            body = json.writeValueAsString(new ApiError(401, MESSAGE, List.of()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
