@@ -423,6 +423,9 @@ public final class SearchEngine {
             boolean retraining = continuing && search.status() == SearchStatus.RETRAINING && shared == null;
             String end = retraining ? "it was retraining" : loop(evaluation);
             LOG.log(Level.DEBUG, "search " + id + " stopped asking: " + end);
+            // A cancellation that came while every result was already in was seen by no blocking wait;
+            // it must not end the search as FAILED or SUCCEEDED.
+            cancelledCheck();
             List<Known> succeeded = known.values().stream().filter(k -> k.status == TrialStatus.SUCCEEDED).toList();
             if (succeeded.isEmpty()) {
                 return end(SearchStatus.FAILED, "no trial succeeded" + failures());
