@@ -48,6 +48,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final Owner owner;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private Shutdown.Step stopAtExit;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Owner owner) {
         this.postgres = postgres;
@@ -84,8 +86,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("full_page_writes", "on")
                     // Crash recovery after a kill runs before the server accepts connections.
                     .setPGStartupWait(WAIT)
+                    // Stopped by this class's own step of the process's shutdown, after the steps that
+                    // still write (Shutdown), not by a hook of zonky's racing them.
+                    .setRegisterShutdownHook(false)
                     .start();
-            return new EmbeddedDatabase(postgres, owner);
+            EmbeddedDatabase db = new EmbeddedDatabase(postgres, owner);
+            db.stopAtExit = Shutdown.last(db::close);
+            return db;
         } catch (IOException | RuntimeException e) {
             owner.release();
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dataDirectory + ": "
@@ -130,6 +137,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (stopAtExit != null && !Shutdown.started()) {
+            stopAtExit.close();
+        }
         try {
             postgres.close();
         } catch (IOException e) {

@@ -88,4 +88,48 @@ class AccountsTest {
         assertEquals("viewer", accounts.find("alice").orElseThrow().role());
         assertTrue(accounts.find("bob").isEmpty());
     }
+    @Test
+    void accountsAreMadeChangedAndRemovedButTheLastOperatorStays() {
+        String other = HASH.replace('u', 'v');
+        assertEquals(Accounts.Outcome.DONE, accounts.create(new Accounts.Account("ann", HASH, "operator")));
+        assertEquals(Accounts.Outcome.EXISTS, accounts.create(new Accounts.Account("ann", other, "viewer")));
+        assertEquals(HASH, accounts.find("ann").orElseThrow().passwordHash(), "a refused create changes nothing");
+        assertEquals(Accounts.Outcome.DONE, accounts.create(new Accounts.Account("bob", HASH, "viewer")));
+        assertEquals(List.of("ann", "bob"), accounts.list().stream().map(Accounts.Account::name).toList());
+
+        assertEquals(Accounts.Outcome.LAST_OPERATOR, accounts.update("ann", null, "viewer"));
+        assertEquals(Accounts.Outcome.LAST_OPERATOR, accounts.remove("ann"));
+        assertEquals(Accounts.Outcome.DONE, accounts.update("ann", other, null));
+        assertEquals(new Accounts.Account("ann", other, "operator"), accounts.find("ann").orElseThrow(),
+                "a null role keeps the role");
+        assertEquals(Accounts.Outcome.DONE, accounts.update("bob", null, "operator"));
+        assertEquals(HASH, accounts.find("bob").orElseThrow().passwordHash(), "a null hash keeps the password");
+        // With a second operator the first may go.
+        assertEquals(Accounts.Outcome.DONE, accounts.remove("ann"));
+        assertEquals(Accounts.Outcome.UNKNOWN, accounts.remove("ann"));
+        assertEquals(Accounts.Outcome.UNKNOWN, accounts.update("ann", other, null));
+        assertEquals(Accounts.Outcome.LAST_OPERATOR, accounts.remove("bob"));
+    }
+
+    @Test
+    void twoOperatorsRemovedAtOnceLeaveOne() throws Exception {
+        accounts.create(new Accounts.Account("ann", HASH, "operator"));
+        accounts.create(new Accounts.Account("bob", HASH, "operator"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Accounts.Outcome> a = pool.submit(() -> {
+            go.await();
+            return accounts.remove("ann");
+        });
+        Future<Accounts.Outcome> b = pool.submit(() -> {
+            go.await();
+            return accounts.remove("bob");
+        });
+        go.countDown();
+        List<Accounts.Outcome> outcomes = new ArrayList<>(List.of(a.get(), b.get()));
+        pool.shutdown();
+        outcomes.sort(null);
+        assertEquals(List.of(Accounts.Outcome.DONE, Accounts.Outcome.LAST_OPERATOR), outcomes);
+        assertEquals(1, accounts.count());
+    }
 }

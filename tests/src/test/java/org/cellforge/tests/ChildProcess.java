@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * A Cellforge process started by a test: the server from its application jar, or a command of the
- * command line, with its output in a file the test can wait on. Killed with SIGKILL when the test asks,
- * and at the latest when it closes.
+ * command line, with its output in a file the test can wait on. Stopped (SIGTERM) or killed (SIGKILL)
+ * when the test asks, and killed at the latest when it closes.
  */
 final class ChildProcess implements AutoCloseable {
 
@@ -121,6 +121,11 @@ final class ChildProcess implements AutoCloseable {
     String tail() {
         List<String> lines = output().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** SIGTERM, as {@code kill} or a service manager stops a process: its shutdown runs. */
+    void stop() {
+        process.destroy();
     }
 
     /** SIGKILL, as a crash or an out-of-memory killer ends a process: no shutdown hook runs. */

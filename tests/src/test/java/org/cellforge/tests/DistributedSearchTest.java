@@ -109,6 +109,13 @@ class DistributedSearchTest {
         assertEquals(1, occurrences(first.output(), password), "the password is printed once, and not logged");
         assertEquals(401, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/api/searches")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "anonymous");
+        // The login cookie's key is kept in the data directory, not made per start and written to the log.
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                data.resolve("session-key"))));
+        String key = Files.readString(data.resolve("session-key")).strip();
+        assertEquals(0, occurrences(first.output(), key));
+        assertEquals(0, occurrences(first.output(), "temporary key"), first.tail());
+        String cookie = signIn(port);
         long id = submit(port, request(6, 5, 2));
 
         // Another process starts on the same database and runs a search of its own; it must not touch this one.
@@ -143,6 +150,10 @@ class DistributedSearchTest {
         assertEquals(0, occurrences(second.output(), "was created"), second.tail());
         assertEquals(password, Files.readString(passwordFile).strip());
         assertEquals(1, sql.count("select count(*) from account"));
+        // A dashboard session of the first server holds across the restart.
+        assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/searches")).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
 
         JsonNode done = awaitEnd(port, id);
         assertEquals("SUCCEEDED", done.get("status").asText(), done.toString() + "\n" + second.tail());
@@ -182,10 +193,28 @@ class DistributedSearchTest {
                 + "where t.search_id = ?", id));
         assertEquals(trials * epochs, sql.count("select count(distinct (e.trial_id, e.epoch)) from trial_epoch e "
                 + "join trial t on t.id = e.trial_id where t.search_id = ? and e.epoch between 1 and ?", id, epochs));
-        assertEquals(trials, sql.count("select count(*) from trial_checkpoint c join trial t on t.id = c.trial_id "
-                + "where t.search_id = ?", id));
+        // The server keeps the trained networks of a search's best five when it ends (keep-best).
+        assertEquals(Math.min(trials, 5), sql.count("select count(*) from trial_checkpoint c join trial t on "
+                + "t.id = c.trial_id where t.search_id = ?", id));
+        assertEquals(0, sql.count("select count(*) from trial t join trial_checkpoint c on c.trial_id = t.id where "
+                + "t.search_id = ? and t.validation_accuracy < (select min(b.validation_accuracy) from trial b join "
+                + "trial_checkpoint k on k.trial_id = b.id where b.search_id = ?)", id, id),
+                "no trial below the kept ones keeps its network");
         assertEquals(1, sql.count("select count(*) from retrain where search_id = ? and status = 'SUCCEEDED'", id),
                 "the best trial retrained and tested once");
+    }
+
+    /** Signs in as the first operator through the login form; the session cookie it sets. */
+    private String signIn(int port) throws IOException, InterruptedException {
+        String form = "username=operator&password=" + java.net.URLEncoder.encode(password,
+                java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + port + "/j_security_check")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode(), r.body());
+        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("cellforge-credential="))
+                .findFirst().orElseThrow(() -> new AssertionError("no login cookie: " + r.headers()));
+        return cookie.substring(0, cookie.indexOf(';') < 0 ? cookie.length() : cookie.indexOf(';'));
     }
 
     private static int freePort() throws IOException {

@@ -71,6 +71,9 @@ class HostileInputTest {
                 post("{\"trials\": 1e9}", "trials"),
                 post("{\"trials\": 1e400}", "trials"),
                 post("{\"trials\": true}", "trials"),
+                post("{\"trials\": \"3\"}", "trials"),
+                post("{\"learningRate\": \"0.1\"}", "learningRate"),
+                post("{\"dataset\": 5}", "dataset"),
                 post("{\"trials\": [1, 2]}", "trials"),
                 post("{\"trials\": {\"n\": 1}}", "trials"),
                 post("{\"epochs\": 99999999999}", "epochs"),
@@ -138,7 +141,23 @@ class HostileInputTest {
                         "trials"),
                 new Hostile("POST", "/api/searches/1/retrain", "application/json", "{\"trials\": [1], \"epochs\": "
                         + "\"ten\"}", 400, "epochs"),
+                new Hostile("POST", "/api/searches/1/retrain", "application/json", "{\"trials\": [1], \"epochs\": "
+                        + "\"3\"}", 400, "epochs"),
                 new Hostile("POST", "/api/searches/1/retrain", "application/json", "{", 400, "body"),
+                // Accounts: bad names, roles and passwords, wrong types, and not a body.
+                new Hostile("POST", "/api/accounts", "application/json", "{\"name\": \"x'; drop table account; "
+                        + "--\", \"role\": \"viewer\"}", 400, "name"),
+                new Hostile("POST", "/api/accounts", "application/json", "{\"name\": 5, \"role\": \"viewer\"}",
+                        400, "name"),
+                new Hostile("POST", "/api/accounts", "application/json", "{\"name\": \"ann\", \"role\": "
+                        + "\"root\"}", 400, "role"),
+                new Hostile("POST", "/api/accounts", "application/json", "{\"name\": \"ann\", \"role\": "
+                        + "\"viewer\", \"password\": \"1234\"}", 400, "password"),
+                new Hostile("POST", "/api/accounts", "text/plain", "name=ann", 415, "Content-Type"),
+                new Hostile("PATCH", "/api/accounts/ann", "application/json", "{\"generatePassword\": \"yes\"}",
+                        400, "generatePassword"),
+                call("DELETE", "/api/accounts/..%2F..%2Fetc", 400, "name"),
+                new Hostile("PUT", "/api/account/password", "application/json", "[]", 400, "body"),
                 call("DELETE", "/api/searches/abc", 400, "id"),
                 call("DELETE", "/api/searches/999999", 404, null),
                 call("DELETE", "/api/searches/1/checkpoints?keep=-2", 400, "keep"),

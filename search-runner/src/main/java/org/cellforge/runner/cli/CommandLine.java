@@ -24,9 +24,12 @@ import org.cellforge.engine.stopping.EarlyStopping;
 public sealed interface CommandLine {
 
     /** Run a search to the end here, then export its best architecture. */
-    record Search(SearchRequest request, Path out, Optional<Path> dataDir, boolean verbose, java.util.OptionalLong resume)
-            implements CommandLine {
+    record Search(SearchRequest request, Path out, Optional<Path> dataDir, boolean verbose, java.util.OptionalLong resume,
+            int keepCheckpoints) implements CommandLine {
     }
+
+    /** Trials of a search that keep their trained networks when it ends, unless --keep-checkpoints says otherwise. */
+    int KEEP_CHECKPOINTS = 5;
 
     /** Print what an architecture costs and computes. */
     record Describe(String arch, int channels, int cells, int classes, int inputChannels, int imageSize,
@@ -92,6 +95,7 @@ public sealed interface CommandLine {
         m.put("--resume", "resume");
         m.put("--out", "out");
         m.put("--data-dir", "dataDir");
+        m.put("--keep-checkpoints", "keepCheckpoints");
         m.put("--verbose", "verbose");
         return m;
     }
@@ -279,6 +283,8 @@ public sealed interface CommandLine {
                                         trained network as .onnx and a PyTorch module with weights as
                                         -pytorch.zip [best-genotype.json]
                   --data-dir DIR        where the embedded database keeps its files [~/.cellforge]
+                  --keep-checkpoints N  when the search ends, keep the trained networks of its N best trials
+                                        and remove the others' (retrained networks stay) [5]
                   --verbose             log what the libraries underneath say
 
                 controllers and their options:
@@ -438,20 +444,21 @@ public sealed interface CommandLine {
         if (recipe.isPresent()) {
             request = Recipes.read(recipe.get()).overriddenBy(request);
         }
+        int keep = f.integer("--keep-checkpoints", KEEP_CHECKPOINTS, 0, Integer.MAX_VALUE);
         Integer resume = f.optionalInteger("--resume");
         if (resume != null) {
             List<String> others = f.given().stream().filter(g -> !List.of("--resume", "--out", "--data-dir",
-                    "--verbose").contains(g)).toList();
+                    "--verbose", "--keep-checkpoints").contains(g)).toList();
             if (!others.isEmpty()) {
                 throw new UsageException("search", others.get(0) + ": a resumed search keeps the settings it was "
-                        + "started with; give only --resume, --out, --data-dir and --verbose");
+                        + "started with; give only --resume, --out, --data-dir, --keep-checkpoints and --verbose");
             }
             if (resume < 1) {
                 throw new UsageException("search", "--resume: a search id is a positive number, got " + resume);
             }
             return new Search(SearchRequest.builder().build().normalized(), Path.of(f.string("--out") == null
                     ? "best-genotype.json" : f.string("--out")), f.path("--data-dir"), f.has("--verbose"),
-                    java.util.OptionalLong.of(resume));
+                    java.util.OptionalLong.of(resume), keep);
         }
         List<Violation> violations = request.validate();
         if (!violations.isEmpty()) {
@@ -463,7 +470,7 @@ public sealed interface CommandLine {
             throw new UsageException("search", where + ": " + v.reason());
         }
         return new Search(request.normalized(), Path.of(f.string("--out") == null ? "best-genotype.json"
-                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty());
+                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty(), keep);
     }
 
     /** Whether request field {@code field} (such as {@code options.population}) was set by a flag. */

@@ -15,6 +15,8 @@ import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.SearchListener;
+import org.cellforge.persistence.Shutdown;
+import org.cellforge.runner.CheckpointRetention;
 import org.cellforge.engine.SearchStatus;
 import org.cellforge.persistence.Database;
 import org.cellforge.persistence.EmbeddedDatabase;
@@ -127,7 +129,8 @@ public final class Main {
             try (Database db = Database.connect(url, user, password)) {
                 // Searches other processes left unfinished are not touched: a server taking them over, or
                 // '--resume', continues them.
-                return search(Cellforge.of(db, Datasets.fromEnvironment(), SearchListener.none()),
+                return search(Cellforge.of(db, Datasets.fromEnvironment(), CheckpointRetention.keepBest(db,
+                                s.keepCheckpoints())),
                         new SearchLocks(db.dataSource()), s, out, err);
             }
         } catch (IllegalStateException e) {
@@ -162,9 +165,14 @@ public final class Main {
                 }
                 Progress progress = new Progress(out, request);
                 progress.earlier(id, cellforge.store().load(id).trials());
-                status = cancelOnExit(cellforge, id, () -> cellforge.store().status(id) == SearchStatus.INTERRUPTED
-                        ? cellforge.resume(id, progress) : cellforge.run(id, progress));
-                progress.summary(id, status);
+                try (StopOnExit stop = new StopOnExit(cellforge, id)) {
+                    status = cellforge.store().status(id) == SearchStatus.INTERRUPTED ? cellforge.resume(id, progress)
+                            : cellforge.run(id, progress);
+                    if (stopped(id, out)) {
+                        return STOPPED;
+                    }
+                    progress.summary(id, status);
+                }
             }
         } else {
             try {
@@ -178,8 +186,13 @@ public final class Main {
             try (SearchLocks.Lock held = locks.tryLock(id).orElseThrow(() -> new IllegalStateException(
                     "search " + id + " was taken up by another process as soon as it was stored"))) {
                 Progress progress = new Progress(out, s.request());
-                status = cancelOnExit(cellforge, id, () -> cellforge.run(id, progress));
-                progress.summary(id, status);
+                try (StopOnExit stop = new StopOnExit(cellforge, id)) {
+                    status = cellforge.run(id, progress);
+                    if (stopped(id, out)) {
+                        return STOPPED;
+                    }
+                    progress.summary(id, status);
+                }
             }
         }
         if (status != SearchStatus.SUCCEEDED) {
@@ -229,27 +242,57 @@ public final class Main {
         return cellforge.store().load(id).request();
     }
 
+    /** Exit code when the process was stopped; the JVM's own (128 + the signal) is what a shell sees. */
+    private static final int STOPPED = 1;
+
     /**
-     * Runs {@code search}; if this process is stopped meanwhile (Ctrl-C, SIGTERM) the search is marked
-     * INTERRUPTED on the way out, so that it is not taken for one still running ('--resume' continues it).
+     * Whether this process is being stopped; then what the search came to is what the shutdown recorded,
+     * not the failure its cut connections made, and that is said instead of a summary.
      */
-    private static SearchStatus cancelOnExit(Cellforge cellforge, long id, java.util.function.Supplier<SearchStatus> search) {
-        Thread hook = new Thread(() -> {
-            try {
-                cellforge.store().cancelled(id);
-            } catch (RuntimeException e) {
-                // Ended meanwhile, or the database is gone already: it stays as stored.
-            }
-        }, "cellforge-stop-" + id);
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return search.get();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // Shutting down: the hook runs.
-            }
+    private static boolean stopped(long id, PrintStream out) {
+        if (!Shutdown.started()) {
+            return false;
+        }
+        out.println("search " + id + " INTERRUPTED: this process was stopped before the search ended");
+        return true;
+    }
+
+    /**
+     * While open, stopping this process (Ctrl-C, SIGTERM) ends search {@code id} as INTERRUPTED before
+     * the embedded database stops: it is recorded so, the searching thread is interrupted, and the
+     * shutdown waits (a bounded time) until this is closed, after the search's last line is printed.
+     * Otherwise the database stopped under the search, which then reported a failure.
+     */
+    private static final class StopOnExit implements AutoCloseable {
+
+        /** How long the shutdown waits for the search to wind down: a training notices between epochs. */
+        private static final long WAIT_SECONDS = 30;
+
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final Shutdown.Step step;
+
+        StopOnExit(Cellforge cellforge, long id) {
+            Thread searching = Thread.currentThread();
+            step = Shutdown.first(() -> {
+                try {
+                    cellforge.store().cancelled(id);
+                    System.err.println("cellforge: stopped; search " + id + " is recorded as INTERRUPTED");
+                } catch (RuntimeException e) {
+                    // Ended meanwhile: it stays as stored.
+                }
+                searching.interrupt();
+                try {
+                    done.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+            step.close();
         }
     }
 

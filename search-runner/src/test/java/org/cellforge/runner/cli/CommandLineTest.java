@@ -118,12 +118,25 @@ class CommandLineTest {
     }
 
     @Test
+    void keptCheckpointsAreFiveUnlessToldAndNeverNegative() {
+        assertEquals(5, assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search")).keepCheckpoints());
+        assertEquals(0, assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--keep-checkpoints",
+                "0")).keepCheckpoints());
+        assertEquals(2, assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--resume", "3",
+                "--keep-checkpoints=2")).keepCheckpoints());
+        assertMessage("--keep-checkpoints: must be between 0 and " + Integer.MAX_VALUE + ", got -1", "search",
+                "--keep-checkpoints", "-1");
+        assertMessage("--keep-checkpoints: expected an integer, got 'all'", "search", "--keep-checkpoints", "all");
+    }
+
+    @Test
     void resumeTakesASearchIdAndNoOtherSettings() {
         CommandLine.Search s = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search", "--resume", "7",
                 "--out", "x.json"));
         assertEquals(java.util.OptionalLong.of(7), s.resume());
         assertMessage("--trials: a resumed search keeps the settings it was started with; give only "
-                + "--resume, --out, --data-dir and --verbose", "search", "--resume", "7", "--trials", "3");
+                + "--resume, --out, --data-dir, --keep-checkpoints and --verbose", "search", "--resume", "7", "--trials",
+                "3");
         assertMessage("--resume: a search id is a positive number, got 0", "search", "--resume", "0");
     }
 

@@ -71,6 +71,14 @@ public class SearchService {
     @ConfigProperty(name = "cellforge.dataset.cache-mb")
     long datasetCacheMb;
 
+    /** How many of a search's best trials keep their checkpoints. */
+    @ConfigProperty(name = "cellforge.checkpoints.keep-best", defaultValue = "5")
+    int keepBest;
+
+    /** Whether a search's other checkpoints are removed when it ends (otherwise only on request). */
+    @ConfigProperty(name = "cellforge.checkpoints.prune-when-ended", defaultValue = "true")
+    boolean pruneWhenEnded;
+
     private Cellforge cellforge;
     private SearchLocks locks;
     private JobRunrTrials trials;
@@ -85,7 +93,8 @@ public class SearchService {
 
     void onStart(@Observes StartupEvent event) {
         cellforge = Cellforge.of(tx, Datasets.of(fashionMnistDirectory.filter(s -> !s.isBlank())
-                .map(java.nio.file.Path::of), Math.multiplyExact(datasetCacheMb, 1L << 20)), SearchListener.none());
+                .map(java.nio.file.Path::of), Math.multiplyExact(datasetCacheMb, 1L << 20)), pruneWhenEnded
+                ? org.cellforge.runner.CheckpointRetention.keepBest(tx, keepBest) : SearchListener.none());
         locks = new SearchLocks(dataSource);
         trials = JobRunrTrials.on(dataSource);
         if (workers > 0) {
@@ -337,10 +346,16 @@ public class SearchService {
             SearchRepository.SearchTotals totals = repo.totals(List.of(id)).get(id);
             Cost.Kind cost = frontCost(s);
             // Learning curves are read a trial at a time (trial(id, number)), not with the search.
-            java.util.Map<Integer, Long> sizes = withTrials ? repo.checkpointSizes(id, null) : java.util.Map.of();
-            List<TrialInfo> trials = withTrials ? repo.trials(id).stream().map(t -> TrialInfo.of(t, List.of(), sizes))
-                    .toList() : null;
-            List<SearchRepository.TrialPoint> points = repo.points(id);
+            List<TrialInfo> trials = null;
+            List<SearchRepository.TrialPoint> points;
+            if (withTrials) {
+                java.util.Map<Integer, Long> sizes = repo.checkpointSizes(id, null);
+                List<TrialEntity> rows = repo.trials(id);
+                trials = rows.stream().map(t -> TrialInfo.of(t, List.of(), sizes)).toList();
+                points = rows.stream().map(SearchRepository.TrialPoint::of).toList();
+            } else {
+                points = repo.points(id);
+            }
             return new Overview(SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of)
                     .toList(), frontOf(points, cost), cost.configName(), warmStart(s),
                     repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList()), points);

@@ -4,14 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.cellforge.persistence.Accounts;
-import org.wildfly.security.password.Password;
-import org.wildfly.security.password.PasswordFactory;
-import org.wildfly.security.password.WildFlyElytronPasswordProvider;
-import org.wildfly.security.password.interfaces.BCryptPassword;
-import org.wildfly.security.password.util.ModularCrypt;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -29,16 +24,23 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DatabaseIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
-    private static final WildFlyElytronPasswordProvider PROVIDER = new WildFlyElytronPasswordProvider();
-
     /**
      * Checked when the name is unknown, so that an unknown name costs the same bcrypt work as a wrong
      * password and response times do not tell which names exist.
      */
-    private static final String DECOY = BcryptUtil.bcryptHash("decoy-password-never-used");
+    private static final String DECOY = Passwords.hash("decoy-password-never-used");
 
     @Inject
     AgroalDataSource dataSource;
+
+    private final Verdicts verdicts;
+
+    @Inject
+    DatabaseIdentityProvider(@ConfigProperty(name = "cellforge.security.verdict-seconds", defaultValue = "300")
+            int verdictSeconds) {
+        this.verdicts = new Verdicts(java.time.Duration.ofSeconds(Math.max(0, verdictSeconds)), 4096,
+                Passwords::matches);
+    }
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -63,28 +65,17 @@ public class DatabaseIdentityProvider implements IdentityProvider<UsernamePasswo
             var account = Accounts.NAME.matcher(name).matches() ? new Accounts(dataSource).find(name)
                     : java.util.Optional.<Accounts.Account>empty();
             if (account.isEmpty()) {
-                matches(DECOY, password);
+                verdicts.check(name, DECOY, password);
                 return null;
             }
-            if (!matches(account.get().passwordHash(), password)) {
+            if (!verdicts.check(name, account.get().passwordHash(), password)) {
                 throw new AuthenticationFailedException("wrong password");
             }
             return identity(account.get().name(), account.get().role());
         });
     }
 
-    private static SecurityIdentity identity(String name, String role) {
+    static SecurityIdentity identity(String name, String role) {
         return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name)).addRole(role).build();
-    }
-
-    /** Whether {@code password} hashes to {@code hash}, a bcrypt hash in modular crypt form. */
-    static boolean matches(String hash, char[] password) {
-        try {
-            PasswordFactory factory = PasswordFactory.getInstance(BCryptPassword.ALGORITHM_BCRYPT, PROVIDER);
-            Password stored = factory.translate(ModularCrypt.decode(hash));
-            return factory.verify(stored, password);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new AuthenticationFailedException("unreadable password hash", e);
-        }
     }
 }

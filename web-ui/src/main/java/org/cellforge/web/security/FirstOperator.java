@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +19,6 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -44,8 +42,6 @@ public class FirstOperator {
 
     private static final Logger LOG = Logger.getLogger(FirstOperator.class);
 
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-
     @Inject
     AgroalDataSource dataSource;
 
@@ -62,11 +58,11 @@ public class FirstOperator {
         }
         Path dir = config.getOptionalValue(DATA_DIR_PROPERTY, String.class).map(Path::of)
                 .orElseGet(Main::defaultDataDir);
-        String password = password();
+        String password = Passwords.generate();
         Path file = dir.resolve(FILE);
         // The file first: a password stored only as a hash and lost on the way out would lock the owner out.
         Path written = write(dir, password);
-        if (!accounts.createIfNone(new Accounts.Account(NAME, BcryptUtil.bcryptHash(password), Roles.OPERATOR))) {
+        if (!accounts.createIfNone(new Accounts.Account(NAME, Passwords.hash(password), Roles.OPERATOR))) {
             // Another server on this database created the first account meanwhile; its password stands.
             delete(written);
             return;
@@ -88,16 +84,6 @@ public class FirstOperator {
                 .filter(n -> n.startsWith("quarkus.security.users.embedded.users."))
                 .anyMatch(n -> config.getOptionalValue(n, String.class).isPresent());
         return oidc || properties;
-    }
-
-    /** 20 characters of 57 (about 117 bits), without the look-alikes 0/O, 1/l/I. */
-    private static String password() {
-        SecureRandom random = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        return b.toString();
     }
 
     private static Path write(Path dir, String password) {
