@@ -84,18 +84,58 @@ public final class SearchRepository {
 
     /**
      * Removes the checkpoints of a search's trials except those of the {@code keep} best (highest
-     * stand-alone validation accuracy, earlier trial first on ties), in the caller's transaction.
+     * stand-alone validation accuracy, earlier trial first on ties) and, unless {@code keep} is 0, of
+     * the trials on its Pareto fronts of accuracy against parameters and against FLOPs: a
+     * multi-objective search's result is its front, whose smaller networks users export too. In the
+     * caller's transaction.
      *
      * @return the checkpoints removed and their bytes
      */
     public long[] pruneCheckpoints(long searchId, int keep) {
-        Object[] r = (Object[]) em.createNativeQuery("with ranked as (select t.id, row_number() over (order by "
-                + "t.validation_accuracy desc nulls last, t.number) as rank from trial t where t.search_id = ?1), "
-                + "removed as (delete from trial_checkpoint c using ranked where c.trial_id = ranked.id and "
-                + "ranked.rank > ?2 returning octet_length(c.model) as bytes) "
-                + "select count(*), coalesce(sum(bytes), 0) from removed", Object[].class)
-                .setParameter(1, searchId).setParameter(2, keep).getSingleResult();
+        List<Object[]> measured = em.createNativeQuery("select t.id, t.validation_accuracy, t.parameters, t.flops "
+                        + "from trial t where t.search_id = ?1 and t.validation_accuracy is not null "
+                        + "order by t.validation_accuracy desc, t.number", Object[].class)
+                .setParameter(1, searchId).getResultList();
+        java.util.Set<Long> kept = new java.util.HashSet<>();
+        for (int i = 0; i < Math.min(keep, measured.size()); i++) {
+            kept.add(((Number) measured.get(i)[0]).longValue());
+        }
+        if (keep > 0) {
+            kept.addAll(front(measured, 2));
+            kept.addAll(front(measured, 3));
+        }
+        // No trial has id -1: it keeps the list from being empty, which SQL's "in ()" cannot be.
+        kept.add(-1L);
+        Object[] r = (Object[]) em.createNativeQuery("with removed as (delete from trial_checkpoint c using trial t "
+                        + "where c.trial_id = t.id and t.search_id = ?1 and t.id not in (?2) "
+                        + "returning octet_length(c.model) as bytes) select count(*), coalesce(sum(bytes), 0) from removed",
+                        Object[].class)
+                .setParameter(1, searchId).setParameter(2, List.copyOf(kept)).getSingleResult();
         return new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()};
+    }
+
+    /**
+     * Ids of the rows no other row dominates in accuracy (column 1, higher is better) and the cost in
+     * column {@code cost} (lower is better); rows without that cost are left out.
+     *
+     * @param byAccuracy rows sorted by accuracy, highest first
+     */
+    static java.util.Set<Long> front(List<Object[]> byAccuracy, int cost) {
+        List<Object[]> rows = byAccuracy.stream().filter(r -> r[cost] != null)
+                .sorted(java.util.Comparator.comparingDouble((Object[] r) -> -((Number) r[1]).doubleValue())
+                        .thenComparingLong(r -> ((Number) r[cost]).longValue()))
+                .toList();
+        java.util.Set<Long> front = new java.util.HashSet<>();
+        long cheapest = Long.MAX_VALUE;
+        for (Object[] r : rows) {
+            // Every earlier row is at least as accurate: this one is on the front only if it is cheaper than all of them.
+            long c = ((Number) r[cost]).longValue();
+            if (c < cheapest) {
+                front.add(((Number) r[0]).longValue());
+                cheapest = c;
+            }
+        }
+        return front;
     }
 
     /** Ids of RUNNING and RETRAINING searches, and of QUEUED ones no process has reserved, oldest first. */

@@ -516,4 +516,55 @@ class JpaSearchStoreTest {
             }
         }
     }
+
+    /**
+     * A search of seven trials, each with a checkpoint of number * 10 bytes: trial (accuracy, parameters,
+     * FLOPs) 1 (0.90, 500, 5000) best; 2 (0.85, 400, 6000) fewer parameters; 3 (0.80, 450, 4000) fewer
+     * FLOPs; 4 (0.70, 600, 7000) dominated; 5 (0.60, 300, 8000) fewest parameters; 6 failed; 7 as 4.
+     */
+    private static long prunable() {
+        long id = store.create(SearchRequest.builder().trials(7).epochs(1).channels(4).trainSize(100)
+                .validationSize(50).build().normalized(), DATASET);
+        db.run(em -> {
+            em.createNativeQuery("insert into trial (search_id, number, arch, status, validation_accuracy, parameters, "
+                    + "flops, created_at, told, attempts) values "
+                    + "(?1, 1, 'a1', 'SUCCEEDED', 0.90, 500, 5000, now(), true, 1), "
+                    + "(?1, 2, 'a2', 'SUCCEEDED', 0.85, 400, 6000, now(), true, 1), "
+                    + "(?1, 3, 'a3', 'SUCCEEDED', 0.80, 450, 4000, now(), true, 1), "
+                    + "(?1, 4, 'a4', 'SUCCEEDED', 0.70, 600, 7000, now(), true, 1), "
+                    + "(?1, 5, 'a5', 'SUCCEEDED', 0.60, 300, 8000, now(), true, 1), "
+                    + "(?1, 6, 'a6', 'FAILED', null, 350, 3000, now(), true, 1), "
+                    + "(?1, 7, 'a7', 'SUCCEEDED', 0.70, 600, 7000, now(), true, 1)")
+                    .setParameter(1, id).executeUpdate();
+            em.createNativeQuery("insert into trial_checkpoint (trial_id, format, model, created_at) select t.id, "
+                    + "'onnx', decode(repeat('00', t.number * 10), 'hex'), now() from trial t where t.search_id = ?1")
+                    .setParameter(1, id).executeUpdate();
+        });
+        return id;
+    }
+
+    private static List<Integer> keptCheckpoints(long id) {
+        return db.call(em -> new SearchRepository(em).checkpointSizes(id, null)).keySet().stream().sorted().toList();
+    }
+
+    @Test
+    void aPruneKeepsTheBestAndBothParetoFronts() {
+        long id = prunable();
+        long[] removed = db.call(em -> new SearchRepository(em).pruneCheckpoints(id, 1));
+        assertEquals(List.of(1, 2, 3, 5), keptCheckpoints(id));
+        assertArrayEquals(new long[] {3, 40 + 60 + 70}, removed);
+        // Pruning again removes nothing more.
+        assertArrayEquals(new long[] {0, 0}, db.call(em -> new SearchRepository(em).pruneCheckpoints(id, 1)));
+    }
+
+    @Test
+    void aPruneKeepsMoreOfTheBestWhenAskedAndNoneWithZero() {
+        long wide = prunable();
+        db.call(em -> new SearchRepository(em).pruneCheckpoints(wide, 4));
+        // The four most accurate are 1, 2, 3 and the earlier of the equally accurate 4 and 7; 5 is on a front.
+        assertEquals(List.of(1, 2, 3, 4, 5), keptCheckpoints(wide));
+        long none = prunable();
+        assertArrayEquals(new long[] {7, 280}, db.call(em -> new SearchRepository(em).pruneCheckpoints(none, 0)));
+        assertEquals(List.of(), keptCheckpoints(none));
+    }
 }

@@ -9,8 +9,9 @@ import org.cellforge.persistence.SearchRepository;
 import org.cellforge.persistence.Transactions;
 
 /**
- * Bounds what a search stores: when it ends, the trained networks (ONNX checkpoints) of all but its
- * {@code keep} best trials by stand-alone validation accuracy are removed. A search of a thousand
+ * Bounds what a search stores: when it ends, the trained networks (ONNX checkpoints) of its trials
+ * are removed except those of its {@code keep} best by stand-alone validation accuracy and of its
+ * Pareto fronts' trials (see {@link SearchRepository#pruneCheckpoints}). A search of a thousand
  * trials would otherwise keep a thousand networks nobody exports. Retrained networks have their own
  * checkpoints and stay; removed trials still export as JSON.
  */

@@ -386,6 +386,53 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anOperatorAddsAnAccountWhoSignsInAndChangesItsPassword() throws IOException {
+        String name = "browser-viewer";
+        try {
+            driver.get(root.toString());
+            waitFor(PAGE, d -> d.findElements(By.id("accounts-link")).stream().findFirst().orElse(null)).click();
+            type(input("account-name"), name);
+            driver.findElement(By.id("add-account")).click();
+            String shown = waitFor(PAGE, d -> {
+                String text = d.findElement(By.id("shown-password")).getText();
+                return text.startsWith("Password of " + name + ": ") ? text : null;
+            });
+            String password = shown.substring(("Password of " + name + ": ").length()).split(" ")[0];
+            assertEquals(20, password.length(), shown);
+            List<WebElement> added = waitFor(PAGE, d -> row(d, "accounts", name));
+            assertEquals("viewer", added.get(1).getText().strip());
+            screenshot("dashboard-accounts");
+
+            driver.findElement(By.id("sign-out")).click();
+            waitFor(PAGE, d -> !d.findElements(By.id("login")).isEmpty());
+            signIn(name, password);
+            assertEquals(name + " (viewer)", driver.findElement(By.id("signed-in-as")).getText());
+            assertTrue(driver.findElements(By.id("accounts-link")).isEmpty(), "a viewer gets no accounts page");
+            driver.get(root.toString() + "accounts");
+            // The navigation is refused as if there were no such page.
+            waitFor(PAGE, d -> !d.findElements(By.id("accounts")).isEmpty()
+                    || d.findElement(By.tagName("body")).getText().contains("Could not navigate"));
+            assertTrue(driver.findElements(By.id("accounts")).isEmpty(), "nor does typing its address show it");
+
+            driver.get(root.toString());
+            waitFor(PAGE, d -> d.findElements(By.id("change-password")).stream().findFirst().orElse(null)).click();
+            type(input("current-password"), "not-the-password");
+            type(input("next-password"), "a-new-passphrase");
+            driver.findElement(By.id("save-password")).click();
+            waitFor(PAGE, d -> d.findElement(By.id("current-password")).getDomAttribute("invalid") != null);
+            type(input("current-password"), password);
+            driver.findElement(By.id("save-password")).click();
+            waitFor(PAGE, d -> d.findElements(By.id("password-dialog")).stream().noneMatch(WebElement::isDisplayed));
+
+            driver.findElement(By.id("sign-out")).click();
+            waitFor(PAGE, d -> !d.findElements(By.id("login")).isEmpty());
+            signIn(name, "a-new-passphrase");
+        } finally {
+            io.restassured.RestAssured.given().delete("/api/accounts/{name}", name);
+        }
+    }
+
+    @Test
     void theTrialsGridReadsPagesOfALargeSearchNotAllOfIt(@TempDir Path dir) throws IOException {
         long id = Api.start(Api.tinyOn(dir, 1));
         Api.awaitSuccess(id);

@@ -72,19 +72,39 @@ class SearchStorageApiTest {
                 (Map<String, Object> t) -> Api.number(t, "validationAccuracy"))
                 .thenComparing(t -> -((Number) t.get("number")).intValue())).orElseThrow();
         assertEquals(done.getInt("bestTrial"), best.get("number"));
-        long others = trained.stream().filter(t -> t != best)
+        // Kept: the best, and every trial no other beats or matches on accuracy while costing less (in
+        // parameters, or in FLOPs), so that the search's Pareto fronts keep their networks.
+        java.util.Set<Object> kept = new java.util.HashSet<>();
+        kept.add(best.get("number"));
+        for (String cost : List.of("parameters", "flops")) {
+            for (Map<String, Object> t : trained) {
+                boolean dominated = trained.stream().anyMatch(o -> o != t
+                        && Api.number(o, "validationAccuracy") >= Api.number(t, "validationAccuracy")
+                        && Api.number(o, cost) <= Api.number(t, cost)
+                        && (Api.number(o, "validationAccuracy") > Api.number(t, "validationAccuracy")
+                                || Api.number(o, cost) < Api.number(t, cost)));
+                if (!dominated) {
+                    kept.add(t.get("number"));
+                }
+            }
+        }
+        long others = trained.stream().filter(t -> !kept.contains(t.get("number")))
                 .mapToLong(t -> ((Number) t.get("checkpointBytes")).longValue()).sum();
 
         given().delete("/api/searches/{id}/checkpoints?keep=1", id).then().statusCode(200)
-                .body("kept", equalTo(1)).body("removed", equalTo(trained.size() - 1))
+                .body("kept", equalTo(1)).body("removed", equalTo(trained.size() - kept.size()))
                 .body("freedBytes", equalTo((int) others));
         for (Map<String, Object> t : page(id)) {
-            if (t.get("number").equals(best.get("number"))) {
-                assertNotNull(t.get("checkpointBytes"));
+            if (kept.contains(t.get("number"))) {
+                assertNotNull(t.get("checkpointBytes"), "kept: " + t);
             } else {
                 assertNull(t.get("checkpointBytes"), "removed: " + t);
             }
         }
+        // With none to keep, every trial's network goes.
+        given().delete("/api/searches/{id}/checkpoints?keep=0", id).then().statusCode(200)
+                .body("removed", equalTo(kept.size()));
+        assertTrue(page(id).stream().allMatch(t -> t.get("checkpointBytes") == null));
         int pruned = trained.stream().filter(t -> t != best).findFirst().map(t -> (Integer) t.get("number"))
                 .orElseThrow();
         // The removed trial still exports its architecture, not a network it no longer has.

@@ -25,7 +25,16 @@ public sealed interface CommandLine {
 
     /** Run a search to the end here, then export its best architecture. */
     record Search(SearchRequest request, Path out, Optional<Path> dataDir, boolean verbose, java.util.OptionalLong resume,
-            int keepCheckpoints) implements CommandLine {
+            int keepCheckpoints, FieldNames names) implements CommandLine {
+    }
+
+    /**
+     * How an error names a field of the request: by the flag that set it, or by the recipe file it
+     * came from, as checks after parsing (the dataset's files) find fault with it.
+     */
+    @FunctionalInterface
+    interface FieldNames {
+        String of(String field);
     }
 
     /** Trials of a search that keep their trained networks when it ends, unless --keep-checkpoints says otherwise. */
@@ -284,7 +293,8 @@ public sealed interface CommandLine {
                                         -pytorch.zip [best-genotype.json]
                   --data-dir DIR        where the embedded database keeps its files [~/.cellforge]
                   --keep-checkpoints N  when the search ends, keep the trained networks of its N best trials
-                                        and remove the others' (retrained networks stay) [5]
+                                        and its Pareto fronts' trials, and remove the others' (retrained
+                                        networks stay; 0 keeps none) [5]
                   --verbose             log what the libraries underneath say
 
                 controllers and their options:
@@ -458,19 +468,19 @@ public sealed interface CommandLine {
             }
             return new Search(SearchRequest.builder().build().normalized(), Path.of(f.string("--out") == null
                     ? "best-genotype.json" : f.string("--out")), f.path("--data-dir"), f.has("--verbose"),
-                    java.util.OptionalLong.of(resume), keep);
+                    java.util.OptionalLong.of(resume), keep, CommandLine::flagOf);
         }
+        // A field the flags did not set came from the recipe file: name it there.
+        FieldNames names = field -> recipe.isPresent() && !setByFlags(f, field) ? "--recipe " + recipe.get() + ": "
+                + field : flagOf(field);
         List<Violation> violations = request.validate();
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            String flag = flagOf(v.field());
-            // A field the flags did not set came from the recipe file: name it there.
-            String where = recipe.isPresent() && !setByFlags(f, v.field()) ? "--recipe " + recipe.get() + ": "
-                    + v.field() : flag;
-            throw new UsageException("search", where + ": " + v.reason());
+            throw new UsageException("search", names.of(v.field()) + ": " + v.reason());
         }
         return new Search(request.normalized(), Path.of(f.string("--out") == null ? "best-genotype.json"
-                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty(), keep);
+                : f.string("--out")), f.path("--data-dir"), f.has("--verbose"), java.util.OptionalLong.empty(), keep,
+                names);
     }
 
     /** Whether request field {@code field} (such as {@code options.population}) was set by a flag. */

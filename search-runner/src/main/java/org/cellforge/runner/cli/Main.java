@@ -179,7 +179,7 @@ public final class Main {
                 id = cellforge.submitHere(s.request());
             } catch (InvalidRequestException e) {
                 // Only the dataset's files are checked here, after the flags and the recipe were.
-                err.println("cellforge: " + CommandLine.flagOf(e.violations().get(0).field()) + ": "
+                err.println("cellforge: " + s.names().of(e.violations().get(0).field()) + ": "
                         + e.violations().get(0).reason());
                 return 2;
             }

@@ -274,6 +274,21 @@ class CommandLineTest {
     }
 
     @Test
+    void laterErrorsNameTheRecipeOrTheFlagThatSetTheField(@TempDir Path dir) throws IOException {
+        Path recipe = Files.writeString(dir.resolve("r.json"), """
+                {"recipe": {"name": "data", "version": 1}, "dataset": "idx:/nowhere"}
+                """);
+        CommandLine.Search fromFile = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search",
+                "--recipe", recipe.toString()));
+        assertEquals("--recipe " + recipe + ": dataset", fromFile.names().of("dataset"));
+        CommandLine.Search overridden = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search",
+                "--recipe", recipe.toString(), "--dataset", "idx:/elsewhere"));
+        assertEquals("--dataset", overridden.names().of("dataset"));
+        assertEquals("--dataset", assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search"))
+                .names().of("dataset"));
+    }
+
+    @Test
     void badRecipeFilesNameTheFileAndTheField(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("none.json");
         assertMessage("--recipe " + missing + ": no such file", "search", "--recipe", missing.toString());

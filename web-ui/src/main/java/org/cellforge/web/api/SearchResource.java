@@ -236,7 +236,8 @@ public class SearchResource {
 
     /**
      * Removes the stored trained networks of an ended search's trials except those of its {@code keep}
-     * best by stand-alone validation accuracy ({@code cellforge.checkpoints.keep-best} when absent):
+     * best by stand-alone validation accuracy ({@code cellforge.checkpoints.keep-best} when absent) and,
+     * unless it is 0, those of the trials on the search's Pareto fronts:
      * 200 with how many were removed and the bytes freed; 409 while it is not ended. The removed trials'
      * JSON exports stay; their ONNX and PyTorch exports answer 409. Each trial's
      * {@code checkpointBytes} says what is kept.

@@ -277,8 +277,9 @@ public class SearchService {
 
     /**
      * Removes the checkpoints of an ended search's trials except those of its {@code keep} best (by
-     * stand-alone validation accuracy); their exports then carry no trained weights (ONNX and PyTorch
-     * answer 409), while retrained networks, which have checkpoints of their own, stay.
+     * stand-alone validation accuracy) and, unless {@code keep} is 0, of its Pareto fronts' trials;
+     * the others' exports then carry no trained weights (ONNX and PyTorch answer 409), while retrained
+     * networks, which have checkpoints of their own, stay.
      *
      * @throws org.cellforge.engine.NotFoundException if there is no such search
      * @throws org.cellforge.engine.ConflictException if it has not ended, or a process works on it

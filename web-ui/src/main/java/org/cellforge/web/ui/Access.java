@@ -67,16 +67,29 @@ public final class Access {
         change.run();
     }
 
-    /** The bar at the top of every view: who is signed in, with which role, and a way out. */
+    /**
+     * The bar at the top of every view: who is signed in, with which role, the accounts page for
+     * operators, a password change, and a way out.
+     */
     static HorizontalLayout bar() {
         VaadinRequest request = VaadinRequest.getCurrent();
         String name = request == null || request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName();
         Span who = new Span(name + " (" + (operates() ? Roles.OPERATOR : Roles.VIEWER) + ")");
         who.setId("signed-in-as");
+        Button password = new Button("Password", e -> PasswordDialog.open(name));
+        password.setId("change-password");
+        password.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
         Button out = new Button("Sign out", e -> signOut());
         out.setId("sign-out");
         out.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
-        HorizontalLayout bar = new HorizontalLayout(who, out);
+        HorizontalLayout bar = new HorizontalLayout(who);
+        if (operates()) {
+            com.vaadin.flow.router.RouterLink accounts = new com.vaadin.flow.router.RouterLink("Accounts",
+                    AccountsView.class);
+            accounts.setId("accounts-link");
+            bar.add(accounts);
+        }
+        bar.add(password, out);
         bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         bar.setWidthFull();
         bar.setJustifyContentMode(FlexComponent.JustifyContentMode.END);
