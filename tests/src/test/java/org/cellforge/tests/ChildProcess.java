@@ -32,6 +32,13 @@ final class ChildProcess implements AutoCloseable {
 
     /** The Quarkus server from the application jar the build made, with {@code args} after its mode. */
     static ChildProcess server(String name, Map<String, String> env, Path logs, String... args) {
+        List<String> all = new ArrayList<>(List.of("server"));
+        all.addAll(List.of(args));
+        return serverJar(name, env, logs, all.toArray(String[]::new));
+    }
+
+    /** The application jar the build made with {@code args} as they are ({@code user ...}, for one). */
+    static ChildProcess serverJar(String name, Map<String, String> env, Path logs, String... args) {
         Path jar = Path.of("..", "web-ui", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the server jar " + jar + " is missing; build web-ui first");
@@ -39,7 +46,6 @@ final class ChildProcess implements AutoCloseable {
         List<String> command = java();
         command.add("-jar");
         command.add(jar.toString());
-        command.add("server");
         command.addAll(List.of(args));
         return start(name, command, env, logs);
     }

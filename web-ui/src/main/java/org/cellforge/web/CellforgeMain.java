@@ -28,6 +28,12 @@ public final class CellforgeMain {
     }
 
     public static void main(String... args) {
+        if (args.length > 0 && args[0].equals("user")) {
+            // Accounts while no server runs: the database and the password hashing, without Quarkus.
+            System.exit(UserCommand.run(java.util.List.of(args).subList(1, args.length), System.in, System.out,
+                    System.err));
+            return;
+        }
         CommandLine.Server server;
         try {
             if (!(CommandLine.parse(args) instanceof CommandLine.Server s)) {

@@ -150,6 +150,8 @@ public sealed interface CommandLine {
                   server     serve the REST API (/api/searches) and the dashboard (/), coordinate searches and
                              train their trials (--workers)
                   worker     train trials of the searches in a shared database, beside a server
+                  user       list, add, re-password or remove the server's database accounts while no server
+                             runs ('cellforge user --help'); while one runs, its Accounts page does it
                   bench      time training steps against the PyTorch reference (see BENCHMARKS.md)
                   build      build the application
                   test       build it and run every test
@@ -204,7 +206,8 @@ public sealed interface CommandLine {
 
                     Every API call and the dashboard need a user: a viewer reads and exports, an operator also
                     starts, cancels, pauses, resumes, retrains and deletes. See README for users from the
-                    server's configuration and for an OpenID Connect provider.
+                    server's configuration and for an OpenID Connect provider; operators manage the
+                    database's accounts on the Accounts page, and 'cellforge user' does while no server runs.
                     """;
             case "worker" -> """
                     usage: cellforge worker [flags]

@@ -12,8 +12,6 @@ import org.cellforge.engine.NotFoundException;
 import org.cellforge.persistence.Accounts;
 import org.jboss.logging.Logger;
 
-import io.agroal.api.AgroalDataSource;
-
 /**
  * The server's database accounts, managed by operators while the server runs: made with a role and
  * a password (chosen, or made here and shown once), changed, removed. The last operator account can
@@ -38,7 +36,16 @@ public class AccountService {
     }
 
     @Inject
-    AgroalDataSource dataSource;
+    javax.sql.DataSource dataSource;
+
+    /** For the container. */
+    public AccountService() {
+    }
+
+    /** The same service on {@code dataSource}, for {@code cellforge user} while no server runs. */
+    public AccountService(javax.sql.DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     private Accounts accounts() {
         return new Accounts(dataSource);
