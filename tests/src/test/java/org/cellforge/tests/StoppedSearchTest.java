@@ -33,7 +33,6 @@ class StoppedSearchTest {
             assertTrue(output.contains("search 1 is recorded as INTERRUPTED"), output);
             assertTrue(output.contains("search 1 INTERRUPTED"), output);
             assertFalse(output.contains("FAILED"), output);
-            assertFalse(output.contains("rollback"), output);
         }
         try (EmbeddedDatabase db = EmbeddedDatabase.start(data.resolve("postgres"))) {
             Sql sql = new Sql(db);

@@ -26,7 +26,6 @@ import org.cellforge.web.search.SearchInfo;
 import org.cellforge.web.search.SearchService;
 import org.cellforge.web.search.TrialInfo;
 import org.cellforge.web.security.Roles;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -39,10 +38,6 @@ public class SearchResource {
 
     @Inject
     SearchService service;
-
-    /** How many of a search's best trials keep their checkpoints when a prune names no number. */
-    @ConfigProperty(name = "cellforge.checkpoints.keep-best", defaultValue = "5")
-    int keepBest;
 
     /** Starts a search in the background; 201 with its stored state and a Location header. */
     @RolesAllowed(Roles.OPERATOR)
@@ -247,7 +242,7 @@ public class SearchResource {
     @RolesAllowed(Roles.OPERATOR)
     public SearchService.Pruned pruneCheckpoints(@PathParam("id") String id, @QueryParam("keep") String keepParam) {
         long search = searchId(id);
-        long keep = keepParam == null ? keepBest : whole("keep", keepParam);
+        long keep = keepParam == null ? service.keepBest() : whole("keep", keepParam);
         if (keep < 0 || keep > Integer.MAX_VALUE) {
             throw InvalidRequestException.of("keep", "must be a whole number from 0, got " + keep);
         }

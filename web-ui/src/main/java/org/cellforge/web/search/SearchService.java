@@ -81,6 +81,11 @@ public class SearchService {
 
     private Cellforge cellforge;
     private SearchLocks locks;
+
+    /** How many of a search's best trials keep their checkpoints when a prune names no number. */
+    public int keepBest() {
+        return keepBest;
+    }
     private JobRunrTrials trials;
     private Coordinator coordinator;
 

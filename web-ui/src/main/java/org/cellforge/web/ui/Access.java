@@ -62,7 +62,7 @@ public final class Access {
      */
     static void asOperator(Runnable change) {
         if (!operates()) {
-            throw new SecurityException("only an operator may change searches");
+            throw new SecurityException("only an operator may make changes");
         }
         change.run();
     }
