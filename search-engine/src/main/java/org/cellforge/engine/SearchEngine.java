@@ -21,6 +21,7 @@ import org.cellforge.controller.ControllerContext;
 import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.Controllers;
 import org.cellforge.controller.Cost;
+import org.cellforge.controller.CostLimits;
 import org.cellforge.controller.Decision;
 import org.cellforge.controller.Objectives;
 import org.cellforge.controller.Observation;
@@ -413,7 +414,7 @@ public final class SearchEngine {
                 controller.restore(search.controllerState().get());
                 rebuild();
             } else if (request.warmStart() > 0) {
-                warmStart(evaluation);
+                warmStart(evaluation, CostLimits.of(options));
             }
             if (request.weightSharing()) {
                 shared = evaluation.sharedWeights((int) supernet.integer(WeightSharing.EPOCHS.name()));
@@ -602,15 +603,20 @@ public final class SearchEngine {
                     : Optional.of(Objectives.of(t.validationAccuracy(), t.cost()));
         }
 
-        /** Scores distinct random candidates at initialization and hands them to the controller, best first. */
-        private void warmStart(Evaluation<A> evaluation) {
+        /**
+         * Scores distinct random candidates within the search's cost limits at initialization and hands
+         * them to the controller, best first. Candidates over a limit are not scored: the controller
+         * could not propose them, and zero-cost scores favour large networks, so they would crowd the
+         * top of the list and leave the first generation to chance.
+         */
+        private void warmStart(Evaluation<A> evaluation, CostLimits limits) {
             Rng random = Rng.of(request.seed() ^ 0x3C6EF372FE94F82BL);
             Set<String> seen = new HashSet<>();
             List<Map.Entry<A, Double>> scored = new ArrayList<>();
             int draws = 0;
             while (scored.size() < request.warmStart() && draws++ < 100 * request.warmStart()) {
                 A candidate = space.sample(random);
-                if (seen.add(space.canonical(candidate).hash())) {
+                if (limits.allows(evaluation.cost(candidate)) && seen.add(space.canonical(candidate).hash())) {
                     scored.add(Map.entry(candidate, evaluation.zeroCost(candidate)));
                 }
             }

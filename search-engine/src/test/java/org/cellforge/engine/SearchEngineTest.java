@@ -258,4 +258,42 @@ class SearchEngineTest {
         org.junit.jupiter.api.Assertions.assertThrows(NotFoundException.class,
                 () -> engine.retrain(2, List.of(1), 1, SearchListener.none()));
     }
+
+    @Test
+    void theWarmStartScoresOnlyCandidatesWithinTheCostLimits() {
+        // FakeEvaluation's costs run from 1,000 to 1,999 parameters, so a limit of 1,500 excludes about half.
+        List<ScoredCandidate> unlimited = warmStarted(Map.of());
+        assertEquals(20, unlimited.size());
+        assertTrue(unlimited.stream().anyMatch(c -> fakeParameters(c.arch()) > 1_500),
+                "without a limit some candidates cost more than 1,500 parameters");
+
+        InMemoryStore store = new InMemoryStore();
+        List<ScoredCandidate> limited = warmStarted(Map.of("maxParameters", 1_500), store);
+        assertEquals(20, limited.size(), "the limit does not shrink the warm start");
+        for (ScoredCandidate c : limited) {
+            assertTrue(fakeParameters(c.arch()) <= 1_500, c.arch() + " is over the limit");
+        }
+        for (InMemoryStore.Trial t : store.trials) {
+            assertTrue(fakeParameters(t.arch) <= 1_500, t.arch + " was trained over the limit");
+        }
+    }
+
+    private static List<ScoredCandidate> warmStarted(Map<String, Object> options) {
+        return warmStarted(options, new InMemoryStore());
+    }
+
+    /** The warm start a random search with {@code options} stored, best first. */
+    private static List<ScoredCandidate> warmStarted(Map<String, Object> options, InMemoryStore store) {
+        store.create(request("random", 4).toBuilder().options(options).warmStart(20).build().withDefaults(), DATA);
+        SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                SearchListener.none());
+        run(store, null, engine);
+        assertEquals(SearchStatus.SUCCEEDED, store.status);
+        return store.warmStart;
+    }
+
+    /** The parameter count FakeEvaluation gives {@code arch}. */
+    private static long fakeParameters(String arch) {
+        return 1_000 + Math.floorMod(arch.hashCode(), 1_000);
+    }
 }

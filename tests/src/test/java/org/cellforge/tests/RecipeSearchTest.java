@@ -105,7 +105,7 @@ class RecipeSearchTest {
             assertEquals(0, verify.awaitExit(RUN), verify.output());
             assertTrue(verify.output().contains(String.format(java.util.Locale.ROOT, "recorded at retraining "
                     + "(retrained test, Cellforge's evaluator): %.4f", tested)), verify.output());
-            assertTrue(verify.output().contains("on the 5000 test images"), verify.output());
+            assertTrue(verify.output().contains("(retrained test) on the 5000 test images"), verify.output());
         }
     }
 }

@@ -96,8 +96,11 @@ public final class Main {
                 return 2;
             }
             OnnxCheck.Result r = OnnxCheck.check(model, data.test().get());
-            out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f on the %d test images of %s%n", r.accuracy(), r.images(),
-                    dataset);
+            // A trial's network measured on the test split is not a result the search reported: say so.
+            String kind = r.recorded().isPresent() ? "retrained test"
+                    : "test split, on a network not retrained after its trial";
+            out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f (%s) on the %d test images of %s%n", r.accuracy(),
+                    kind, r.images(), dataset);
             if (r.recorded().isEmpty()) {
                 out.println("the file records no retrained test accuracy to compare with (a trial's network is "
                         + "validated, not tested); nothing was compared");

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import org.cellforge.evaluator.export.OnnxExport;
+import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.Network;
 import org.cellforge.space.darts.DartsGenotype;
 import org.cellforge.space.darts.DartsMacro;
 import org.cellforge.space.darts.DartsSpace;
@@ -20,8 +26,9 @@ import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The command line's modes that need no database: describe, help, and what is refused. */
+/** The command line's modes that need no database: describe, verify, help, and what is refused. */
 class MainTest {
 
     private static final String NB201 =
@@ -72,6 +79,21 @@ class MainTest {
 
         Run defaults = run("describe", NB201);
         assertEquals(grouped(new Nb201Macro(16, 1, 1, 10).parameters(cell)), defaults.field("parameters"));
+    }
+
+    @Test
+    void verifyNamesATrialsNetworkMeasuredOnTheTestSplitAsNotRetrained(@TempDir Path dir) throws IOException {
+        Network net = Nb201Network.create(Nb201Space.standard().parse(NB201), new Nb201Macro(4, 1, 1, 10), 3);
+        Path model = dir.resolve("trial.onnx");
+        Files.write(model, OnnxExport.toBytes(net, 1, 28, 28, 10, Map.of("cellforge.accuracy_kind",
+                "stand-alone validation", "cellforge.validation_accuracy", "0.5")));
+        Run r = run("verify", model.toString());
+        assertEquals(0, r.code(), r.err());
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("ONNX Runtime: accuracy "), first);
+        assertTrue(first.contains("(test split, on a network not retrained after its trial) on the 10000 test images"),
+                first);
+        assertTrue(r.out().contains("nothing was compared"), r.out());
     }
 
     @Test
