@@ -1,6 +1,9 @@
 package org.cellforge.runner.jobs;
 
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -50,6 +53,9 @@ public final class JobRunrTrials implements TrialExecutor, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(JobRunrTrials.class.getName());
 
+    /** The advisory lock key under which processes set up JobRunr's tables ("cfjobrun" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x63666A6F6272756EL;
+
     private final StorageProvider storage;
     private final JsonMapper json;
     private final JobRequestScheduler scheduler;
@@ -65,10 +71,25 @@ public final class JobRunrTrials implements TrialExecutor, AutoCloseable {
         this.scheduler = new JobRequestScheduler(storage);
     }
 
-    /** Opens the job engine on {@code dataSource}, creating or updating its tables. */
+    /**
+     * Opens the job engine on {@code dataSource}, creating or updating its tables. JobRunr's own
+     * migrations take no lock, and a server and workers starting together on a new database both
+     * created its first table (one then failed with "relation jobrunr_jobs already exists"), so
+     * processes open it one at a time under a PostgreSQL advisory lock.
+     */
     public static JobRunrTrials on(DataSource dataSource) {
         JsonMapper json = new JacksonJsonMapper();
-        StorageProvider storage = new PostgresStorageProvider(dataSource);
+        StorageProvider storage;
+        try (Connection lock = dataSource.getConnection(); Statement s = lock.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                storage = new PostgresStorageProvider(dataSource);
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock the job tables for their set-up: " + e.getMessage(), e);
+        }
         storage.setJobMapper(new JobMapper(json));
         return new JobRunrTrials(storage, json);
     }

@@ -5,7 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.cellforge.controller.Cost;
 import org.cellforge.engine.SearchListener;
@@ -44,6 +51,34 @@ class JobRunrTrialsTest {
     private static SearchRequest tiny() {
         return SearchRequest.builder().controller("random").trials(1).epochs(1).channels(4).trainSize(300)
                 .validationSize(100).batchSize(50).retrainEpochs(1).threads(1).build();
+    }
+
+    @Test
+    void processesOpeningTheJobTablesTogetherOnANewDatabaseAllSucceed() throws Exception {
+        // A server and its workers started at once on a new database each set up JobRunr's tables.
+        try (EmbeddedDatabase fresh = EmbeddedDatabase.startTemporary()) {
+            List<Database> processes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                processes.add(Database.connect(fresh.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.USER));
+            }
+            ExecutorService starts = Executors.newFixedThreadPool(processes.size());
+            try {
+                CyclicBarrier together = new CyclicBarrier(processes.size());
+                List<Future<JobRunrTrials>> opened = new ArrayList<>();
+                for (Database p : processes) {
+                    opened.add(starts.submit(() -> {
+                        together.await(60, TimeUnit.SECONDS);
+                        return JobRunrTrials.on(p.dataSource());
+                    }));
+                }
+                for (Future<JobRunrTrials> f : opened) {
+                    f.get(120, TimeUnit.SECONDS).close();
+                }
+            } finally {
+                starts.shutdownNow();
+                processes.forEach(Database::close);
+            }
+        }
     }
 
     @Test
