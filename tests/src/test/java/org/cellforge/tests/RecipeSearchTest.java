@@ -75,12 +75,12 @@ class RecipeSearchTest {
             output = search.output();
         }
         assertEquals(0, code, output);
-        assertTrue(output.contains("(recipe fmnist-under-100k@1)"), output);
+        assertTrue(output.contains("(recipe fmnist-under-100k@2)"), output);
 
         long id = sql.count("select id from search");
         JsonNode recipe = JSON.readTree(sql.string("select recipe from search where id = ?", id));
         assertEquals("fmnist-under-100k", recipe.get("name").asText());
-        assertEquals(1, recipe.get("version").asInt());
+        assertEquals(2, recipe.get("version").asInt());
         assertEquals("all", JSON.readTree(sql.string("select retraining from search where id = ?", id)).get("data")
                 .asText());
         assertEquals("SUCCEEDED", sql.string("select status from search where id = ?", id));
@@ -94,7 +94,7 @@ class RecipeSearchTest {
 
         JsonNode provenance = JSON.readTree(out.toFile()).get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());
-        assertEquals("fmnist-under-100k@1", provenance.get("recipe").asText());
+        assertEquals("fmnist-under-100k@2", provenance.get("recipe").asText());
         assertTrue(provenance.get("retraining").asText().startsWith("images=" + TRAINING_FILE + " epochs=1 "),
                 provenance.toString());
 

@@ -1,9 +1,7 @@
 package org.cellforge.evaluator.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * BatchNorm over the channel axis of NHWC activations, as PyTorch's BatchNorm2d: batch
@@ -12,10 +10,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * as DARTS's search network normalizes its candidate operations) it has no trainable weights but
  * keeps its running statistics.
  *
- * <p>Written over an [N*H*W, C] view with the broadcasting custom ops and column sums as a
- * matrix product: in this ND4J release the fused batchnorm_bp kernel recomputes the statistics,
- * and the legacy row-vector broadcasts and axis-0 reductions walk one tiny row at a time; both
- * were ten times slower on the benchmark's shapes (BENCHMARKS.md).
+ * <p>Written over an [N*H*W, C] view as two fused passes each way ({@link ChannelKernels}): the
+ * forward pass sums, then scales and shifts; the backward pass sums, then combines gradient and
+ * input. It keeps its input rather than the normalized activations for the backward pass, so the
+ * layer before it must not change its output until then (its output is its own buffer, which it
+ * rewrites only on its next call). In this ND4J release the fused batchnorm_bp kernel recomputes
+ * the statistics and a chain of broadcasting custom ops makes fourteen passes (BENCHMARKS.md).
  */
 public final class BatchNorm2d implements Layer {
 
@@ -33,12 +33,12 @@ public final class BatchNorm2d implements Layer {
     private final INDArray runningMean;
     private final INDArray runningVar;
     private final Buffer out = new Buffer();
-    private final Buffer normalizedBuffer = new Buffer();
     private final Buffer gradIn = new Buffer();
-    private final Buffer ones = new Buffer();
     private long calibrated = -1;
-    private INDArray normalized;
-    private INDArray invStd;
+    /** What the backward pass needs of the last training forward: its input, mean and 1/σ per channel. */
+    private INDArray input;
+    private double[] batchMean;
+    private double[] invStd;
 
     /** Looks up (or creates) {@code name + "/gamma"}, {@code "/beta"}, {@code "/running_mean"}, {@code "/running_var"}. */
     public BatchNorm2d(Parameters store, String name, int channels) {
@@ -79,33 +79,59 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public INDArray forward(INDArray x, boolean train) {
-        INDArray rows = x.reshape('c', -1, x.size(3));
+        INDArray rows = ChannelKernels.dense(x).reshape('c', -1, x.size(3));
         INDArray y = out.like(rows);
+        double[] g = gamma.toDoubleVector();
+        double[] b = beta.toDoubleVector();
+        int c = g.length;
+        double[] scale = new double[c];
+        double[] shift = new double[c];
         if (!train) {
-            INDArray scale = Transforms.pow(runningVar.add(EPSILON), -0.5, false).muli(gamma);
-            INDArray shift = beta.sub(runningMean.mul(scale));
-            broadcast("multiply", rows, scale, y);
-            broadcast("add", y, shift, y);
+            double[] mean = runningMean.toDoubleVector();
+            double[] variance = runningVar.toDoubleVector();
+            for (int i = 0; i < c; i++) {
+                scale[i] = g[i] / Math.sqrt(variance[i] + EPSILON);
+                shift[i] = b[i] - mean[i] * scale[i];
+            }
+            ChannelKernels.affine(rows, scale, shift, y);
             return y.reshape(x.shape());
         }
         long m = rows.size(0);
-        INDArray mean = columnSums(rows).divi(m);
-        normalized = normalizedBuffer.like(rows);
-        broadcast("subtract", rows, mean, normalized);
-        // y holds the squares for a moment before it holds the output.
-        INDArray variance = columnSums(normalized.mul(normalized, y)).divi(m);
-        invStd = Transforms.pow(variance.add(EPSILON), -0.5, false);
-        broadcast("multiply", normalized, invStd, normalized);
-        update(mean, variance.muli(m / (double) Math.max(1, m - 1)));
-        broadcast("multiply", normalized, gamma, y);
-        broadcast("add", y, beta, y);
+        // Sums around the batch's first row, a sample of each channel: within a few standard deviations of
+        // the mean, so Σ(x−k)²/m − (Σ(x−k)/m)² keeps its precision however far the mean is from zero.
+        double[] center = rows.getRow(0).toDoubleVector();
+        double[] sum = new double[c];
+        double[] sumSquares = new double[c];
+        ChannelKernels.sums(rows, center, sum, sumSquares);
+        double[] mean = new double[c];
+        double[] variance = new double[c];
+        invStd = new double[c];
+        for (int i = 0; i < c; i++) {
+            double offset = sum[i] / m;
+            mean[i] = center[i] + offset;
+            variance[i] = Math.max(0, sumSquares[i] / m - offset * offset);
+            invStd[i] = 1 / Math.sqrt(variance[i] + EPSILON);
+            scale[i] = g[i] * invStd[i];
+            shift[i] = b[i] - mean[i] * scale[i];
+        }
+        ChannelKernels.affine(rows, scale, shift, y);
+        update(mean, variance, m);
+        input = rows;
+        batchMean = mean;
         return y.reshape(x.shape());
     }
 
-    private void update(INDArray mean, INDArray unbiasedVariance) {
+    private void update(double[] mean, double[] variance, long m) {
         double momentum = calibrated >= 0 ? 1.0 / ++calibrated : MOMENTUM;
-        runningMean.muli(1 - momentum).addi(mean.muli(momentum));
-        runningVar.muli(1 - momentum).addi(unbiasedVariance.muli(momentum));
+        double unbiased = m / (double) Math.max(1, m - 1);
+        double[] runMean = runningMean.toDoubleVector();
+        double[] runVar = runningVar.toDoubleVector();
+        for (int i = 0; i < mean.length; i++) {
+            runMean[i] = (1 - momentum) * runMean[i] + momentum * mean[i];
+            runVar[i] = (1 - momentum) * runVar[i] + momentum * variance[i] * unbiased;
+        }
+        runningMean.assign(Nd4j.createFromArray(runMean).castTo(runningMean.dataType()));
+        runningVar.assign(Nd4j.createFromArray(runVar).castTo(runningVar.dataType()));
     }
 
     @Override
@@ -116,41 +142,38 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        INDArray g = gradOut.reshape('c', -1, gradOut.size(3));
-        long m = g.size(0);
-        INDArray dx = gradIn.like(g);
-        INDArray gradBeta = columnSums(g);
-        INDArray gradGamma = columnSums(g.mul(normalized, dx));
-        if (affine) {
-            store.accumulate(betaName, gradBeta);
-            store.accumulate(gammaName, gradGamma);
+        INDArray grad = ChannelKernels.dense(gradOut).reshape('c', -1, gradOut.size(3));
+        long m = grad.size(0);
+        int c = invStd.length;
+        double[] sumG = new double[c];
+        double[] sumGCentered = new double[c];
+        ChannelKernels.productSums(grad, input, batchMean, sumG, sumGCentered);
+        double[] g = gamma.toDoubleVector();
+        double[] gradGamma = new double[c];
+        // dx = γ·σ⁻¹/m · (m·g − Σg − x̂·Σ(g·x̂)) with x̂ = (x − μ)·σ⁻¹, as a·g + b·x + d per channel.
+        double[] a = new double[c];
+        double[] b = new double[c];
+        double[] d = new double[c];
+        for (int i = 0; i < c; i++) {
+            gradGamma[i] = sumGCentered[i] * invStd[i];
+            double k = g[i] * invStd[i] / m;
+            a[i] = k * m;
+            b[i] = -k * invStd[i] * gradGamma[i];
+            d[i] = -k * sumG[i] - b[i] * batchMean[i];
         }
-        // dx = gamma * invStd / m * (m * g - sum(g) - xhat * sum(g * xhat))
-        INDArray coefficient = gamma.mul(invStd).divi(m);
-        broadcast("multiply", normalized, gradGamma, normalized);
-        g.mul(m, dx).subi(normalized);
-        broadcast("subtract", dx, gradBeta, dx);
-        broadcast("multiply", dx, coefficient, dx);
-        normalized = null;
+        if (affine) {
+            store.accumulate(betaName, vector(sumG, beta));
+            store.accumulate(gammaName, vector(gradGamma, gamma));
+        }
+        INDArray dx = gradIn.like(grad);
+        ChannelKernels.combine(grad, a, input, b, d, dx);
+        input = null;
+        batchMean = null;
         invStd = null;
         return dx.reshape(gradOut.shape());
     }
 
-    /** Sums over the rows of [m, c] as the product of a row of ones with it. */
-    private INDArray columnSums(INDArray rows) {
-        long m = rows.size(0);
-        INDArray unit = ones.get(rows.dataType(), 1, m);
-        if (unit.getDouble(0) != 1.0 || unit.getDouble(m - 1) != 1.0) {
-            unit.assign(1);
-        }
-        INDArray sums = Nd4j.createUninitialized(rows.dataType(), 1, rows.size(1));
-        // A plain GEMM: INDArray.mmul took ten times as long for this shape.
-        Nd4j.gemm(unit, rows, sums, false, false, 1.0, 0.0);
-        return sums.reshape(rows.size(1));
-    }
-
-    /** {@code a op b} with {@code b} of one value per channel broadcast over the rows of {@code a}, into {@code z}. */
-    private static void broadcast(String op, INDArray a, INDArray b, INDArray z) {
-        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(a, b).addOutputs(z).build());
+    private static INDArray vector(double[] values, INDArray like) {
+        return Nd4j.createFromArray(values).castTo(like.dataType());
     }
 }

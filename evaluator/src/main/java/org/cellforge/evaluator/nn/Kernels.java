@@ -62,11 +62,6 @@ final class Kernels {
         exec(DynamicCustomOp.builder("relu").addInputs(x).addOutputs(out).addFloatingPointArguments(0.0), new int[0]);
     }
 
-    static void reluBackward(INDArray x, INDArray gradOut, INDArray gradIn) {
-        exec(DynamicCustomOp.builder("relu_bp").addInputs(x, gradOut).addOutputs(gradIn)
-                .addFloatingPointArguments(0.0), new int[0]);
-    }
-
     private static int[] convArgs(INDArray w, int stride, int pad) {
         return new int[] {(int) w.size(0), (int) w.size(1), stride, stride, pad, pad, 1, 1, 0, NHWC, WEIGHTS_YXIO};
     }

@@ -38,7 +38,7 @@ public final class Relu implements Layer {
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray g = gradIn.like(input);
-        Kernels.reluBackward(input, gradOut, g);
+        ChannelKernels.reluBackward(ChannelKernels.dense(input), ChannelKernels.dense(gradOut), g);
         input = null;
         return g;
     }

@@ -1,0 +1,336 @@
+package org.cellforge.evaluator.nn;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * Elementwise passes with one coefficient per channel over dense NHWC activations, in Java over
+ * the arrays' native memory.
+ *
+ * <p>ND4J takes one native call and one pass over memory per arithmetic step: a BatchNorm's
+ * training forward and backward were fourteen passes and, with the ReLU backward kernel, about 40 %
+ * of a training step of a narrow network (BENCHMARKS.md). Fused here they are four, and a pass
+ * copies the activations tile by tile into a Java array whose length is a multiple of the channel
+ * count, so lane {@code j} of every tile belongs to channel {@code j % C}: the JIT vectorizes the
+ * loop over the tile against coefficient arrays tiled the same way. Sums are kept per lane in the
+ * element type and added into doubles every {@value #FLUSH} tiles, so rounding does not grow with
+ * the batch.
+ */
+final class ChannelKernels {
+
+    /** Elements a tile aims at: small enough that a tile and its coefficients stay in L1. */
+    private static final int TILE = 1024;
+
+    /** Tiles between flushes of the per-lane sums into double. */
+    private static final int FLUSH = 256;
+
+    /** Threads a pass is split over: the cores, as ND4J's own kernels use them. */
+    private static final int PARTS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    /** Elements below which a pass runs on the caller alone: a hand-off costs more than it saves. */
+    private static final long MIN_PART = 64 * 1024;
+
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    private ChannelKernels() {
+    }
+
+    /**
+     * Per channel of {@code x}, viewed as [rows, C]: {@code sum[c] = Σ (x - shift[c])} and
+     * {@code sumSquares[c] = Σ (x - shift[c])²}. A shift near the mean keeps the variance
+     * {@code sumSquares/m - (sum/m)²} from cancelling away when the mean is large.
+     */
+    static void sums(INDArray x, double[] shift, double[] sum, double[] sumSquares) {
+        int c = shift.length;
+        MemorySegment in = segment(x, c);
+        long n = x.length();
+        if (x.dataType() == DataType.FLOAT) {
+            int tile = tile(c);
+            float[] k = tiled(shift, tile);
+            inParts(n, tile, new double[][] {sum, sumSquares}, (from, to, out) -> {
+                float[] buf = new float[tile];
+                float[] s = new float[tile];
+                float[] q = new float[tile];
+                for (long t = from; t < to; t++) {
+                    MemorySegment.copy(in, FLOAT, t * tile * Float.BYTES, buf, 0, tile);
+                    sumTile(buf, k, s, q);
+                    if ((t - from + 1) % FLUSH == 0 || t + 1 == to) {
+                        flush(s, out[0]);
+                        flush(q, out[1]);
+                    }
+                }
+            });
+        }
+        for (long i = tail(x, c); i < n; i++) {
+            int ch = (int) (i % c);
+            double v = get(in, x, i) - shift[ch];
+            sum[ch] += v;
+            sumSquares[ch] += v * v;
+        }
+    }
+
+    /** {@code out = x·scale[c] + shift[c]}; {@code out} may be {@code x}. */
+    static void affine(INDArray x, double[] scale, double[] shift, INDArray out) {
+        combine(x, scale, null, null, shift, out);
+    }
+
+    /**
+     * Per channel: {@code sumG[c] = Σ g} and {@code sumGX[c] = Σ g·(x - shift[c])}, the sums a
+     * BatchNorm's backward pass needs.
+     */
+    static void productSums(INDArray g, INDArray x, double[] shift, double[] sumG, double[] sumGX) {
+        int c = shift.length;
+        requireSameShape(g, x);
+        MemorySegment gs = segment(g, c);
+        MemorySegment xs = segment(x, c);
+        long n = x.length();
+        if (x.dataType() == DataType.FLOAT) {
+            int tile = tile(c);
+            float[] k = tiled(shift, tile);
+            inParts(n, tile, new double[][] {sumG, sumGX}, (from, to, out) -> {
+                float[] gb = new float[tile];
+                float[] xb = new float[tile];
+                float[] s = new float[tile];
+                float[] p = new float[tile];
+                for (long t = from; t < to; t++) {
+                    MemorySegment.copy(gs, FLOAT, t * tile * Float.BYTES, gb, 0, tile);
+                    MemorySegment.copy(xs, FLOAT, t * tile * Float.BYTES, xb, 0, tile);
+                    productTile(gb, xb, k, s, p);
+                    if ((t - from + 1) % FLUSH == 0 || t + 1 == to) {
+                        flush(s, out[0]);
+                        flush(p, out[1]);
+                    }
+                }
+            });
+        }
+        for (long i = tail(x, c); i < n; i++) {
+            int ch = (int) (i % c);
+            double gv = get(gs, g, i);
+            sumG[ch] += gv;
+            sumGX[ch] += gv * (get(xs, x, i) - shift[ch]);
+        }
+    }
+
+    /** {@code out = g·a[c] + x·b[c] + d[c]} ({@code x} may be null: no such term); {@code out} may be {@code g} or {@code x}. */
+    static void combine(INDArray g, double[] a, INDArray x, double[] b, double[] d, INDArray out) {
+        int c = a.length;
+        if (x != null) {
+            requireSameShape(g, x);
+        }
+        requireSameShape(g, out);
+        MemorySegment gs = segment(g, c);
+        MemorySegment xs = x == null ? null : segment(x, c);
+        MemorySegment os = segment(out, c);
+        long n = g.length();
+        if (g.dataType() == DataType.FLOAT) {
+            int tile = tile(c);
+            float[] at = tiled(a, tile);
+            float[] bt = x == null ? null : tiled(b, tile);
+            float[] dt = tiled(d, tile);
+            inParts(n, tile, new double[0][], (from, to, unused) -> {
+                float[] gb = new float[tile];
+                float[] xb = new float[tile];
+                for (long t = from; t < to; t++) {
+                    long offset = t * tile * Float.BYTES;
+                    MemorySegment.copy(gs, FLOAT, offset, gb, 0, tile);
+                    if (xs == null) {
+                        affineTile(gb, at, dt);
+                    } else {
+                        MemorySegment.copy(xs, FLOAT, offset, xb, 0, tile);
+                        combineTile(gb, at, xb, bt, dt);
+                    }
+                    MemorySegment.copy(gb, 0, os, FLOAT, offset, tile);
+                }
+            });
+        }
+        for (long i = tail(g, c); i < n; i++) {
+            int ch = (int) (i % c);
+            set(os, out, i, get(gs, g, i) * a[ch] + d[ch] + (x == null ? 0 : get(xs, x, i) * b[ch]));
+        }
+    }
+
+    /** {@code out = x > 0 ? g : 0}, the gradient through a ReLU whose input was {@code x}. */
+    static void reluBackward(INDArray x, INDArray g, INDArray out) {
+        requireSameShape(g, x);
+        requireSameShape(g, out);
+        MemorySegment xs = segment(x, 1);
+        MemorySegment gs = segment(g, 1);
+        MemorySegment os = segment(out, 1);
+        long n = x.length();
+        if (x.dataType() == DataType.FLOAT) {
+            inParts(n, TILE, new double[0][], (from, to, unused) -> reluRange(xs, gs, os, from * TILE, to * TILE));
+        }
+        for (long i = tail(x, (long) TILE); i < n; i++) {
+            set(os, out, i, get(xs, x, i) > 0 ? get(gs, g, i) : 0);
+        }
+    }
+
+    /** A branch-free select over the native memory itself, which the JIT vectorizes as a blend. */
+    private static void reluRange(MemorySegment x, MemorySegment g, MemorySegment out, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float gv = g.getAtIndex(FLOAT, i);
+            out.setAtIndex(FLOAT, i, x.getAtIndex(FLOAT, i) > 0f ? gv : 0f);
+        }
+    }
+
+    /** The work of one part: tiles {@code [from, to)}, adding its sums into {@code out}. */
+    @FunctionalInterface
+    private interface Part {
+        void run(long from, long to, double[][] out);
+    }
+
+    /**
+     * Runs {@code part} over the whole tiles of {@code n} elements, split into contiguous ranges
+     * over up to {@link #PARTS} threads (the caller's and the common pool's) when the array is large
+     * enough to pay for the hand-off. Each range sums into arrays of its own, added into
+     * {@code sums} at the end in range order, so results do not depend on timing.
+     */
+    private static void inParts(long n, int tile, double[][] sums, Part part) {
+        long tiles = n / tile;
+        int parts = (int) Math.max(1, Math.min(PARTS, n / MIN_PART));
+        if (parts == 1 || tiles < parts) {
+            part.run(0, tiles, sums);
+            return;
+        }
+        double[][][] partial = new double[parts][sums.length][];
+        List<ForkJoinTask<?>> forked = new ArrayList<>(parts - 1);
+        for (int p = 0; p < parts; p++) {
+            for (int k = 0; k < sums.length; k++) {
+                partial[p][k] = new double[sums[k].length];
+            }
+            long from = tiles * p / parts;
+            long to = tiles * (p + 1) / parts;
+            double[][] out = partial[p];
+            if (p > 0) {
+                forked.add(ForkJoinPool.commonPool().submit(() -> part.run(from, to, out)));
+            }
+        }
+        part.run(0, tiles / parts, partial[0]);
+        forked.forEach(ForkJoinTask::join);
+        for (double[][] p : partial) {
+            for (int k = 0; k < sums.length; k++) {
+                for (int ch = 0; ch < sums[k].length; ch++) {
+                    sums[k][ch] += p[k][ch];
+                }
+            }
+        }
+    }
+
+    /** First element the tiled float loops leave to the scalar tail: all of a double array. */
+    private static long tail(INDArray a, long tile) {
+        return a.dataType() == DataType.FLOAT ? a.length() / tile * tile : 0;
+    }
+
+    private static long tail(INDArray a, int channels) {
+        return tail(a, (long) tile(channels));
+    }
+
+    private static double get(MemorySegment s, INDArray a, long i) {
+        return a.dataType() == DataType.FLOAT ? s.getAtIndex(FLOAT, i) : s.getAtIndex(DOUBLE, i);
+    }
+
+    private static void set(MemorySegment s, INDArray a, long i, double v) {
+        if (a.dataType() == DataType.FLOAT) {
+            s.setAtIndex(FLOAT, i, (float) v);
+        } else {
+            s.setAtIndex(DOUBLE, i, v);
+        }
+    }
+
+    /**
+     * {@code a} itself when the kernels can read it in place (dense, C order), otherwise a dense
+     * copy: layers' own buffers always are, a caller's view may not be.
+     */
+    static INDArray dense(INDArray a) {
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
+    // The loops over a tile are methods of their own: small, hot and alone in their compilation
+    // unit, the JIT vectorizes them; inlined into the kernels' bodies it did not, at three times the cost.
+
+    private static void sumTile(float[] x, float[] k, float[] s, float[] q) {
+        for (int j = 0; j < x.length; j++) {
+            float v = x[j] - k[j];
+            s[j] += v;
+            q[j] += v * v;
+        }
+    }
+
+    private static void productTile(float[] g, float[] x, float[] k, float[] s, float[] p) {
+        for (int j = 0; j < g.length; j++) {
+            s[j] += g[j];
+            p[j] += g[j] * (x[j] - k[j]);
+        }
+    }
+
+    private static void affineTile(float[] x, float[] a, float[] d) {
+        for (int j = 0; j < x.length; j++) {
+            x[j] = x[j] * a[j] + d[j];
+        }
+    }
+
+    private static void combineTile(float[] g, float[] a, float[] x, float[] b, float[] d) {
+        for (int j = 0; j < g.length; j++) {
+            g[j] = g[j] * a[j] + x[j] * b[j] + d[j];
+        }
+    }
+
+    /** Tile length: the multiple of {@code channels} nearest {@link #TILE} from below, at least one row. */
+    static int tile(int channels) {
+        return channels * Math.max(1, TILE / channels);
+    }
+
+    private static float[] tiled(double[] perChannel, int tile) {
+        float[] t = new float[tile];
+        for (int j = 0; j < tile; j++) {
+            t[j] = (float) perChannel[j % perChannel.length];
+        }
+        return t;
+    }
+
+    /** Adds lane sums into their channels' doubles and clears the lanes. */
+    private static void flush(float[] lanes, double[] channels) {
+        for (int j = 0; j < lanes.length; j++) {
+            channels[j % channels.length] += lanes[j];
+            lanes[j] = 0;
+        }
+    }
+
+    /**
+     * The native memory of {@code a}, which must be dense in C order with {@code channels} as its
+     * last dimension, float or double.
+     */
+    private static MemorySegment segment(INDArray a, int channels) {
+        DataType type = a.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("channel kernels take float or double arrays, got " + type);
+        }
+        if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.length() % channels != 0
+                || (channels > 1 && a.size(a.rank() - 1) != channels)) {
+            throw new IllegalArgumentException("channel kernels take dense C-order arrays with " + channels
+                    + " channels last, got shape " + java.util.Arrays.toString(a.shape()) + " strides "
+                    + java.util.Arrays.toString(a.stride()) + " order " + a.ordering());
+        }
+        long width = type.width();
+        // A view's buffer already points at its own offset; only an offset beyond that is added.
+        long address = a.data().addressPointer().address() + (a.offset() - a.data().offset()) * width;
+        return MemorySegment.ofAddress(address).reinterpret(a.length() * width);
+    }
+
+    private static void requireSameShape(INDArray a, INDArray b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape()) || a.dataType() != b.dataType()) {
+            throw new IllegalArgumentException("channel kernels need arrays of one shape and type, got "
+                    + java.util.Arrays.toString(a.shape()) + " " + a.dataType() + " and "
+                    + java.util.Arrays.toString(b.shape()) + " " + b.dataType());
+        }
+    }
+}
