@@ -43,8 +43,11 @@ RUN groupadd --system --gid 10001 cellforge \
 COPY --from=build /src/web-ui/target/quarkus-app/ /opt/cellforge/server/
 COPY --from=dataset /usr/share/datasets/fashion-mnist/ /opt/cellforge/datasets/fashion-mnist/
 COPY --chmod=755 docker/entrypoint.sh /opt/cellforge/bin/cellforge
+# The recipes the dashboard's form offers.
+COPY recipes/ /opt/cellforge/recipes/
 # The application binds to localhost by default; in a container the port is published instead.
 ENV CELLFORGE_DATASET_FASHION_MNIST=/opt/cellforge/datasets/fashion-mnist \
+    CELLFORGE_RECIPES_DIR=/opt/cellforge/recipes \
     CELLFORGE_JAVA_OPTS="" \
     QUARKUS_HTTP_HOST=0.0.0.0
 USER 10001:10001

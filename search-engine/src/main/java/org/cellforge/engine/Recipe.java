@@ -1,5 +1,12 @@
 package org.cellforge.engine;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +23,9 @@ public final class Recipe {
 
     /** The fields a {@code recipe} object may have. */
     public static final List<String> FIELDS = List.of("name", "version", "description");
+
+    /** Larger files are refused before they are read: a recipe is a page of settings. */
+    public static final long MAX_BYTES = 1 << 20;
 
     private static final int MAX_NAME = 100;
     private static final int MAX_DESCRIPTION = 4_000;
@@ -53,8 +63,44 @@ public final class Recipe {
         }
     }
 
+    /**
+     * The request kept in recipe file {@code file}, which must name itself in a {@code recipe} object.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the file (a missing or unreadable
+     *     file, one too large or not UTF-8, or the field at fault and why), without its name
+     */
+    public static SearchRequest read(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException("larger than " + MAX_BYTES + " bytes; a recipe is a JSON object of "
+                        + "settings");
+            }
+            // Strict decoding: a file in another encoding is reported, not read as replacement characters.
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+        SearchRequest request;
+        try {
+            request = SearchRequestJson.read(text);
+        } catch (InvalidRequestException e) {
+            Violation v = e.violations().get(0);
+            throw new IllegalArgumentException(v.field() + ": " + v.reason(), e);
+        }
+        if (request.recipe() == null || request.recipe().isEmpty()) {
+            throw new IllegalArgumentException("recipe: a recipe file names itself, e.g. \"recipe\": {\"name\": "
+                    + "\"my-search\", \"version\": 1}");
+        }
+        return request;
+    }
+
     /** How a recipe is named in messages and provenance: {@code name@version}. */
-    static String label(Map<String, Object> recipe) {
+    public static String label(Map<String, Object> recipe) {
         return recipe == null || recipe.isEmpty() ? "" : recipe.get("name") + "@" + recipe.get("version");
     }
 

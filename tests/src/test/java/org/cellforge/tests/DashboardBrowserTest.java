@@ -24,6 +24,8 @@ import jakarta.persistence.EntityManager;
 import org.cellforge.controller.ControllerKind;
 import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
+import org.cellforge.engine.Recipe;
+import org.cellforge.engine.SearchRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -461,6 +463,52 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aRecipeFillsTheFormAndItsSearchKeepsItsNameItsRetrainingAndWhatTheFormDoesNotShow(@TempDir Path dir)
+            throws IOException {
+        SearchRequest flagship = Recipe.read(Path.of("..", "recipes", "fmnist-under-100k.json"));
+        TestData.smallFashionMnist(dir, 8_000, 2_000, 4);
+        driver.get(root.toString());
+        waitFor(PAGE, d -> !d.findElements(By.id("start-search")).isEmpty());
+        choose("recipe", flagship.recipeLabel());
+        waitFor(PAGE, d -> fieldValue("channels").equals(flagship.channels().toString()));
+        assertEquals(flagship.controller(), selected("controller"));
+        assertEquals(flagship.cellsPerStage().toString(), fieldValue("cells-per-stage"));
+        assertEquals(flagship.warmStart().toString(), fieldValue("warm-start"));
+        assertEquals(flagship.retrainEpochs().toString(), fieldValue("retrain-epochs"));
+        assertEquals(flagship.retrainingSettings().data(), selected("retraining-data"));
+        assertEquals(flagship.retrainingSettings().augmentation().orElseThrow(), selected("retraining-augmentation"));
+        screenshot("dashboard-recipe-form");
+
+        // The recipe in miniature: what the form changes overrides the recipe, field by field.
+        type(input("option-nsga2-population"), "4");
+        type(input("trials"), "5");
+        type(input("channels"), "4");
+        type(input("cells-per-stage"), "1");
+        type(input("train-size"), "1000");
+        type(input("validation-size"), "500");
+        type(input("warm-start"), "6");
+        type(input("retrain-epochs"), "1");
+        long id = startOneEpochSearchOn(dir);
+        JsonPath search = Api.awaitSuccess(id);
+        assertEquals(flagship.recipe().get("name"), search.getString("request.recipe.name"));
+        assertEquals(((Number) flagship.recipe().get("version")).intValue(), search.getInt("request.recipe.version"));
+        assertEquals(5, search.getInt("request.trials"));
+        assertEquals(4, search.getInt("request.channels"));
+        assertEquals(4, search.getInt("request.options.population"));
+        assertEquals(((Number) flagship.options().get("maxParameters")).longValue(),
+                search.getLong("request.options.maxParameters"), "an option the form did not change stays");
+        assertEquals(flagship.threads().intValue(), search.getInt("request.threads"),
+                "a setting the form does not show stays the recipe's");
+        assertEquals(flagship.retrainingSettings().data(), search.getString("request.retraining.data"));
+        // One network retrained (the recipe's "best", not NSGA-II's default of its whole front), on every
+        // image of the training file, as the recipe's retraining says.
+        assertEquals(flagship.retrain(), search.getString("request.retrain"));
+        assertEquals(List.of(8_000), QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select r.trainImages from RetrainEntity r where r.searchId = :id and r.testAccuracy is not null",
+                Integer.class).setParameter("id", id).getResultList()));
+    }
+
+    @Test
     void aBadOptionValueIsShownBesideItsFieldAndStartsNothing() throws IOException {
         // Until a controller with a whole-number option is registered, the trials field stands in for one.
         Optional<Map.Entry<ControllerKind, Option>> option = Controllers.all().stream()
@@ -547,6 +595,16 @@ class DashboardBrowserTest {
         waitFor(PAGE, d -> d.findElement(By.id(id)).getDomAttribute("opened") == null
                 && d.findElement(By.cssSelector("#" + id + " vaadin-select-value-button")).getText().strip()
                         .equals(value));
+    }
+
+    /** The text in the input of field {@code fieldId}, as shown. */
+    private String fieldValue(String fieldId) {
+        return input(fieldId).getDomProperty("value");
+    }
+
+    /** The item select {@code id} shows as chosen. */
+    private String selected(String id) {
+        return driver.findElement(By.cssSelector("#" + id + " vaadin-select-value-button")).getText().strip();
     }
 
     private WebElement input(String fieldId) {

@@ -276,6 +276,20 @@ class DeploymentFilesTest {
                 "a server bound to the container's localhost cannot be reached through its published port");
     }
 
+    @Test
+    void theServerImageOffersTheRepositorysRecipes() throws IOException {
+        Properties app = new Properties();
+        try (var r = Files.newBufferedReader(ROOT.resolve("web-ui/src/main/resources/application.properties"))) {
+            app.load(r);
+        }
+        assertNotNull(app.getProperty("cellforge.recipes.dir"), "the recipes directory is not configured");
+        String directory = Image.SERVER.dockerfile().last().env().get("CELLFORGE_RECIPES_DIR");
+        assertNotNull(directory, "server.Dockerfile: no CELLFORGE_RECIPES_DIR");
+        assertTrue(Image.SERVER.dockerfile().last().all("COPY").stream().anyMatch(c -> c.from().isEmpty()
+                && c.sources().equals(List.of("recipes/")) && c.destination().replaceAll("/+$", "").equals(directory)),
+                "server.Dockerfile: the repository's recipes/ is not copied to " + directory);
+    }
+
     @ParameterizedTest
     @EnumSource(Image.class)
     void eachImageCarriesFashionMnist(Image image) {

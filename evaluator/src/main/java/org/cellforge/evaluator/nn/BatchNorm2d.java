@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * input. It keeps its input rather than the normalized activations for the backward pass, so the
  * layer before it must not change its output until then (its output is its own buffer, which it
  * rewrites only on its next call). In this ND4J release the fused batchnorm_bp kernel recomputes
- * the statistics and a chain of broadcasting custom ops makes fourteen passes (BENCHMARKS.md).
+ * the statistics and a chain of broadcasting custom ops makes fifteen passes (BENCHMARKS.md).
  */
 public final class BatchNorm2d implements Layer {
 

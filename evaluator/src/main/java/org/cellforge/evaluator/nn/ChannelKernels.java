@@ -2,6 +2,7 @@ package org.cellforge.evaluator.nn;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -9,14 +10,14 @@ import java.util.concurrent.ForkJoinTask;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Elementwise passes with one coefficient per channel over dense NHWC activations, in Java over
  * the arrays' native memory.
  *
  * <p>ND4J takes one native call and one pass over memory per arithmetic step: a BatchNorm's
- * training forward and backward were fourteen passes and, with the ReLU backward kernel, about 40 %
+ * training forward and backward were fifteen passes and, with the ReLU backward kernel, about 40 %
  * of a training step of a narrow network (BENCHMARKS.md). Fused here they are four, and a pass
  * copies the activations tile by tile into a Java array whose length is a multiple of the channel
  * count, so lane {@code j} of every tile belongs to channel {@code j % C}: the JIT vectorizes the
@@ -31,9 +32,6 @@ final class ChannelKernels {
 
     /** Tiles between flushes of the per-lane sums into double. */
     private static final int FLUSH = 256;
-
-    /** Threads a pass is split over: the cores, as ND4J's own kernels use them. */
-    private static final int PARTS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /** Elements below which a pass runs on the caller alone: a hand-off costs more than it saves. */
     private static final long MIN_PART = 64 * 1024;
@@ -76,6 +74,7 @@ final class ChannelKernels {
             sum[ch] += v;
             sumSquares[ch] += v * v;
         }
+        Reference.reachabilityFence(x);
     }
 
     /** {@code out = x·scale[c] + shift[c]}; {@code out} may be {@code x}. */
@@ -118,6 +117,8 @@ final class ChannelKernels {
             sumG[ch] += gv;
             sumGX[ch] += gv * (get(xs, x, i) - shift[ch]);
         }
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(x);
     }
 
     /** {@code out = g·a[c] + x·b[c] + d[c]} ({@code x} may be null: no such term); {@code out} may be {@code g} or {@code x}. */
@@ -156,6 +157,9 @@ final class ChannelKernels {
             int ch = (int) (i % c);
             set(os, out, i, get(gs, g, i) * a[ch] + d[ch] + (x == null ? 0 : get(xs, x, i) * b[ch]));
         }
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
     }
 
     /** {@code out = x > 0 ? g : 0}, the gradient through a ReLU whose input was {@code x}. */
@@ -172,6 +176,9 @@ final class ChannelKernels {
         for (long i = tail(x, (long) TILE); i < n; i++) {
             set(os, out, i, get(xs, x, i) > 0 ? get(gs, g, i) : 0);
         }
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(out);
     }
 
     /** A branch-free select over the native memory itself, which the JIT vectorizes as a blend. */
@@ -190,13 +197,16 @@ final class ChannelKernels {
 
     /**
      * Runs {@code part} over the whole tiles of {@code n} elements, split into contiguous ranges
-     * over up to {@link #PARTS} threads (the caller's and the common pool's) when the array is large
-     * enough to pay for the hand-off. Each range sums into arrays of its own, added into
-     * {@code sums} at the end in range order, so results do not depend on timing.
+     * over as many threads as OpenMP's count on the calling thread (the caller's and the common
+     * pool's) when the array is large enough to pay for the hand-off. Each range sums into arrays
+     * of its own, added into {@code sums} at the end in range order, so results do not depend on
+     * timing. Callers keep their arrays reachable until it returns: the parts see only addresses.
      */
     private static void inParts(long n, int tile, double[][] sums, Part part) {
         long tiles = n / tile;
-        int parts = (int) Math.max(1, Math.min(PARTS, n / MIN_PART));
+        // As many threads as ND4J's own kernels use on the calling thread (a training's thread setting).
+        int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        int parts = (int) Math.max(1, Math.min(threads, n / MIN_PART));
         if (parts == 1 || tiles < parts) {
             part.run(0, tiles, sums);
             return;
@@ -214,8 +224,12 @@ final class ChannelKernels {
                 forked.add(ForkJoinPool.commonPool().submit(() -> part.run(from, to, out)));
             }
         }
-        part.run(0, tiles / parts, partial[0]);
-        forked.forEach(ForkJoinTask::join);
+        try {
+            part.run(0, tiles / parts, partial[0]);
+        } finally {
+            // Never return, even by an exception, while a part still reads or writes the arrays.
+            forked.forEach(ForkJoinTask::join);
+        }
         for (double[][] p : partial) {
             for (int k = 0; k < sums.length; k++) {
                 for (int ch = 0; ch < sums[k].length; ch++) {
@@ -251,11 +265,27 @@ final class ChannelKernels {
      * copy: layers' own buffers always are, a caller's view may not be.
      */
     static INDArray dense(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+        return isDense(a) ? a : a.dup('c');
     }
 
-    // The loops over a tile are methods of their own: small, hot and alone in their compilation
-    // unit, the JIT vectorizes them; inlined into the kernels' bodies it did not, at three times the cost.
+    /**
+     * Whether {@code a}'s elements lie one after another in C order. Dimensions of size 1 may have
+     * any stride: ND4J's own check ({@code Shape.hasDefaultStridesForShape}) refuses [128, 1, 1, 16]
+     * with strides [16, 16, 16, 1], the activations of a network whose last stage is 1×1.
+     */
+    static boolean isDense(INDArray a) {
+        long expected = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expected) {
+                return false;
+            }
+            expected *= a.size(i);
+        }
+        return true;
+    }
+
+    // Each loop over a tile is a method of its own, so that the JIT compiles it as a small hot loop
+    // and vectorizes it whatever the kernel around it does.
 
     private static void sumTile(float[] x, float[] k, float[] s, float[] q) {
         for (int j = 0; j < x.length; j++) {
@@ -314,7 +344,7 @@ final class ChannelKernels {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             throw new IllegalArgumentException("channel kernels take float or double arrays, got " + type);
         }
-        if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.length() % channels != 0
+        if (!isDense(a) || a.length() % channels != 0
                 || (channels > 1 && a.size(a.rank() - 1) != channels)) {
             throw new IllegalArgumentException("channel kernels take dense C-order arrays with " + channels
                     + " channels last, got shape " + java.util.Arrays.toString(a.shape()) + " strides "

@@ -106,6 +106,19 @@ class ChannelKernelsTest {
     }
 
     @Test
+    void activationsOfOnePixelAreDenseWhateverTheStridesOfTheirUnitDimensions() {
+        // A last stage of 1×1 pixels, as 4×4 images give after two reductions.
+        INDArray x = Nd4j.randn(DataType.FLOAT, 128, 1, 1, 16);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 128, 1, 1, 16);
+        INDArray out = Nd4j.create(DataType.FLOAT, 128, 1, 1, 16);
+        assertTrue(ChannelKernels.isDense(x), java.util.Arrays.toString(x.stride()));
+        ChannelKernels.reluBackward(x, g, out);
+        assertEquals(g.mul(x.gt(0).castTo(DataType.FLOAT)), out);
+        INDArray transposed = Nd4j.randn(DataType.FLOAT, 4, 6).transpose();
+        assertTrue(!ChannelKernels.isDense(transposed) && ChannelKernels.isDense(ChannelKernels.dense(transposed)));
+    }
+
+    @Test
     void aViewWithAnOffsetIsReadWhereItStartsAndAStridedOneIsCopiedFirst() {
         INDArray whole = random(DataType.FLOAT, 11, 0.3).reshape('c', -1, SHAPE[3]);
         INDArray tail = whole.get(NDArrayIndex.interval(100, whole.rows()), NDArrayIndex.all());

@@ -14,10 +14,12 @@ import org.cellforge.controller.Controllers;
 import org.cellforge.controller.option.Option;
 import org.cellforge.controller.option.Violation;
 import org.cellforge.engine.InvalidRequestException;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.engine.WeightSharing;
 import org.cellforge.engine.Spaces;
 import org.cellforge.engine.stopping.EarlyStopping;
+import org.cellforge.web.search.RecipeShelf;
 import org.cellforge.web.search.SearchInfo;
 import org.cellforge.web.search.SearchService;
 
@@ -72,6 +74,14 @@ public final class SearchesView extends VerticalLayout {
     private final IntegerField trainSize = new IntegerField("Training images");
     private final IntegerField validationSize = new IntegerField("Validation images");
     private final HorizontalLayout optionFields = new HorizontalLayout();
+    private final Select<String> recipe = new Select<>();
+    /** The final retraining's settings by name, as a {@code retraining} object holds them. */
+    private final Map<String, Component> retrainingFields = new LinkedHashMap<>();
+    /**
+     * The request of the recipe last chosen, which the form's values override field by field, so the
+     * search keeps the recipe's name and version and what the form does not show (threads, split seed).
+     */
+    private SearchRequest recipeRequest;
     /** Each controller's option fields by option name, shown only for the controller chosen. */
     private final Map<String, Map<String, Component>> controllerOptions = new LinkedHashMap<>();
     private final Span message = new Span();
@@ -79,7 +89,7 @@ public final class SearchesView extends VerticalLayout {
     private final boolean operator = Access.operates();
 
     @Inject
-    public SearchesView(SearchService service, org.cellforge.web.search.SearchFeed feed) {
+    public SearchesView(SearchService service, org.cellforge.web.search.SearchFeed feed, RecipeShelf recipes) {
         this.service = service;
         setSizeFull();
         add(Access.bar(), new H2("Searches"));
@@ -167,23 +177,47 @@ public final class SearchesView extends VerticalLayout {
         trials.setHelperText("architectures to train (the budget)");
         epochs.setHelperText("training epochs of each trial");
         seed.setHelperText("the same seed proposes the same trials");
+        warmStart.setId("warm-start");
         retrainEpochs.setMin(0);
+        retrainEpochs.setId("retrain-epochs");
         retrainEpochs.setHelperText("empty: as many as each trial; 0: none");
         for (ControllerKind k : Controllers.all()) {
             Map<String, Component> fields = new LinkedHashMap<>();
             for (Option o : k.options()) {
-                fields.put(o.name(), field(k.name(), o));
+                fields.put(o.name(), field("option-" + k.name() + "-" + o.name(), o, "off"));
             }
             controllerOptions.put(k.name(), fields);
         }
+        for (Option o : Retraining.OPTIONS) {
+            retrainingFields.put(o.name(), field("retraining-" + o.name(), o, "as the trials'"));
+        }
+        Map<String, RecipeShelf.Entry> shelf = new LinkedHashMap<>();
+        recipes.recipes().forEach(r -> shelf.put(r.label(), r));
+        recipe.setLabel("Recipe");
+        recipe.setId("recipe");
+        recipe.setEmptySelectionAllowed(true);
+        recipe.setEmptySelectionCaption("none");
+        recipe.setItems(shelf.keySet());
+        recipe.setHelperText(shelf.isEmpty() ? "no recipe files on the server" : "fills the form; what you change "
+                + "overrides it");
+        recipe.addValueChangeListener(e -> {
+            RecipeShelf.Entry chosen = e.getValue() == null ? null : shelf.get(e.getValue());
+            recipeRequest = chosen == null ? null : chosen.request();
+            if (chosen != null) {
+                fill(chosen.request().withDefaults());
+                recipe.setHelperText(chosen.description());
+            }
+        });
         Button start = new Button("Start search", e -> start());
         start.setId("start-search");
-        HorizontalLayout first = new HorizontalLayout(space, controller, mode, supernetEpochs, sampling, finalists,
-                trials, epochs, seed, dataset);
+        HorizontalLayout first = new HorizontalLayout(recipe, space, controller, mode, supernetEpochs, sampling,
+                finalists, trials, epochs, seed, dataset);
         HorizontalLayout training = new HorizontalLayout(channels, cellsPerStage, trainSize, validationSize, batchSize,
                 learningRate);
         HorizontalLayout second = new HorizontalLayout(optimizer, augmentation, warmStart, earlyStopping,
-                retrainEpochs, start);
+                retrainEpochs);
+        retrainingFields.values().forEach(second::add);
+        second.add(start);
         for (HorizontalLayout row : List.of(first, training, second, optionFields)) {
             row.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
             row.setWrap(true);
@@ -320,8 +354,8 @@ public final class SearchesView extends VerticalLayout {
         }
     }
 
-    private static Component field(String controllerName, Option o) {
-        String id = "option-" + controllerName + "-" + o.name();
+    /** A field for option {@code o}; {@code empty} says what leaving it empty means when it has no default. */
+    private static Component field(String id, Option o, String empty) {
         Component c = switch (o.type()) {
             case INTEGER -> {
                 IntegerField f = new IntegerField(o.name());
@@ -342,6 +376,7 @@ public final class SearchesView extends VerticalLayout {
             case CHOICE -> {
                 Select<String> f = new Select<>();
                 f.setLabel(o.name());
+                f.setEmptySelectionAllowed(o.defaultValue() == null);
                 f.setItems(o.choices());
                 f.setValue((String) o.defaultValue());
                 yield f;
@@ -349,7 +384,7 @@ public final class SearchesView extends VerticalLayout {
         };
         c.setId(id);
         if (c instanceof com.vaadin.flow.component.HasHelper h) {
-            h.setHelperText(o.help() + (o.defaultValue() == null ? " (empty: off)" : ""));
+            h.setHelperText(o.help() + (o.defaultValue() == null ? " (empty: " + empty + ")" : ""));
         }
         return c;
     }
@@ -372,8 +407,15 @@ public final class SearchesView extends VerticalLayout {
                 options.put(name, v);
             }
         });
+        Map<String, Object> retraining = new LinkedHashMap<>();
+        retrainingFields.forEach((name, field) -> {
+            Object v = ((HasValue<?, ?>) field).getValue();
+            if (v != null && !"".equals(v)) {
+                retraining.put(name, v);
+            }
+        });
         try {
-            SearchInfo s = service.submit(SearchRequest.builder()
+            SearchRequest form = SearchRequest.builder()
                     .space(space.getValue())
                     .controller(controller.getValue())
                     .options(options)
@@ -394,7 +436,9 @@ public final class SearchesView extends VerticalLayout {
                     .retrainEpochs(retrainEpochs.getValue())
                     .mode(mode.getValue())
                     .supernet(supernet())
-                    .build());
+                    .retraining(retraining)
+                    .build();
+            SearchInfo s = service.submit(recipeRequest == null ? form : recipeRequest.overriddenBy(form));
             message.setText(String.format(Locale.ROOT, "search %d started", s.id()));
             refresh();
         } catch (InvalidRequestException e) {
@@ -456,7 +500,10 @@ public final class SearchesView extends VerticalLayout {
             case "supernet.epochs" -> supernetEpochs;
             case "supernet.finalists" -> finalists;
             default -> v.field().startsWith("options.") ? controllerOptions.getOrDefault(controller.getValue(), Map.of())
-                    .get(v.field().substring("options.".length())) : null;
+                    .get(v.field().substring("options.".length()))
+                    : v.field().startsWith("retraining.") ? retrainingFields.get(v.field().substring(
+                            "retraining.".length()))
+                    : v.field().startsWith("recipe") ? recipe : null;
         };
         if (field instanceof com.vaadin.flow.component.HasValidation h) {
             h.setErrorMessage(v.reason());
@@ -471,10 +518,63 @@ public final class SearchesView extends VerticalLayout {
                 retrainEpochs, mode, supernetEpochs, finalists, channels, cellsPerStage, trainSize, validationSize,
                 batchSize, learningRate));
         controllerOptions.values().forEach(m -> all.addAll(m.values()));
+        all.addAll(retrainingFields.values());
+        all.add(recipe);
         for (Component c : all) {
             if (c instanceof com.vaadin.flow.component.HasValidation h) {
                 h.setInvalid(false);
             }
+        }
+    }
+
+    /** Shows every setting of {@code r} (defaults filled) that the form has a field for. */
+    private void fill(SearchRequest r) {
+        space.setValue(r.space());
+        controller.setValue(r.controller());
+        Map<String, Component> options = controllerOptions.getOrDefault(r.controller(), Map.of());
+        r.options().forEach((name, value) -> {
+            if (options.containsKey(name)) {
+                show(options.get(name), value);
+            }
+        });
+        mode.setValue(r.mode());
+        Map<String, Object> shared = r.supernet();
+        show(supernetEpochs, shared.get("epochs"));
+        if (shared.get("sampling") != null) {
+            sampling.setValue(shared.get("sampling").toString());
+        }
+        show(finalists, shared.get("finalists"));
+        trials.setValue(r.trials());
+        epochs.setValue(r.epochs());
+        // A seed beyond the field's range stays the recipe's: an empty field overrides nothing.
+        seed.setValue(r.seed() >= Integer.MIN_VALUE && r.seed() <= Integer.MAX_VALUE ? r.seed().intValue() : null);
+        dataset.setValue(r.dataset());
+        channels.setValue(r.channels());
+        cellsPerStage.setValue(r.cellsPerStage());
+        trainSize.setValue(r.trainSize());
+        validationSize.setValue(r.validationSize());
+        batchSize.setValue(r.batchSize());
+        learningRate.setValue(r.learningRate());
+        optimizer.setValue(r.optimizer());
+        augmentation.setValue(r.augmentation());
+        warmStart.setValue(r.warmStart());
+        Object rule = r.earlyStopping().get("rule");
+        earlyStopping.setValue(rule == null ? EarlyStopping.NONE : rule.toString());
+        retrainEpochs.setValue(r.retrainEpochs());
+        Map<String, Object> retraining = Retraining.normalize(r.retraining());
+        retrainingFields.forEach((name, field) -> show(field, retraining.get(name)));
+        showSupernetFields();
+    }
+
+    /** Shows {@code value} (null: empty) in an option's field, whatever number type it was read as. */
+    @SuppressWarnings("unchecked")
+    private static void show(Component field, Object value) {
+        if (field instanceof IntegerField f) {
+            f.setValue(value instanceof Number n ? Integer.valueOf(n.intValue()) : null);
+        } else if (field instanceof NumberField f) {
+            f.setValue(value instanceof Number n ? Double.valueOf(n.doubleValue()) : null);
+        } else if (field instanceof Select<?> f) {
+            ((Select<String>) f).setValue(value == null ? null : value.toString());
         }
     }
 
