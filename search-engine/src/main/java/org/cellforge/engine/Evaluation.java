@@ -34,6 +34,14 @@ public interface Evaluation<A extends Architecture> extends AutoCloseable {
     RetrainResult retrain(A architecture, int epochs, EpochSink progress);
 
     /**
+     * The images one epoch of {@link #retrain} trains on, when known before it starts, so that a
+     * retraining with a time budget can choose its epochs.
+     */
+    default java.util.OptionalLong retrainingImages() {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * The supernet of a weight-sharing search, freshly initialized, to be trained for {@code epochs}
      * epochs.
      *

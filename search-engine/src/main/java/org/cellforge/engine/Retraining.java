@@ -14,16 +14,19 @@ import org.cellforge.controller.option.Violation;
  * <p>Trials are trained on a cut of the training file so that many fit the budget; the architecture
  * that is kept deserves more. By default it is retrained on train+validation with the trials' recipe
  * for {@code retrainEpochs} epochs; {@code data: all} takes every image of the training file instead,
- * and the learning rate, batch size and augmentation may differ from the trials'. The test file is
- * read only after this training, whatever is set here.
+ * and the learning rate, batch size and augmentation may differ from the trials'. With {@code minutes}
+ * the epochs are as many as fit in that time, at most {@code retrainEpochs}, so that a recipe keeps
+ * its time budget whatever network the search finds. The test file is read only after this training,
+ * whatever is set here.
  *
  * @param data {@link #TRAIN_VALIDATION} or {@link #ALL}
  * @param augmentation the augmentation, if it differs from the trials'
  * @param learningRate the initial learning rate of the cosine schedule, if it differs from the trials'
  * @param batchSize images per step, if it differs from the trials'
+ * @param minutes wall-clock minutes each retrained network may take, if its epochs are to fit them
  */
 public record Retraining(String data, Optional<String> augmentation, Optional<Double> learningRate,
-        Optional<Integer> batchSize) {
+        Optional<Integer> batchSize, Optional<Double> minutes) {
 
     /** Retrain on the search's train and validation splits. */
     public static final String TRAIN_VALIDATION = "train+validation";
@@ -41,8 +44,12 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
     static final Option BATCH_SIZE = Option.integer("batchSize", null, 1, 4_096,
             "images per step of the final retraining instead of the trials'");
 
+    static final Option MINUTES = Option.number("minutes", null, 0.1, 100_000,
+            "wall-clock minutes each retrained network may take: as many epochs as fit at the pace its trial "
+                    + "trained, at most retrainEpochs");
+
     /** The settings of the final retraining. */
-    public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE);
+    public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES);
 
     public Retraining {
         if (!DATA.choices().contains(data)) {
@@ -59,7 +66,21 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
         return new Retraining(o.choice(DATA.name()),
                 Optional.ofNullable((String) values.get(AUGMENTATION.name())),
                 Optional.ofNullable((Double) values.get(LEARNING_RATE.name())),
-                o.optionalInteger(BATCH_SIZE.name()).map(Math::toIntExact));
+                o.optionalInteger(BATCH_SIZE.name()).map(Math::toIntExact),
+                Optional.ofNullable((Double) values.get(MINUTES.name())));
+    }
+
+    /**
+     * The epochs that fit in {@link #minutes} (all {@code epochs} without it), at least one and at most
+     * {@code epochs}, for a network that trains at {@code secondsPerImage} (per image and epoch, as its
+     * trial did) on {@code images} images per epoch; {@code epochs} when the pace is not known.
+     */
+    public int epochsWithin(int epochs, double secondsPerImage, long images) {
+        if (minutes.isEmpty() || !(secondsPerImage > 0) || images <= 0) {
+            return epochs;
+        }
+        double perEpoch = secondsPerImage * images;
+        return (int) Math.max(1, Math.min(epochs, Math.floor(minutes.get() * 60 / perEpoch)));
     }
 
     /** Whether every image of the training file is retrained on. */

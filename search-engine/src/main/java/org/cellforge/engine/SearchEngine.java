@@ -853,7 +853,7 @@ public final class SearchEngine {
                 java.util.Set<Integer> done = store.restartRetraining(id);
                 members = members.stream().filter(k -> !done.contains(k.number)).toList();
             }
-            retrain(evaluation, members, request.retrainEpochs());
+            retrain(evaluation, members, request.retrainEpochs(), true);
         }
 
         /** Retrains stored trials {@code numbers} of an ended search, then marks it SUCCEEDED again. */
@@ -870,7 +870,8 @@ public final class SearchEngine {
                         members.add(new Known(t.number(), t.arch(), t.status(), Optional.of(Objectives.of(
                                 t.validationAccuracy() == null ? 0 : t.validationAccuracy(), t.cost()))));
                     }
-                    retrain(evaluation, members, epochs);
+                    // Epochs asked for by number are trained in full, whatever time the recipe budgets.
+                    retrain(evaluation, members, epochs, false);
                 }
                 return end(SearchStatus.SUCCEEDED, null);
             } catch (RuntimeException e) {
@@ -891,11 +892,22 @@ public final class SearchEngine {
             }
         }
 
-        private void retrain(Evaluation<A> evaluation, List<Known> members, int epochs) {
+        /**
+         * Retrains {@code members} for {@code epochs} epochs each, or, when {@code budgeted} and the
+         * request's retraining has {@code minutes}, for as many as fit in them at the pace of each
+         * one's own trial.
+         */
+        private void retrain(Evaluation<A> evaluation, List<Known> members, int requested, boolean budgeted) {
+            Map<Integer, StoredTrial> stored = new HashMap<>();
+            if (budgeted && request.retrainingSettings().minutes().isPresent()) {
+                store.load(id).trials().forEach(t -> stored.put(t.number(), t));
+            }
             for (Known k : members) {
                 cancelledCheck();
                 A a = space.parse(k.arch);
                 Cost cost = k.objectives.orElseThrow().cost();
+                int epochs = stored.isEmpty() ? requested : epochsWithinBudget(evaluation, stored.get(k.number),
+                        requested);
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
                 publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs));
                 long start = System.nanoTime();
@@ -917,6 +929,26 @@ public final class SearchEngine {
                 store.retrainFinished(retrainId, result);
                 publish(new SearchEvent.RetrainFinished(id, k.number, k.arch, cost, result));
             }
+        }
+
+        /**
+         * The epochs of a retraining with a time budget: the trial's seconds per training image and
+         * epoch (its validation passes included, so the estimate errs long) times the retraining's
+         * images; all {@code requested} when the trial's pace or the retraining's size is unknown.
+         */
+        private int epochsWithinBudget(Evaluation<A> evaluation, StoredTrial trial, int requested) {
+            Retraining retraining = request.retrainingSettings();
+            java.util.OptionalLong images = evaluation.retrainingImages();
+            if (trial == null || trial.curve().isEmpty() || images.isEmpty()) {
+                return requested;
+            }
+            double pace = trial.seconds() / (trial.curve().size() * (double) request.withDefaults().trainSize());
+            int epochs = retraining.epochsWithin(requested, pace, images.getAsLong());
+            LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d retrains for %d of at most "
+                    + "%d epochs, to fit %.1f minutes at its trial's pace (%.1f s per epoch of %d images)", id,
+                    trial.number(), epochs, requested, retraining.minutes().orElseThrow(), pace * images.getAsLong(),
+                    images.getAsLong()));
+            return epochs;
         }
 
         private List<Known> finalists(List<Known> succeeded, Options options) {

@@ -77,8 +77,16 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
         for (int e = 1; e <= epochs; e++) {
             progress.epochFinished(new EpochRecord(e, 0.5, 0.9, Double.NaN, 0.1, 1000));
         }
-        return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, 15_000, 10_000, epochs, 0.2,
+        return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, RETRAINING_IMAGES, 10_000, epochs, 0.2,
                 Optional.empty(), Optional.of(new byte[] {2}));
+    }
+
+    /** The images the fake retraining reports having trained on. */
+    static final int RETRAINING_IMAGES = 15_000;
+
+    @Override
+    public java.util.OptionalLong retrainingImages() {
+        return java.util.OptionalLong.of(RETRAINING_IMAGES);
     }
 
     /** Paths trained by every fake supernet, in order, for tests to compare runs. */

@@ -22,6 +22,7 @@ final class InMemoryStore implements SearchStore {
         final List<EpochRecord> epochs = new ArrayList<>();
         boolean checkpoint;
         Double estimate;
+        double seconds;
         boolean told;
         int attempts;
         final List<String> repeats = new ArrayList<>();
@@ -67,7 +68,7 @@ final class InMemoryStore implements SearchStore {
 
     private static StoredTrial stored(Trial t) {
         return new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.accuracy, t.cost,
-                t.epochs.stream().map(EpochRecord::validationAccuracy).toList(), Optional.ofNullable(t.failure), 0,
+                t.epochs.stream().map(EpochRecord::validationAccuracy).toList(), Optional.ofNullable(t.failure), t.seconds,
                 t.told, t.repeats);
     }
 
@@ -222,6 +223,7 @@ final class InMemoryStore implements SearchStore {
             return false;
         }
         t.status = result.status();
+        t.seconds = result.seconds();
         t.accuracy = result.status() == TrialStatus.FAILED ? null : result.validationAccuracy();
         t.failure = result.failure().orElse(null);
         t.checkpoint = result.checkpoint().isPresent();

@@ -65,6 +65,36 @@ class SearchEngineTest {
     }
 
     @Test
+    void aRetrainingWithATimeBudgetTrainsAsManyEpochsAsFitAtItsTrialsPace() {
+        // A fake trial takes 0.1 s for 3 epochs of 1,000 images; one epoch of the retraining's images
+        // then takes 0.1 / (3 × 1,000) × 15,000 = 0.5 s: 0.1 minutes hold 12, 0.2 hold 24, 100 more than 40.
+        double perEpoch = 0.1 / (3 * 1_000.0) * FakeEvaluation.RETRAINING_IMAGES;
+        for (double minutes : new double[] {0.1, 0.2, 100}) {
+            InMemoryStore store = new InMemoryStore();
+            store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
+                    .retraining(Map.of("minutes", minutes)).build().withDefaults(), DATA);
+            SearchEngine engine = SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store,
+                    SearchListener.none());
+            engine.run(1, e -> { });
+            int expected = (int) Math.min(40, Math.floor(minutes * 60 / perEpoch));
+            assertEquals(expected, store.retrains.get(0).epochs, minutes + " minutes");
+            assertEquals(expected, store.retrains.get(0).result.epochs(), "trained as many as planned");
+            // Epochs asked for by number after the search are trained in full.
+            assertEquals(SearchStatus.SUCCEEDED, engine.retrain(1, List.of(1), 30, SearchListener.none()));
+            assertEquals(30, store.retrains.get(1).epochs);
+        }
+        InMemoryStore store = new InMemoryStore();
+        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40).build()
+                .withDefaults(), DATA);
+        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed), store, SearchListener.none()).run(1, e -> { });
+        assertEquals(40, store.retrains.get(0).epochs, "without a budget");
+
+        Retraining budget = Retraining.of(Map.of("minutes", 0.1));
+        assertEquals(1, budget.epochsWithin(40, 1.0, 10_000), "at least one epoch, however slow");
+        assertEquals(40, budget.epochsWithin(40, Double.NaN, 10_000), "all of them when the pace is unknown");
+    }
+
+    @Test
     void aRepeatedFunctionIsAnsweredFromTheStoredResultNotTrainedAgain() {
         Nb201Space space = Nb201Space.standard();
         // Node 1 computes nothing from the input (none), so its edge to node 3 contributes zero either way.

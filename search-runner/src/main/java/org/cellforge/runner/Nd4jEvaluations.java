@@ -184,6 +184,12 @@ public final class Nd4jEvaluations implements EvaluationFactory {
         }
 
         @Override
+        public java.util.OptionalLong retrainingImages() {
+            return java.util.OptionalLong.of(request.retrainingSettings().allImages() ? trainingFile.size()
+                    : (long) split.train().size() + split.validation().size());
+        }
+
+        @Override
         public SharedWeights<A> sharedWeights(int epochs) {
             Binding.Supernet<A> supernet = binding.supernet(request.seed());
             SinglePathTraining<A> training = new SinglePathTraining<>(supernet.store(), supernet.path(), split,

@@ -472,6 +472,7 @@ class DashboardBrowserTest {
         choose("recipe", flagship.recipeLabel());
         waitFor(PAGE, d -> fieldValue("channels").equals(flagship.channels().toString()));
         assertEquals(flagship.controller(), selected("controller"));
+        assertEquals(flagship.recipe().get("description"), driver.findElement(By.id("recipe-description")).getText());
         assertEquals(flagship.cellsPerStage().toString(), fieldValue("cells-per-stage"));
         assertEquals(flagship.warmStart().toString(), fieldValue("warm-start"));
         assertEquals(flagship.retrainEpochs().toString(), fieldValue("retrain-epochs"));

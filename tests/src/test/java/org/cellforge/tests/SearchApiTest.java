@@ -520,7 +520,7 @@ class SearchApiTest {
 
         JsonPath search = Api.awaitSuccess(Api.start(recipe.toString()));
         assertEquals("fmnist-under-100k", search.getString("request.recipe.name"));
-        assertEquals(1, search.getInt("request.recipe.version"));
+        assertEquals(recipe.get("recipe").get("version").asInt(), search.getInt("request.recipe.version"));
         assertEquals("all", search.getString("request.retraining.data"));
         assertEquals("crop-flip", search.getString("request.retraining.augmentation"));
         List<Map<String, Object>> retrains = search.getList("retrains");

@@ -71,10 +71,13 @@ final class Progress implements SearchListener {
                 if (retrainStart == 0) {
                     retrainStart = System.nanoTime();
                 }
-                out.printf(Locale.ROOT, "retraining trial %d's architecture on %s for %d epoch(s), then testing it once%n",
-                        r.number(), request.retrainingSettings().allImages() ? "every image of the training file"
+                out.printf(Locale.ROOT, "retraining trial %d's architecture on %s for %d epoch(s)%s, then testing it "
+                        + "once%n", r.number(), request.retrainingSettings().allImages()
+                                ? "every image of the training file"
                                 : "train+validation (" + (request.trainSize() + request.validationSize()) + " images)",
-                        r.epochs());
+                        r.epochs(), request.retrainingSettings().minutes().map(m -> String.format(Locale.ROOT,
+                                " (as many as fit %s minutes at its trial's pace, at most %d)", m,
+                                request.retrainEpochs())).orElse(""));
             }
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
             case SearchEvent.RetrainFinished r -> {

@@ -75,6 +75,8 @@ public final class SearchesView extends VerticalLayout {
     private final IntegerField validationSize = new IntegerField("Validation images");
     private final HorizontalLayout optionFields = new HorizontalLayout();
     private final Select<String> recipe = new Select<>();
+    /** The chosen recipe's description, under the form's first row. */
+    private final Span recipeDescription = new Span();
     /** The final retraining's settings by name, as a {@code retraining} object holds them. */
     private final Map<String, Component> retrainingFields = new LinkedHashMap<>();
     /**
@@ -189,7 +191,11 @@ public final class SearchesView extends VerticalLayout {
             controllerOptions.put(k.name(), fields);
         }
         for (Option o : Retraining.OPTIONS) {
-            retrainingFields.put(o.name(), field("retraining-" + o.name(), o, "as the trials'"));
+            Component f = field("retraining-" + o.name(), o, o.name().equals("minutes") ? "no time budget"
+                    : "as the trials'");
+            // Beside the trials' own settings of the same names, these say whose they are.
+            ((com.vaadin.flow.component.HasLabel) f).setLabel("Retraining " + o.name());
+            retrainingFields.put(o.name(), f);
         }
         Map<String, RecipeShelf.Entry> shelf = new LinkedHashMap<>();
         recipes.recipes().forEach(r -> shelf.put(r.label(), r));
@@ -198,14 +204,18 @@ public final class SearchesView extends VerticalLayout {
         recipe.setEmptySelectionAllowed(true);
         recipe.setEmptySelectionCaption("none");
         recipe.setItems(shelf.keySet());
+        recipe.setWidth("16em");
+        recipeDescription.setId("recipe-description");
+        recipeDescription.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        recipeDescription.getStyle().set("color", "var(--lumo-secondary-text-color)");
         recipe.setHelperText(shelf.isEmpty() ? "no recipe files on the server" : "fills the form; what you change "
                 + "overrides it");
         recipe.addValueChangeListener(e -> {
             RecipeShelf.Entry chosen = e.getValue() == null ? null : shelf.get(e.getValue());
             recipeRequest = chosen == null ? null : chosen.request();
+            recipeDescription.setText(chosen == null ? "" : chosen.description());
             if (chosen != null) {
                 fill(chosen.request().withDefaults());
-                recipe.setHelperText(chosen.description());
             }
         });
         Button start = new Button("Start search", e -> start());
@@ -228,7 +238,8 @@ public final class SearchesView extends VerticalLayout {
         for (HorizontalLayout row : List.of(first, optionFields, training, second)) {
             row.setVisible(operator);
         }
-        add(first, optionFields, training, second, message);
+        recipeDescription.setVisible(operator);
+        add(first, recipeDescription, optionFields, training, second, message);
         showOptions(controller.getValue());
 
         grid.setId("searches");
