@@ -933,8 +933,9 @@ public final class SearchEngine {
 
         /**
          * The epochs of a retraining with a time budget: the trial's seconds per training image and
-         * epoch (its validation passes included, so the estimate errs long) times the retraining's
-         * images; all {@code requested} when the trial's pace or the retraining's size is unknown.
+         * epoch (its validation passes included) times the retraining's images; all {@code requested}
+         * when the trial's pace or the retraining's size is unknown. A retraining with its own batch
+         * size or augmentation may run at another pace than its trial did: the budget is an estimate.
          */
         private int epochsWithinBudget(Evaluation<A> evaluation, StoredTrial trial, int requested) {
             Retraining retraining = request.retrainingSettings();

@@ -97,8 +97,8 @@ class RecipeSearchTest {
         // Six seconds of retraining at the pace of the trial: some epochs, far fewer than the thousand allowed.
         long epochs = sql.count("select epochs from retrain where search_id = ?", id);
         assertTrue(epochs >= 1 && epochs < 1000, "retrained for " + epochs + " epochs");
-        assertTrue(output.contains("for " + epochs + " epoch(s) (as many as fit 0.1 minutes at its trial's pace, at "
-                + "most 1000)"), output);
+        assertTrue(output.contains("for " + epochs + " epoch(s) (budget: 0.1 minutes at its trial's pace, at most "
+                + "1000)"), output);
 
         JsonNode provenance = JSON.readTree(out.toFile()).get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());

@@ -583,7 +583,8 @@ class SearchApiTest {
         assertFalse(catalog.getList("earlyStopping.find { it.name == 'none' }.options").iterator().hasNext());
         assertEquals(List.of("standalone", "weight-sharing"), catalog.getList("modes"));
         assertEquals(List.of("epochs", "sampling", "finalists", "checkpoints"), catalog.getList("supernet.name"));
-        assertEquals(List.of("data", "augmentation", "learningRate", "batchSize"), catalog.getList("retraining.name"));
+        assertEquals(List.of("data", "augmentation", "learningRate", "batchSize", "minutes"),
+                catalog.getList("retraining.name"));
         assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
     }
 

@@ -85,15 +85,13 @@ public final class BatchNorm2d implements Layer {
         double[] b = beta.toDoubleVector();
         int c = g.length;
         double[] scale = new double[c];
-        double[] shift = new double[c];
         if (!train) {
             double[] mean = runningMean.toDoubleVector();
             double[] variance = runningVar.toDoubleVector();
             for (int i = 0; i < c; i++) {
                 scale[i] = g[i] / Math.sqrt(variance[i] + EPSILON);
-                shift[i] = b[i] - mean[i] * scale[i];
             }
-            ChannelKernels.affine(rows, scale, shift, y);
+            ChannelKernels.affine(rows, mean, scale, b, y);
             return y.reshape(x.shape());
         }
         long m = rows.size(0);
@@ -112,9 +110,8 @@ public final class BatchNorm2d implements Layer {
             variance[i] = Math.max(0, sumSquares[i] / m - offset * offset);
             invStd[i] = 1 / Math.sqrt(variance[i] + EPSILON);
             scale[i] = g[i] * invStd[i];
-            shift[i] = b[i] - mean[i] * scale[i];
         }
-        ChannelKernels.affine(rows, scale, shift, y);
+        ChannelKernels.affine(rows, mean, scale, b, y);
         update(mean, variance, m);
         input = rows;
         batchMean = mean;
@@ -150,7 +147,7 @@ public final class BatchNorm2d implements Layer {
         ChannelKernels.productSums(grad, input, batchMean, sumG, sumGCentered);
         double[] g = gamma.toDoubleVector();
         double[] gradGamma = new double[c];
-        // dx = γ·σ⁻¹/m · (m·g − Σg − x̂·Σ(g·x̂)) with x̂ = (x − μ)·σ⁻¹, as a·g + b·x + d per channel.
+        // dx = γ·σ⁻¹/m · (m·g − Σg − x̂·Σ(g·x̂)) with x̂ = (x − μ)·σ⁻¹, as a·g + b·(x − μ) + d per channel.
         double[] a = new double[c];
         double[] b = new double[c];
         double[] d = new double[c];
@@ -159,14 +156,14 @@ public final class BatchNorm2d implements Layer {
             double k = g[i] * invStd[i] / m;
             a[i] = k * m;
             b[i] = -k * invStd[i] * gradGamma[i];
-            d[i] = -k * sumG[i] - b[i] * batchMean[i];
+            d[i] = -k * sumG[i];
         }
         if (affine) {
             store.accumulate(betaName, vector(sumG, beta));
             store.accumulate(gammaName, vector(gradGamma, gamma));
         }
         INDArray dx = gradIn.like(grad);
-        ChannelKernels.combine(grad, a, input, b, d, dx);
+        ChannelKernels.combine(grad, a, input, batchMean, b, d, dx);
         input = null;
         batchMean = null;
         invStd = null;

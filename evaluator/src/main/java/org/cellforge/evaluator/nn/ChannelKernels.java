@@ -77,9 +77,12 @@ final class ChannelKernels {
         Reference.reachabilityFence(x);
     }
 
-    /** {@code out = x·scale[c] + shift[c]}; {@code out} may be {@code x}. */
-    static void affine(INDArray x, double[] scale, double[] shift, INDArray out) {
-        combine(x, scale, null, null, shift, out);
+    /**
+     * {@code out = (x - center[c])·scale[c] + shift[c]}; {@code out} may be {@code x}. Centering first
+     * keeps the result's precision when the center is far from zero.
+     */
+    static void affine(INDArray x, double[] center, double[] scale, double[] shift, INDArray out) {
+        combine(null, null, x, center, scale, shift, out);
     }
 
     /**
@@ -121,41 +124,47 @@ final class ChannelKernels {
         Reference.reachabilityFence(x);
     }
 
-    /** {@code out = g·a[c] + x·b[c] + d[c]} ({@code x} may be null: no such term); {@code out} may be {@code g} or {@code x}. */
-    static void combine(INDArray g, double[] a, INDArray x, double[] b, double[] d, INDArray out) {
-        int c = a.length;
-        if (x != null) {
+    /**
+     * {@code out = g·a[c] + (x - center[c])·b[c] + d[c]}, without the first term when {@code g} is
+     * null; {@code out} may be {@code g} or {@code x}.
+     */
+    static void combine(INDArray g, double[] a, INDArray x, double[] center, double[] b, double[] d, INDArray out) {
+        int c = b.length;
+        if (g != null) {
             requireSameShape(g, x);
         }
-        requireSameShape(g, out);
-        MemorySegment gs = segment(g, c);
-        MemorySegment xs = x == null ? null : segment(x, c);
+        requireSameShape(x, out);
+        MemorySegment gs = g == null ? null : segment(g, c);
+        MemorySegment xs = segment(x, c);
         MemorySegment os = segment(out, c);
-        long n = g.length();
-        if (g.dataType() == DataType.FLOAT) {
+        long n = x.length();
+        if (x.dataType() == DataType.FLOAT) {
             int tile = tile(c);
-            float[] at = tiled(a, tile);
-            float[] bt = x == null ? null : tiled(b, tile);
+            float[] at = g == null ? null : tiled(a, tile);
+            float[] kt = tiled(center, tile);
+            float[] bt = tiled(b, tile);
             float[] dt = tiled(d, tile);
             inParts(n, tile, new double[0][], (from, to, unused) -> {
                 float[] gb = new float[tile];
                 float[] xb = new float[tile];
                 for (long t = from; t < to; t++) {
                     long offset = t * tile * Float.BYTES;
-                    MemorySegment.copy(gs, FLOAT, offset, gb, 0, tile);
-                    if (xs == null) {
-                        affineTile(gb, at, dt);
+                    MemorySegment.copy(xs, FLOAT, offset, xb, 0, tile);
+                    if (gs == null) {
+                        affineTile(xb, kt, bt, dt);
+                        MemorySegment.copy(xb, 0, os, FLOAT, offset, tile);
                     } else {
-                        MemorySegment.copy(xs, FLOAT, offset, xb, 0, tile);
-                        combineTile(gb, at, xb, bt, dt);
+                        MemorySegment.copy(gs, FLOAT, offset, gb, 0, tile);
+                        combineTile(gb, at, xb, kt, bt, dt);
+                        MemorySegment.copy(gb, 0, os, FLOAT, offset, tile);
                     }
-                    MemorySegment.copy(gb, 0, os, FLOAT, offset, tile);
                 }
             });
         }
-        for (long i = tail(g, c); i < n; i++) {
+        for (long i = tail(x, c); i < n; i++) {
             int ch = (int) (i % c);
-            set(os, out, i, get(gs, g, i) * a[ch] + d[ch] + (x == null ? 0 : get(xs, x, i) * b[ch]));
+            double v = (get(xs, x, i) - center[ch]) * b[ch] + d[ch] + (g == null ? 0 : get(gs, g, i) * a[ch]);
+            set(os, out, i, v);
         }
         Reference.reachabilityFence(g);
         Reference.reachabilityFence(x);
@@ -212,23 +221,39 @@ final class ChannelKernels {
             return;
         }
         double[][][] partial = new double[parts][sums.length][];
-        List<ForkJoinTask<?>> forked = new ArrayList<>(parts - 1);
         for (int p = 0; p < parts; p++) {
             for (int k = 0; k < sums.length; k++) {
                 partial[p][k] = new double[sums[k].length];
             }
-            long from = tiles * p / parts;
-            long to = tiles * (p + 1) / parts;
-            double[][] out = partial[p];
-            if (p > 0) {
+        }
+        List<ForkJoinTask<?>> forked = new ArrayList<>(parts - 1);
+        RuntimeException failure = null;
+        try {
+            for (int p = 1; p < parts; p++) {
+                long from = tiles * p / parts;
+                long to = tiles * (p + 1) / parts;
+                double[][] out = partial[p];
                 forked.add(ForkJoinPool.commonPool().submit(() -> part.run(from, to, out)));
             }
-        }
-        try {
             part.run(0, tiles / parts, partial[0]);
-        } finally {
-            // Never return, even by an exception, while a part still reads or writes the arrays.
-            forked.forEach(ForkJoinTask::join);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        // Never return, even by an exception, while a part still reads or writes the arrays: every
+        // part is waited for, whichever failed.
+        for (ForkJoinTask<?> t : forked) {
+            try {
+                t.join();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         for (double[][] p : partial) {
             for (int k = 0; k < sums.length; k++) {
@@ -302,15 +327,15 @@ final class ChannelKernels {
         }
     }
 
-    private static void affineTile(float[] x, float[] a, float[] d) {
+    private static void affineTile(float[] x, float[] k, float[] b, float[] d) {
         for (int j = 0; j < x.length; j++) {
-            x[j] = x[j] * a[j] + d[j];
+            x[j] = (x[j] - k[j]) * b[j] + d[j];
         }
     }
 
-    private static void combineTile(float[] g, float[] a, float[] x, float[] b, float[] d) {
+    private static void combineTile(float[] g, float[] a, float[] x, float[] k, float[] b, float[] d) {
         for (int j = 0; j < g.length; j++) {
-            g[j] = g[j] * a[j] + x[j] * b[j] + d[j];
+            g[j] = g[j] * a[j] + (x[j] - k[j]) * b[j] + d[j];
         }
     }
 
@@ -351,7 +376,8 @@ final class ChannelKernels {
                     + java.util.Arrays.toString(a.stride()) + " order " + a.ordering());
         }
         long width = type.width();
-        // A view's buffer already points at its own offset; only an offset beyond that is added.
+        // A view's buffer already points at its own offset; an array offset beyond its buffer's would be
+        // added (in this ND4J release the two are always equal, so nothing is).
         long address = a.data().addressPointer().address() + (a.offset() - a.data().offset()) * width;
         return MemorySegment.ofAddress(address).reinterpret(a.length() * width);
     }

@@ -81,14 +81,16 @@ class ChannelKernelsTest {
             double[] a = perChannel(6);
             double[] b = perChannel(7);
             double[] d = perChannel(8);
+            double[] center = perChannel(9);
             INDArray out = Nd4j.createUninitialized(type, g.shape());
-            ChannelKernels.combine(g, a, x, b, d, out);
-            INDArray expected = rows(g).mulRowVector(vector(a)).addi(rows(x).mulRowVector(vector(b)))
+            ChannelKernels.combine(g, a, x, center, b, d, out);
+            INDArray centered = rows(x).subRowVector(vector(center));
+            INDArray expected = rows(g).mulRowVector(vector(a)).addi(centered.mulRowVector(vector(b)))
                     .addiRowVector(vector(d));
             assertTrue(expected.equalsWithEps(out.castTo(DataType.DOUBLE), type == DataType.FLOAT ? 1e-5 : 1e-12));
 
-            ChannelKernels.affine(x, a, d, out);
-            INDArray affine = rows(x).mulRowVector(vector(a)).addiRowVector(vector(d));
+            ChannelKernels.affine(x, center, a, d, out);
+            INDArray affine = centered.mulRowVector(vector(a)).addiRowVector(vector(d));
             assertTrue(affine.equalsWithEps(out.castTo(DataType.DOUBLE), type == DataType.FLOAT ? 1e-5 : 1e-12));
         }
     }

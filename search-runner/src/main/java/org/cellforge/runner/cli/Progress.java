@@ -76,7 +76,7 @@ final class Progress implements SearchListener {
                                 ? "every image of the training file"
                                 : "train+validation (" + (request.trainSize() + request.validationSize()) + " images)",
                         r.epochs(), request.retrainingSettings().minutes().map(m -> String.format(Locale.ROOT,
-                                " (as many as fit %s minutes at its trial's pace, at most %d)", m,
+                                " (budget: %s minutes at its trial's pace, at most %d)", m,
                                 request.retrainEpochs())).orElse(""));
             }
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));

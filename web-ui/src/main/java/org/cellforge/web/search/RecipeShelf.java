@@ -1,11 +1,14 @@
 package org.cellforge.web.search;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,22 +41,27 @@ public class RecipeShelf {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        List<Entry> found = new ArrayList<>();
+        Map<String, Entry> found = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 try {
                     SearchRequest request = Recipe.read(f);
                     Object description = request.recipe().get("description");
-                    found.add(new Entry(request.recipeLabel(), description == null ? "" : description.toString(),
-                            request));
+                    Entry entry = new Entry(request.recipeLabel(), description == null ? "" : description.toString(),
+                            request);
+                    // Files are read in name order; a second file naming the same recipe and version is not offered.
+                    if (found.putIfAbsent(entry.label(), entry) != null) {
+                        LOG.warnf("recipe file %s left out: another file is %s too", f, entry.label());
+                    }
                 } catch (IllegalArgumentException e) {
                     LOG.warnf("recipe file %s left out: %s", f, e.getMessage());
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.warnf("recipes directory %s cannot be listed: %s", dir, e.toString());
         }
-        found.sort(Comparator.comparing(Entry::label));
-        return found;
+        List<Entry> sorted = new ArrayList<>(found.values());
+        sorted.sort(Comparator.comparing(Entry::label));
+        return sorted;
     }
 }

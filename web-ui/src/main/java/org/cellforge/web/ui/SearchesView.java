@@ -209,7 +209,7 @@ public final class SearchesView extends VerticalLayout {
         recipeDescription.getStyle().set("font-size", "var(--lumo-font-size-s)");
         recipeDescription.getStyle().set("color", "var(--lumo-secondary-text-color)");
         recipe.setHelperText(shelf.isEmpty() ? "no recipe files on the server" : "fills the form; what you change "
-                + "overrides it");
+                + "overrides it, an emptied field keeps the recipe's value");
         recipe.addValueChangeListener(e -> {
             RecipeShelf.Entry chosen = e.getValue() == null ? null : shelf.get(e.getValue());
             recipeRequest = chosen == null ? null : chosen.request();
@@ -443,7 +443,7 @@ public final class SearchesView extends VerticalLayout {
                     .optimizer(optimizer.getValue())
                     .augmentation(augmentation.getValue())
                     .warmStart(warmStart.getValue())
-                    .earlyStopping(Map.of("rule", earlyStopping.getValue()))
+                    .earlyStopping(earlyStopping())
                     .retrainEpochs(retrainEpochs.getValue())
                     .mode(mode.getValue())
                     .supernet(supernet())
@@ -462,6 +462,19 @@ public final class SearchesView extends VerticalLayout {
             message.setText(unplaced.isEmpty() ? "the search was not started: see the fields marked"
                     : String.join("; ", unplaced));
         }
+    }
+
+    /**
+     * The early-stopping rule chosen; the recipe's whole setting when it names the same rule, so that
+     * the rule's own settings, which the form does not show, stay the recipe's.
+     */
+    private Map<String, Object> earlyStopping() {
+        String rule = earlyStopping.getValue();
+        if (recipeRequest != null && recipeRequest.earlyStopping() != null
+                && rule.equals(recipeRequest.earlyStopping().get("rule"))) {
+            return recipeRequest.earlyStopping();
+        }
+        return Map.of("rule", rule);
     }
 
     /** Shows the supernet settings that apply to the chosen mode and controller. */
@@ -542,18 +555,15 @@ public final class SearchesView extends VerticalLayout {
     private void fill(SearchRequest r) {
         space.setValue(r.space());
         controller.setValue(r.controller());
-        Map<String, Component> options = controllerOptions.getOrDefault(r.controller(), Map.of());
-        r.options().forEach((name, value) -> {
-            if (options.containsKey(name)) {
-                show(options.get(name), value);
-            }
-        });
+        // Every option shows the recipe's value or its default, never what an earlier choice left.
+        Controllers.named(r.controller()).ifPresent(k -> k.options().forEach(o -> {
+            Component f = controllerOptions.get(k.name()).get(o.name());
+            show(f, r.options().containsKey(o.name()) ? r.options().get(o.name()) : o.defaultValue());
+        }));
         mode.setValue(r.mode());
         Map<String, Object> shared = r.supernet();
         show(supernetEpochs, shared.get("epochs"));
-        if (shared.get("sampling") != null) {
-            sampling.setValue(shared.get("sampling").toString());
-        }
+        sampling.setValue(shared.get("sampling") != null ? shared.get("sampling").toString() : WeightSharing.UNIFORM);
         show(finalists, shared.get("finalists"));
         trials.setValue(r.trials());
         epochs.setValue(r.epochs());
@@ -581,7 +591,9 @@ public final class SearchesView extends VerticalLayout {
     @SuppressWarnings("unchecked")
     private static void show(Component field, Object value) {
         if (field instanceof IntegerField f) {
-            f.setValue(value instanceof Number n ? Integer.valueOf(n.intValue()) : null);
+            // A value beyond the field's range stays empty, which overrides nothing, rather than wrapping.
+            f.setValue(value instanceof Number n && n.longValue() >= Integer.MIN_VALUE
+                    && n.longValue() <= Integer.MAX_VALUE ? Integer.valueOf(n.intValue()) : null);
         } else if (field instanceof NumberField f) {
             f.setValue(value instanceof Number n ? Double.valueOf(n.doubleValue()) : null);
         } else if (field instanceof Select<?> f) {
