@@ -569,7 +569,7 @@ class SearchApiTest {
     }
 
     @Test
-    void theCatalogListsWhatRequestsMayName() {
+    void theCatalogListsWhatRequestsMayName() throws IOException {
         JsonPath catalog = Api.json(given().get("/api/catalog").then().statusCode(200).extract().asString());
         assertEquals(Spaces.names(), catalog.getList("spaces"));
         assertEquals(Controllers.names(), catalog.getList("controllers.name"));
@@ -586,6 +586,19 @@ class SearchApiTest {
         assertEquals(List.of("data", "augmentation", "learningRate", "batchSize", "minutes"),
                 catalog.getList("retraining.name"));
         assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
+        // The server's recipes, each with the request it keeps.
+        org.cellforge.engine.SearchRequest flagship = org.cellforge.engine.Recipe.read(Path.of("..", "recipes",
+                "fmnist-under-100k.json"));
+        String recipe = "recipes.find { it.label == '" + flagship.recipeLabel() + "' }";
+        assertEquals(flagship.recipe().get("description"), catalog.getString(recipe + ".description"));
+        assertEquals(flagship.retrainEpochs().intValue(), catalog.getInt(recipe + ".request.retrainEpochs"));
+        assertEquals(flagship.controller(), catalog.getString(recipe + ".request.controller"));
+        List<String> labels;
+        try (var files = java.nio.file.Files.list(Path.of("..", "recipes"))) {
+            labels = files.filter(f -> f.toString().endsWith(".json")).map(org.cellforge.engine.Recipe::read)
+                    .map(org.cellforge.engine.SearchRequest::recipeLabel).sorted().toList();
+        }
+        assertEquals(labels, catalog.getList("recipes.label"), "every recipe file of the repository, by label");
     }
 
     private long searchCount() {
