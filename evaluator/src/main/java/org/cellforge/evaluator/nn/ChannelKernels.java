@@ -48,33 +48,7 @@ final class ChannelKernels {
      * {@code sumSquares/m - (sum/m)²} from cancelling away when the mean is large.
      */
     static void sums(INDArray x, double[] shift, double[] sum, double[] sumSquares) {
-        int c = shift.length;
-        MemorySegment in = segment(x, c);
-        long n = x.length();
-        if (x.dataType() == DataType.FLOAT) {
-            int tile = tile(c);
-            float[] k = tiled(shift, tile);
-            inParts(n, tile, new double[][] {sum, sumSquares}, (from, to, out) -> {
-                float[] buf = new float[tile];
-                float[] s = new float[tile];
-                float[] q = new float[tile];
-                for (long t = from; t < to; t++) {
-                    MemorySegment.copy(in, FLOAT, t * tile * Float.BYTES, buf, 0, tile);
-                    sumTile(buf, k, s, q);
-                    if ((t - from + 1) % FLUSH == 0 || t + 1 == to) {
-                        flush(s, out[0]);
-                        flush(q, out[1]);
-                    }
-                }
-            });
-        }
-        for (long i = tail(x, c); i < n; i++) {
-            int ch = (int) (i % c);
-            double v = get(in, x, i) - shift[ch];
-            sum[ch] += v;
-            sumSquares[ch] += v * v;
-        }
-        Reference.reachabilityFence(x);
+        pairSums(null, x, shift, sum, sumSquares);
     }
 
     /**
@@ -90,35 +64,48 @@ final class ChannelKernels {
      * BatchNorm's backward pass needs.
      */
     static void productSums(INDArray g, INDArray x, double[] shift, double[] sumG, double[] sumGX) {
-        int c = shift.length;
         requireSameShape(g, x);
-        MemorySegment gs = segment(g, c);
+        pairSums(g, x, shift, sumG, sumGX);
+    }
+
+    /**
+     * With {@code v = x - shift[c]}: {@code first[c] += Σ v} and {@code second[c] += Σ v²}, or with
+     * {@code g} given, {@code first[c] += Σ g} and {@code second[c] += Σ g·v}.
+     */
+    private static void pairSums(INDArray g, INDArray x, double[] shift, double[] first, double[] second) {
+        int c = shift.length;
+        MemorySegment gs = g == null ? null : segment(g, c);
         MemorySegment xs = segment(x, c);
         long n = x.length();
         if (x.dataType() == DataType.FLOAT) {
             int tile = tile(c);
             float[] k = tiled(shift, tile);
-            inParts(n, tile, new double[][] {sumG, sumGX}, (from, to, out) -> {
+            inParts(n, tile, new double[][] {first, second}, (from, to, out) -> {
                 float[] gb = new float[tile];
                 float[] xb = new float[tile];
                 float[] s = new float[tile];
-                float[] p = new float[tile];
+                float[] q = new float[tile];
                 for (long t = from; t < to; t++) {
-                    MemorySegment.copy(gs, FLOAT, t * tile * Float.BYTES, gb, 0, tile);
                     MemorySegment.copy(xs, FLOAT, t * tile * Float.BYTES, xb, 0, tile);
-                    productTile(gb, xb, k, s, p);
+                    if (gs == null) {
+                        sumTile(xb, k, s, q);
+                    } else {
+                        MemorySegment.copy(gs, FLOAT, t * tile * Float.BYTES, gb, 0, tile);
+                        productTile(gb, xb, k, s, q);
+                    }
                     if ((t - from + 1) % FLUSH == 0 || t + 1 == to) {
                         flush(s, out[0]);
-                        flush(p, out[1]);
+                        flush(q, out[1]);
                     }
                 }
             });
         }
         for (long i = tail(x, c); i < n; i++) {
             int ch = (int) (i % c);
-            double gv = get(gs, g, i);
-            sumG[ch] += gv;
-            sumGX[ch] += gv * (get(xs, x, i) - shift[ch]);
+            double v = get(xs, x, i) - shift[ch];
+            double w = gs == null ? v : get(gs, g, i);
+            first[ch] += w;
+            second[ch] += w * v;
         }
         Reference.reachabilityFence(g);
         Reference.reachabilityFence(x);
