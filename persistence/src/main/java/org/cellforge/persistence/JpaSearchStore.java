@@ -131,22 +131,24 @@ public final class JpaSearchStore implements SearchStore {
         return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
-            Map<Long, List<Double>> curves = repo.epochs(id).stream().collect(Collectors.groupingBy(e -> e.trialId,
-                    Collectors.mapping(e -> e.validationAccuracy, Collectors.toList())));
+            Map<Long, List<TrialEpochEntity>> epochs = repo.epochs(id).stream().collect(Collectors.groupingBy(
+                    e -> e.trialId));
             List<StoredTrial> trials = new ArrayList<>();
             for (TrialEntity t : repo.trials(id)) {
-                trials.add(stored(t, curves.getOrDefault(t.id, List.of())));
+                trials.add(stored(t, epochs.getOrDefault(t.id, List.of())));
             }
             return new StoredSearch(s.id, request(s), s.status,
                     Optional.ofNullable(s.controllerState).map(ControllerState::fromJson), trials);
         });
     }
 
-    /** A trial as the engine reads it, with its validation curve. */
-    private static StoredTrial stored(TrialEntity t, List<Double> curve) {
+    /** A trial as the engine reads it, with its validation curve and throughput from its epochs in order. */
+    private static StoredTrial stored(TrialEntity t, List<TrialEpochEntity> epochs) {
         return new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.validationAccuracy,
-                new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops), curve,
-                Optional.ofNullable(t.failure), t.seconds == null ? 0 : t.seconds, t.told, strings(t.repeats));
+                new Cost(t.parameters == null ? 0 : t.parameters, t.flops == null ? 0 : t.flops),
+                epochs.stream().map(e -> e.validationAccuracy).toList(), Optional.ofNullable(t.failure),
+                t.seconds == null ? 0 : t.seconds, t.told, strings(t.repeats),
+                StoredTrial.medianThroughput(epochs.stream().map(e -> e.imagesPerSecond).toList()));
     }
 
     @SuppressWarnings("unchecked")
@@ -215,7 +217,7 @@ public final class JpaSearchStore implements SearchStore {
             SearchRepository repo = new SearchRepository(em);
             List<StoredTrial> out = new ArrayList<>();
             for (TrialEntity t : repo.untold(searchId)) {
-                out.add(stored(t, repo.curve(t.id)));
+                out.add(stored(t, repo.trialEpochs(t.id)));
             }
             return out;
         });

@@ -156,10 +156,10 @@ public final class SearchRepository {
                 .getResultList();
     }
 
-    /** Validation accuracy after each stored epoch of a trial. */
-    public List<Double> curve(long trialId) {
-        return em.createQuery("select e.validationAccuracy from TrialEpochEntity e where e.trialId = :id "
-                        + "order by e.epoch", Double.class)
+    /** The stored epochs of a trial, in order. */
+    public List<TrialEpochEntity> trialEpochs(long trialId) {
+        return em.createQuery("select e from TrialEpochEntity e where e.trialId = :id order by e.epoch",
+                        TrialEpochEntity.class)
                 .setParameter("id", trialId)
                 .getResultList();
     }

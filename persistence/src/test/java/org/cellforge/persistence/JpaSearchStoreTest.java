@@ -169,6 +169,8 @@ class JpaSearchStoreTest {
         SearchStore.TrialClaim first = store.claimTrial(t1, "host/1").orElseThrow();
         assertEquals(1, first.attempt());
         store.epochFinished(t1, new EpochRecord(1, 1.0, 0.5, 0.25, 1.0, 10.0));
+        assertEquals(List.of(0.25), store.untold(id).get(0).curve());
+        assertEquals(10.0, store.untold(id).get(0).imagesPerSecond());
         // The worker stopped; the job engine delivers the trial again, and the half-trained attempt is forgotten.
         SearchStore.TrialClaim second = store.claimTrial(t1, "host/2").orElseThrow();
         assertEquals(2, second.attempt());
@@ -257,11 +259,12 @@ class JpaSearchStoreTest {
         assertEquals(Optional.of(last), loaded.controllerState());
         assertEquals(List.of(1, 2, 3), loaded.trials().stream().map(StoredTrial::number).toList());
         assertEquals(new StoredTrial(t1, 1, ARCH_1, "hash-one", TrialStatus.SUCCEEDED, 0.6875, cost1,
-                List.of(0.5, 0.6875), Optional.empty(), 4.75, true, List.of()), loaded.trials().get(0));
+                List.of(0.5, 0.6875), Optional.empty(), 4.75, true, List.of(), 425.0), loaded.trials().get(0),
+                "its throughput the median of its epochs' 400 and 450 images per second");
         assertEquals(new StoredTrial(t2, 2, ARCH_2, "hash-two", TrialStatus.FAILED, null, new Cost(10, 20), List.of(),
-                Optional.of("loss diverged to NaN at epoch 1, step 3"), 0.5, true, List.of()), loaded.trials().get(1));
+                Optional.of("loss diverged to NaN at epoch 1, step 3"), 0.5, true, List.of(), Double.NaN), loaded.trials().get(1));
         assertEquals(new StoredTrial(t3, 3, ARCH_3, "hash-three", TrialStatus.STOPPED, 0.125, new Cost(30, 40),
-                List.of(0.125), Optional.empty(), 1.5, true, List.of()), loaded.trials().get(2));
+                List.of(0.125), Optional.empty(), 1.5, true, List.of(), 300.0), loaded.trials().get(2));
 
         db.run(em -> {
             SearchRepository repo = new SearchRepository(em);
@@ -460,7 +463,7 @@ class JpaSearchStoreTest {
             assertEquals(2, old.trials().size());
             StoredTrial first = old.trials().get(0);
             assertEquals(new StoredTrial(trialId, 1, ARCH_1, null, TrialStatus.SUCCEEDED, 0.71, new Cost(1_234, 0),
-                    List.of(0.71), Optional.empty(), 3.0, true, List.of()), first, "an ended trial is stored as told");
+                    List.of(0.71), Optional.empty(), 3.0, true, List.of(), 500.0), first, "an ended trial is stored as told");
             StoredTrial second = old.trials().get(1);
             assertEquals(TrialStatus.FAILED, second.status());
             assertNull(second.validationAccuracy());

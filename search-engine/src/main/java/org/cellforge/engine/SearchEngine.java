@@ -932,10 +932,12 @@ public final class SearchEngine {
         }
 
         /**
-         * The epochs of a retraining with a time budget: the trial's seconds per training image and
-         * epoch (its validation passes included) times the retraining's images; all {@code requested}
-         * when the trial's pace or the retraining's size is unknown. A retraining with its own batch
-         * size or augmentation may run at another pace than its trial did: the budget is an estimate.
+         * The epochs of a retraining with a time budget: the trial's seconds per training image (the
+         * median of its epochs' training throughput, without the validation passes a retraining does not
+         * make; its wall time per image and epoch if no throughput was stored) times the retraining's
+         * images; all {@code requested} when the trial's pace or the retraining's size is unknown. A
+         * retraining with its own batch size or augmentation may run at another pace than its trial did:
+         * the budget is an estimate.
          */
         private int epochsWithinBudget(Evaluation<A> evaluation, StoredTrial trial, int requested) {
             Retraining retraining = request.retrainingSettings();
@@ -943,7 +945,9 @@ public final class SearchEngine {
             if (trial == null || trial.curve().isEmpty() || images.isEmpty()) {
                 return requested;
             }
-            double pace = trial.seconds() / (trial.curve().size() * (double) request.withDefaults().trainSize());
+            double pace = trial.imagesPerSecond() > 0 && Double.isFinite(trial.imagesPerSecond())
+                    ? 1 / trial.imagesPerSecond()
+                    : trial.seconds() / (trial.curve().size() * (double) request.withDefaults().trainSize());
             int epochs = retraining.epochsWithin(requested, pace, images.getAsLong());
             LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d retrains for %d of at most "
                     + "%d epochs, to fit %.1f minutes at its trial's pace (%.1f s per epoch of %d images)", id,

@@ -20,10 +20,12 @@ import org.cellforge.controller.Cost;
  * @param seconds wall time of its training
  * @param told whether the search's stored controller state has seen its result
  * @param repeats arch strings of proposals of the same function made while it trained, to be told its result
+ * @param imagesPerSecond median training throughput of its epochs, validation passes excluded; NaN if
+ *        no epoch was recorded
  */
 public record StoredTrial(long id, int number, String arch, String canonical, TrialStatus status,
         Double validationAccuracy, Cost cost, List<Double> curve, Optional<String> failure, double seconds,
-        boolean told, List<String> repeats) {
+        boolean told, List<String> repeats, double imagesPerSecond) {
 
     public StoredTrial {
         curve = List.copyOf(curve);
@@ -34,7 +36,17 @@ public record StoredTrial(long id, int number, String arch, String canonical, Tr
     public StoredTrial(long id, int number, String arch, String canonical, TrialStatus status,
             Double validationAccuracy, Cost cost, List<Double> curve) {
         this(id, number, arch, canonical, status, validationAccuracy, cost, curve, Optional.empty(), 0,
-                status != TrialStatus.RUNNING, List.of());
+                status != TrialStatus.RUNNING, List.of(), Double.NaN);
+    }
+
+    /** The median of {@code imagesPerSecond}, the throughputs of a trial's epochs; NaN if there are none. */
+    public static double medianThroughput(List<Double> imagesPerSecond) {
+        if (imagesPerSecond.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = imagesPerSecond.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /** Its result as the trial ended, for the controller and listeners. */

@@ -60,15 +60,18 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
             return TrialResult.failed("loss diverged", 1, 0.1);
         }
         double accuracy = 0;
+        // A trial takes TRIAL_SECONDS in all, seven tenths of each epoch training, the rest validating.
+        double epochSeconds = TRIAL_SECONDS / request.epochs();
+        double throughput = request.withDefaults().trainSize() / (0.7 * epochSeconds);
         for (int e = 1; e <= request.epochs(); e++) {
             accuracy = goal * e / request.epochs();
-            if (!epochs.epochFinished(new EpochRecord(e, 1.0 / e, accuracy, accuracy, 0.1, 1000))
+            if (!epochs.epochFinished(new EpochRecord(e, 1.0 / e, accuracy, accuracy, epochSeconds, throughput))
                     && e < request.epochs()) {
-                return new TrialResult(TrialStatus.STOPPED, accuracy, e, 0.1 * e, Optional.empty(),
+                return new TrialResult(TrialStatus.STOPPED, accuracy, e, epochSeconds * e, Optional.empty(),
                         Optional.of(new byte[] {1}));
             }
         }
-        return new TrialResult(TrialStatus.SUCCEEDED, accuracy, request.epochs(), 0.1, Optional.empty(),
+        return new TrialResult(TrialStatus.SUCCEEDED, accuracy, request.epochs(), TRIAL_SECONDS, Optional.empty(),
                 Optional.of(new byte[] {1}));
     }
 
@@ -80,6 +83,9 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
         return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, RETRAINING_IMAGES, 10_000, epochs, 0.2,
                 Optional.empty(), Optional.of(new byte[] {2}));
     }
+
+    /** Wall time of a fake trial trained to its end. */
+    static final double TRIAL_SECONDS = 0.1;
 
     /** The images the fake retraining reports having trained on. */
     static final int RETRAINING_IMAGES = 15_000;

@@ -69,7 +69,8 @@ final class InMemoryStore implements SearchStore {
     private static StoredTrial stored(Trial t) {
         return new StoredTrial(t.id, t.number, t.arch, t.canonical, t.status, t.accuracy, t.cost,
                 t.epochs.stream().map(EpochRecord::validationAccuracy).toList(), Optional.ofNullable(t.failure), t.seconds,
-                t.told, t.repeats);
+                t.told, t.repeats, StoredTrial.medianThroughput(t.epochs.stream().map(EpochRecord::imagesPerSecond)
+                        .toList()));
     }
 
     @Override

@@ -86,12 +86,16 @@ class DashboardBrowserTest {
 
     private ChromeDriver driver;
 
-    private Path downloads;
+    // JUnit's, so that each test's browser profile and downloads are deleted after it, once the browser
+    // has quit; a profile is several megabytes.
+    @TempDir
+    Path profile;
+
+    @TempDir
+    Path downloads;
 
     @BeforeEach
-    void openBrowser() throws IOException {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        downloads = Files.createTempDirectory("chromium-downloads");
+    void openBrowser() {
         ChromeOptions options = new ChromeOptions();
         // Downloads land in a folder of this test's, without a prompt, as a person's browser would save them.
         options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
