@@ -511,6 +511,13 @@ class DashboardBrowserTest {
         assertEquals(List.of(8_000), QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select r.trainImages from RetrainEntity r where r.searchId = :id and r.testAccuracy is not null",
                 Integer.class).setParameter("id", id).getResultList()));
+
+        // Its page tells the retraining's time budget from the recipe beside the ceiling the form set.
+        long minutes = flagship.retrainingSettings().minutes().orElseThrow().longValue();
+        driver.get(root.toString() + "search/" + id);
+        String summary = waitFor(PAGE, d -> d.findElements(By.id("search-summary")).stream().map(WebElement::getText)
+                .filter(t -> t.contains("(retrained)")).findFirst().orElse(null));
+        assertTrue(summary.contains("for as many epochs as fit in " + minutes + " minutes (at most 1)"), summary);
     }
 
     @Test

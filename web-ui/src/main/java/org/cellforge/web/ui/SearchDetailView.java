@@ -268,6 +268,14 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         refresh();
     }
 
+    /** How long the final retraining is: {@code 60 epoch(s)}, or its time budget and ceiling. */
+    private static String retrainingLength(SearchRequest r) {
+        return r.retrainingSettings().minutes()
+                .map(m -> String.format(Locale.ROOT, "as many epochs as fit in %s minutes (at most %d)",
+                        m == Math.rint(m) ? String.valueOf(m.longValue()) : String.valueOf(m), r.retrainEpochs()))
+                .orElse(r.retrainEpochs() + " epoch(s)");
+    }
+
     /** What the final retraining changes of the trials' recipe, such as {@code , lr 0.1}. */
     private static String retrainingChanges(SearchRequest r) {
         Retraining t = r.retrainingSettings();
@@ -309,12 +317,12 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         summary.setText(String.format(Locale.ROOT,
                 "%s, %s, %s controller %s, %d epoch(s) per trial, C=%d, N=%d, %s train %d / validation %d "
                         + "(split seed %d), %s lr %s, augmentation %s, seed %d, warm start %d, early stopping %s, "
-                        + "final retraining %d epoch(s) of the %s on %s%s; best validation accuracy %s (stand-alone"
+                        + "final retraining of the %s on %s for %s%s; best validation accuracy %s (stand-alone"
                         + "%s), test accuracy %s (retrained)%s",
                 r.space(), r.weightSharing() ? "weight sharing " + r.supernet() : "stand-alone", r.controller(),
                 r.options(), r.epochs(), r.channels(), r.cellsPerStage(), r.dataset(), r.trainSize(),
                 r.validationSize(), r.splitSeed(), r.optimizer(), r.learningRate(), r.augmentation(), r.seed(),
-                r.warmStart(), r.earlyStopping(), r.retrainEpochs(), r.retrain(), r.retrainingSettings().data(),
+                r.warmStart(), r.earlyStopping(), r.retrain(), r.retrainingSettings().data(), retrainingLength(r),
                 retrainingChanges(r), Format.accuracy(s.bestValidationAccuracy()),
                 s.bestTrial() == null ? "" : ", trial " + s.bestTrial(), Format.accuracy(s.bestTestAccuracy()),
                 s.error() == null ? "" : "; error: " + s.error()));
