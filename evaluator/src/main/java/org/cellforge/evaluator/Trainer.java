@@ -127,7 +127,8 @@ public final class Trainer {
         long start = System.nanoTime();
         int batch = Math.min(settings.batchSize(), train.size());
         int stepsPerEpoch = train.size() / batch;
-        CosineSchedule schedule = new CosineSchedule(settings.learningRate(), settings.epochs() * stepsPerEpoch);
+        int epochs = settings.epochs();
+        CosineSchedule schedule = new CosineSchedule(settings.learningRate(), epochs * stepsPerEpoch);
         Optimizer optimizer = Optimizer.of(settings);
         SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
         SplittableRandom augment = new SplittableRandom(settings.seed() ^ 0x2545F4914F6CDD1DL);
@@ -136,7 +137,7 @@ public final class Trainer {
         List<EpochMetrics> history = new ArrayList<>();
         double accuracy = Double.NaN;
         try {
-            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
                 long epochStart = System.nanoTime();
                 EpochBatches batches = new EpochBatches(train, batch, order, settings.augmentation(), augment);
                 double lossSum = 0;
@@ -162,6 +163,13 @@ public final class Trainer {
                 if (!listener.epochDone(m)) {
                     // Stopped early: the result is what the network measured after this epoch.
                     break;
+                }
+                int planned = listener.epochs(m, epochs);
+                if (planned != epochs) {
+                    // Cosine annealing depends only on the fraction of steps taken: stretched or shrunk
+                    // after a few epochs, its rate moves by a hair, then ends at zero on the new last step.
+                    epochs = Math.max(epoch, planned);
+                    schedule = new CosineSchedule(settings.learningRate(), epochs * stepsPerEpoch);
                 }
             }
         } catch (RuntimeException e) {

@@ -116,4 +116,36 @@ class Nb201TrainerTest {
         assertTrue(seen.stream().allMatch(m -> Double.isNaN(m.validationAccuracy())));
         assertTrue(seen.get(1).trainLoss() < 2.4);
     }
+
+    @Test
+    void aTrainingPlannedAgainAfterItsFirstEpochTrainsTheNewLength() {
+        ImageSet train = Split.of(split.train(), 300, 100, 2).train();
+        for (int[] plan : new int[][] {{2, 3}, {3, 2}, {3, 0}}) {
+            List<Integer> asked = new ArrayList<>();
+            TrainingResult result = Trainer.trainWithoutValidation(
+                    org.cellforge.evaluator.nb201.Nb201Network.create(CELL, new Nb201Macro(4, 1, 1, 10), 1), train,
+                    TrainSettings.defaults(plan[0], 1).withBatchSize(50), new EpochListener() {
+                        @Override
+                        public boolean epochDone(EpochMetrics metrics) {
+                            return true;
+                        }
+
+                        @Override
+                        public int epochs(EpochMetrics metrics, int planned) {
+                            asked.add(planned);
+                            return metrics.epoch() == 1 ? plan[1] : planned;
+                        }
+                    });
+            assertTrue(result.succeeded(), () -> result.failure().orElse(""));
+            int expected = Math.max(1, plan[1]);
+            assertEquals(expected, result.epochs().size(), plan[0] + " planned, then " + plan[1]);
+            // Asked after every epoch it went on from, with the length as planned until then.
+            List<Integer> told = new ArrayList<>();
+            told.add(plan[0]);
+            for (int e = 2; e <= expected; e++) {
+                told.add(expected);
+            }
+            assertEquals(told, asked);
+        }
+    }
 }

@@ -513,8 +513,14 @@ public final class JpaSearchStore implements SearchStore {
     }
 
     @Override
-    public void retraining(long searchId) {
-        tx.run(em -> search(new SearchRepository(em), searchId).status = SearchStatus.RETRAINING);
+    public SearchStatus retraining(long searchId) {
+        return tx.call(em -> {
+            SearchEntity s = search(new SearchRepository(em), searchId);
+            if (s.status != SearchStatus.PAUSED && s.status != SearchStatus.INTERRUPTED) {
+                s.status = SearchStatus.RETRAINING;
+            }
+            return s.status;
+        });
     }
 
     @Override
@@ -529,6 +535,12 @@ public final class JpaSearchStore implements SearchStore {
         r.flops = cost.flops();
         r.createdAt = Instant.now();
         return tx.call(em -> new SearchRepository(em).persistRetrain(r).id);
+    }
+
+    @Override
+    public void retrainReplanned(long retrainId, int epochs) {
+        tx.run(em -> new SearchRepository(em).findRetrain(retrainId).orElseThrow(() -> new NotFoundException(
+                "no retrain " + retrainId)).epochs = epochs);
     }
 
     @Override
@@ -556,18 +568,21 @@ public final class JpaSearchStore implements SearchStore {
     }
 
     @Override
-    public void finished(long searchId, SearchStatus status, String error) {
-        tx.run(em -> {
+    public SearchStatus finished(long searchId, SearchStatus status, String error) {
+        return tx.call(em -> {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = search(repo, searchId);
-            if (!s.status.live() && s.status != SearchStatus.PAUSED) {
-                // Ended already, by a cancellation from another process: that end stands.
-                return;
+            if (!s.status.live() && s.status != SearchStatus.PAUSED
+                    || s.status == SearchStatus.PAUSED && status == SearchStatus.SUCCEEDED) {
+                // Ended already, by a cancellation from another process: that end stands. Paused after its
+                // last result: the pause the user was answered holds until a resume ends it.
+                return s.status;
             }
             s.status = status;
             s.error = error;
             s.finishedAt = Instant.now();
             repo.failRunning(searchId, error != null ? error : "the search ended while it ran");
+            return s.status;
         });
     }
 }

@@ -209,8 +209,17 @@ class JpaSearchStoreTest {
         long t2 = store.trialStarted(id, 2, ARCH_2, "hash-two", new Cost(1, 2), state(ARCH_1, ARCH_2));
         store.trialFinished(t1, new TrialResult(TrialStatus.SUCCEEDED, 0.5, 1, 2.0, Optional.empty(),
                 Optional.empty()), state(ARCH_1, ARCH_2));
+        // Paused as its coordinator turns to the retraining or the end: the pause holds, nothing is ended.
+        store.paused(id);
+        assertEquals(SearchStatus.PAUSED, store.retraining(id));
+        assertEquals(SearchStatus.PAUSED, store.finished(id, SearchStatus.SUCCEEDED, null));
+        assertEquals(SearchStatus.PAUSED, store.status(id));
+        assertEquals(TrialStatus.RUNNING, store.load(id).trials().get(1).status(), "trial 2 is not ended either");
+        store.unpaused(id);
+        assertEquals(SearchStatus.RUNNING, store.status(id));
         store.cancelled(id);
         assertEquals(SearchStatus.INTERRUPTED, store.status(id));
+        assertEquals(SearchStatus.INTERRUPTED, store.retraining(id), "a cancellation holds too");
         assertEquals(SearchStore.CANCELLED, store.untold(id).get(0).failure().orElseThrow());
         assertThrows(ConflictException.class, () -> store.cancelled(id));
         assertThrows(ConflictException.class, () -> store.paused(id));

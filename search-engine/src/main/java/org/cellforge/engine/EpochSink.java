@@ -12,6 +12,14 @@ public interface EpochSink {
      */
     boolean epochFinished(EpochRecord epoch);
 
+    /**
+     * Called after {@link #epochFinished} lets training go on: the epochs the training has in all from
+     * now, {@code planned} until now (a time-budgeted retraining plans again from its first epoch).
+     */
+    default int epochs(EpochRecord epoch, int planned) {
+        return planned;
+    }
+
     /** A sink that ignores epochs and never stops training. */
     static EpochSink ignore() {
         return e -> true;

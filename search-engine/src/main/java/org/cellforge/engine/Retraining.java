@@ -83,6 +83,14 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
         return (int) Math.max(1, Math.min(epochs, Math.floor(minutes.get() * 60 / perEpoch)));
     }
 
+    /**
+     * The time budget as people write it, {@code "80 minutes"} or {@code "0.5 minutes"}, for every place
+     * that tells it; empty without one.
+     */
+    public Optional<String> budget() {
+        return minutes.map(m -> (m == Math.rint(m) ? String.valueOf(m.longValue()) : String.valueOf(m)) + " minutes");
+    }
+
     /** Whether every image of the training file is retrained on. */
     public boolean allImages() {
         return data.equals(ALL);

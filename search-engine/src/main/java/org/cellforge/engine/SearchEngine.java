@@ -846,7 +846,11 @@ public final class SearchEngine {
             if (request.retrainEpochs() == 0) {
                 return;
             }
-            store.retraining(id);
+            SearchStatus now = store.retraining(id);
+            if (now != SearchStatus.RETRAINING) {
+                // Paused or cancelled after the loop last looked: the resume retrains.
+                throw new Stopped(now);
+            }
             List<Known> members = finalists(succeeded, options);
             if (continuing) {
                 // Taken over: what was retrained before stands; what was cut short is retrained again.
@@ -895,7 +899,7 @@ public final class SearchEngine {
         /**
          * Retrains {@code members} for {@code epochs} epochs each, or, when {@code budgeted} and the
          * request's retraining has {@code minutes}, for as many as fit in them at the pace of each
-         * one's own trial.
+         * one's own trial, then at the pace of its own first epoch.
          */
         private void retrain(Evaluation<A> evaluation, List<Known> members, int requested, boolean budgeted) {
             Map<Integer, StoredTrial> stored = new HashMap<>();
@@ -911,11 +915,22 @@ public final class SearchEngine {
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
                 publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs));
                 long start = System.nanoTime();
+                boolean replan = budgeted && request.retrainingSettings().minutes().isPresent()
+                        && evaluation.retrainingImages().isPresent();
                 RetrainResult result;
                 try {
-                    result = evaluation.retrain(a, epochs, e -> {
-                        publish(new SearchEvent.RetrainEpoch(id, k.number, e));
-                        return true;
+                    result = evaluation.retrain(a, epochs, new EpochSink() {
+                        @Override
+                        public boolean epochFinished(EpochRecord e) {
+                            publish(new SearchEvent.RetrainEpoch(id, k.number, e));
+                            return true;
+                        }
+
+                        @Override
+                        public int epochs(EpochRecord e, int planned) {
+                            return replan && e.epoch() == 1 ? replanned(evaluation, retrainId, k.number, e,
+                                    requested, planned) : planned;
+                        }
                     });
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "retraining trial " + k.number + " of search " + id + " failed", e);
@@ -956,6 +971,25 @@ public final class SearchEngine {
             return epochs;
         }
 
+        /**
+         * The epochs of a time-budgeted retraining as its first epoch measured them: the trial's pace
+         * leaves out what only the retraining pays (its augmentation, its larger data set), which made a
+         * retraining of a small network planned for 80 minutes take 89.
+         */
+        private int replanned(Evaluation<A> evaluation, long retrainId, int number, EpochRecord first, int requested,
+                int planned) {
+            long images = evaluation.retrainingImages().orElseThrow();
+            int epochs = request.retrainingSettings().epochsWithin(requested, first.seconds() / images, images);
+            if (epochs != planned) {
+                store.retrainReplanned(retrainId, epochs);
+                publish(new SearchEvent.RetrainReplanned(id, number, planned, epochs, first.seconds()));
+                LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d's retraining took %.1f s "
+                        + "for its first epoch: %d epochs fit its budget, not %d", id, number, first.seconds(), epochs,
+                        planned));
+            }
+            return epochs;
+        }
+
         private List<Known> finalists(List<Known> succeeded, Options options) {
             if (request.retrain().equals("front")) {
                 Cost.Kind kind = options.values().get("objective") instanceof String s
@@ -985,7 +1019,10 @@ public final class SearchEngine {
 
         private SearchStatus end(SearchStatus status, String error) {
             try {
-                store.finished(id, status, error);
+                if (store.finished(id, status, error) == SearchStatus.PAUSED) {
+                    LOG.log(Level.DEBUG, "search " + id + " was paused after its last result; its resume ends it");
+                    return SearchStatus.PAUSED;
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "could not record the end of search " + id, e);
             }

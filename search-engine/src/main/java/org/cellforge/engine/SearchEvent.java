@@ -45,6 +45,15 @@ public sealed interface SearchEvent {
     record RetrainStarted(long searchId, int number, String arch, int epochs) implements SearchEvent {
     }
 
+    /**
+     * A final retraining with a time budget planned its length again from its first epoch, which took
+     * {@code firstEpochSeconds}: {@code epochs} in all instead of the {@code before} its trial's pace
+     * suggested.
+     */
+    record RetrainReplanned(long searchId, int number, int before, int epochs, double firstEpochSeconds)
+            implements SearchEvent {
+    }
+
     /** An epoch of a final retraining ended. */
     record RetrainEpoch(long searchId, int number, EpochRecord epoch) implements SearchEvent {
     }

@@ -173,7 +173,7 @@ public record SearchRequest(String space, String controller, Map<String, Object>
         }
         range(v, "threads", r.threads, 0, 1_024);
         range(v, "warmStart", r.warmStart, 0, 100_000);
-        EarlyStopping.validate(r.earlyStopping, v);
+        EarlyStopping.validate(r.earlyStopping, r.epochs, v);
         range(v, "retrainEpochs", r.retrainEpochs, 0, 1_000);
         if (!RETRAIN.contains(r.retrain)) {
             v.add(new Violation("retrain", "unknown choice '" + r.retrain + "'; supported: " + RETRAIN));

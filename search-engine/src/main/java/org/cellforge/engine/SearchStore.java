@@ -196,8 +196,15 @@ public interface SearchStore {
     /** Marks a trial FAILED with {@code reason} when storing its result failed. */
     void trialFailed(long trialId, String reason);
 
-    /** Moves a RUNNING search to RETRAINING. */
-    void retraining(long searchId);
+    /**
+     * Moves a RUNNING search (RETRAINING when taken over, SUCCEEDED for a later retraining) to
+     * RETRAINING, in one step with reading its status: one paused or cancelled since its coordinator
+     * last looked (PAUSED, INTERRUPTED) is left as it is, so that the pause or cancellation a user was
+     * told of holds.
+     *
+     * @return its status afterwards: RETRAINING, or the PAUSED or INTERRUPTED that stopped the move
+     */
+    SearchStatus retraining(long searchId);
 
     /**
      * Stores a final retraining about to start.
@@ -206,9 +213,18 @@ public interface SearchStore {
      */
     long retrainStarted(long searchId, int trialNumber, String arch, Cost cost, int epochs);
 
+    /** Stores the length a final retraining planned again once it had started. */
+    void retrainReplanned(long retrainId, int epochs);
+
     /** Stores how a final retraining ended. */
     void retrainFinished(long retrainId, RetrainResult result);
 
-    /** Ends a search; trials and retrainings still RUNNING are marked FAILED with {@code error} or a reason. */
-    void finished(long searchId, SearchStatus status, String error);
+    /**
+     * Ends a search; trials and retrainings still RUNNING are marked FAILED with {@code error} or a
+     * reason. A search ended already (by a cancellation in another process, say) keeps that end, and a
+     * PAUSED one does not end SUCCEEDED: paused after its last result, it ends once resumed.
+     *
+     * @return its status afterwards
+     */
+    SearchStatus finished(long searchId, SearchStatus status, String error);
 }

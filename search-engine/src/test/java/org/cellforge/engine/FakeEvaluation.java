@@ -20,10 +20,19 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     /** A factory whose evaluations are added to {@code opened}, so tests can look at what they did. */
     static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened) {
+        return factory(target, opened, 1);
+    }
+
+    /**
+     * A factory whose retraining epochs take {@code slowdown} times what a trial's training pace
+     * predicts, as a real one pays for augmentation and a larger data set that its trial did not.
+     */
+    static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened,
+            double slowdown) {
         return new EvaluationFactory() {
             @Override
             public <B extends Architecture> Evaluation<B> open(long searchId, SearchRequest request, SearchSpace<B> space) {
-                FakeEvaluation<B> e = new FakeEvaluation<>(request, target);
+                FakeEvaluation<B> e = new FakeEvaluation<>(request, target, slowdown);
                 opened.add(e);
                 return e;
             }
@@ -37,10 +46,12 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     private final SearchRequest request;
     private final ToDoubleFunction<String> target;
+    private final double slowdown;
 
-    private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target) {
+    private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target, double slowdown) {
         this.request = request;
         this.target = target;
+        this.slowdown = slowdown;
     }
 
     @Override
@@ -77,11 +88,18 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     @Override
     public RetrainResult retrain(A architecture, int epochs, EpochSink progress) {
-        for (int e = 1; e <= epochs; e++) {
-            progress.epochFinished(new EpochRecord(e, 0.5, 0.9, Double.NaN, 0.1, 1000));
+        // The trial's training pace, per image, times the retraining's images, times the slowdown.
+        double seconds = slowdown * 0.7 * TRIAL_SECONDS / request.epochs() / request.withDefaults().trainSize()
+                * RETRAINING_IMAGES;
+        int planned = epochs;
+        int e = 1;
+        for (; e <= planned; e++) {
+            EpochRecord record = new EpochRecord(e, 0.5, 0.9, Double.NaN, seconds, RETRAINING_IMAGES / seconds);
+            progress.epochFinished(record);
+            planned = Math.max(e, progress.epochs(record, planned));
         }
-        return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, RETRAINING_IMAGES, 10_000, epochs, 0.2,
-                Optional.empty(), Optional.of(new byte[] {2}));
+        return new RetrainResult(target.applyAsDouble(architecture.key()) - 0.01, RETRAINING_IMAGES, 10_000, e - 1,
+                0.2, Optional.empty(), Optional.of(new byte[] {2}));
     }
 
     /** Wall time of a fake trial trained to its end. */

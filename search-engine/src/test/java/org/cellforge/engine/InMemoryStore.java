@@ -38,6 +38,11 @@ final class InMemoryStore implements SearchStore {
     SearchRequest request;
     SearchStatus status;
     String error;
+    /**
+     * Runs as {@code retraining} or {@code finished} is called, before it reads the status: what another
+     * process may do just after the coordinator last looked.
+     */
+    java.util.function.Consumer<String> beforeEnd = step -> { };
     final List<SearchStatus> statuses = new ArrayList<>();
     final List<Trial> trials = new ArrayList<>();
     final List<Retrain> retrains = new ArrayList<>();
@@ -294,8 +299,13 @@ final class InMemoryStore implements SearchStore {
     }
 
     @Override
-    public synchronized void retraining(long searchId) {
+    public synchronized SearchStatus retraining(long searchId) {
+        beforeEnd.accept("retraining");
+        if (status == SearchStatus.PAUSED || status == SearchStatus.INTERRUPTED) {
+            return status;
+        }
         move(SearchStatus.RETRAINING);
+        return status;
     }
 
     @Override
@@ -309,14 +319,21 @@ final class InMemoryStore implements SearchStore {
     }
 
     @Override
+    public synchronized void retrainReplanned(long retrainId, int epochs) {
+        retrains.get((int) retrainId - 1).epochs = epochs;
+    }
+
+    @Override
     public synchronized void retrainFinished(long retrainId, RetrainResult result) {
         retrains.get((int) retrainId - 1).result = result;
     }
 
     @Override
-    public synchronized void finished(long searchId, SearchStatus s, String e) {
-        if (!status.live() && status != SearchStatus.PAUSED) {
-            return;
+    public synchronized SearchStatus finished(long searchId, SearchStatus s, String e) {
+        beforeEnd.accept("finished");
+        if (!status.live() && status != SearchStatus.PAUSED
+                || status == SearchStatus.PAUSED && s == SearchStatus.SUCCEEDED) {
+            return status;
         }
         move(s);
         error = e;
@@ -326,5 +343,6 @@ final class InMemoryStore implements SearchStore {
                 t.failure = e;
             }
         }
+        return status;
     }
 }

@@ -95,7 +95,8 @@ class SearchRequestJsonTest {
 
     @Test
     void overridesReplaceFieldsAndMergeSettingsKeyByKey() {
-        SearchRequest recipe = SearchRequestJson.read("{\"controller\": \"nsga2\", \"trials\": 30, \"seed\": 1,"
+        SearchRequest recipe = SearchRequestJson.read("{\"controller\": \"nsga2\", \"trials\": 30, \"epochs\": 9,"
+                + " \"seed\": 1,"
                 + " \"options\": {\"population\": 12, \"maxParameters\": 100000},"
                 + " \"earlyStopping\": {\"rule\": \"halving\", \"reduction\": 3},"
                 + " \"retraining\": {\"data\": \"all\", \"learningRate\": 0.1},"

@@ -64,7 +64,8 @@ class SearchRequestTest {
 
     @Test
     void normalizedRequestsCarryTypedOptionsAndTheirDefaults() {
-        SearchRequest d = SearchRequest.builder().earlyStopping(Map.of("rule", "HALVING", "reduction", "4")).build()
+        SearchRequest d = SearchRequest.builder().epochs(4).earlyStopping(Map.of("rule", "HALVING", "reduction", "4"))
+                .build()
                 .normalized();
         assertEquals(Map.of("rule", "halving", "minEpochs", 1L, "reduction", 4L), d.earlyStopping());
         assertEquals(d, d.normalized(), "normalizing twice changes nothing");

@@ -160,6 +160,46 @@ class TakeOverTest {
     }
 
     @Test
+    void aPauseThatLandsAfterTheLastResultHoldsUntilTheResumeEndsTheSearch() {
+        EvaluationFactory evaluations = FakeEvaluation.factory(FakeEvaluation::hashed);
+        // Paused just after the coordinator last looked, as it leaves the loop for the retraining, or as
+        // it ends a search that retrains nothing: the user was answered PAUSED, so PAUSED it stays.
+        for (int retrainEpochs : List.of(2, 0)) {
+            String step = retrainEpochs > 0 ? "retraining" : "finished";
+            InMemoryStore store = new InMemoryStore();
+            store.create(request(3, 1).toBuilder().retrainEpochs(retrainEpochs).build().withDefaults(), DATA);
+            store.beforeEnd = s -> {
+                if (s.equals(step) && store.status == SearchStatus.RUNNING) {
+                    store.paused(1);
+                }
+            };
+            SearchEngine engine = SearchEngine.of(evaluations, store, SearchListener.none());
+            List<SearchEvent> events = new ArrayList<>();
+            assertEquals(SearchStatus.PAUSED, engine.run(1, events::add), step);
+            assertEquals(SearchStatus.PAUSED, store.status, step);
+            assertTrue(store.retrains.isEmpty(), step + ": nothing retrained while paused");
+            assertTrue(events.stream().noneMatch(e -> e instanceof SearchEvent.Finished), step);
+            assertEquals(3, store.trials.size());
+
+            store.beforeEnd = s -> { };
+            store.unpaused(1);
+            assertEquals(SearchStatus.SUCCEEDED, engine.run(1, events::add), step + ": " + store.error);
+            assertEquals(3, store.trials.size(), step + ": the resume trains no trial again");
+            assertEquals(retrainEpochs > 0 ? 1 : 0, store.retrains.size(), step);
+        }
+        // A cancellation that lands there holds too.
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(2, 1), DATA);
+        store.beforeEnd = s -> {
+            store.beforeEnd = again -> { };
+            store.cancelled(1);
+        };
+        assertEquals(SearchStatus.INTERRUPTED, SearchEngine.of(evaluations, store, SearchListener.none()).run(1,
+                SearchListener.none()));
+        assertEquals(List.of(SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.INTERRUPTED), store.statuses);
+    }
+
+    @Test
     void aCancelledSearchResumesFromItsSnapshotAndTrainsAgainWhatTheStopCutShort() {
         InMemoryStore store = new InMemoryStore();
         store.create(request(4, 2), DATA);

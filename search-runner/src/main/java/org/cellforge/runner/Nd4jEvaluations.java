@@ -162,8 +162,20 @@ public final class Nd4jEvaluations implements EvaluationFactory {
             ImageSet all = whole ? trainingFile : ImageSet.concat(List.of(split.train(), split.validation()));
             Network net = binding.network(architecture, request.seed());
             TrainSettings settings = retrainSettings(request, epochs);
-            TrainingResult result = Trainer.trainWithoutValidation(net, all, settings,
-                    EpochListener.observing(m -> progress.epochFinished(record(m))));
+            TrainingResult result = Trainer.trainWithoutValidation(net, all, settings, new EpochListener() {
+                @Override
+                public boolean epochDone(EpochMetrics m) {
+                    progress.epochFinished(record(m));
+                    return true;
+                }
+
+                @Override
+                public int epochs(EpochMetrics m, int planned) {
+                    return progress.epochs(record(m), planned);
+                }
+            });
+            // Planned again from its first epoch, maybe: what ran is what the result and provenance say.
+            int trained = result.epochs().size();
             if (!result.succeeded()) {
                 return RetrainResult.failed(result.failure().orElse("retraining failed"), result.epochs().size(),
                         result.seconds());
@@ -174,12 +186,13 @@ public final class Nd4jEvaluations implements EvaluationFactory {
             }
             Map<String, String> p = provenance(architecture);
             p.put("cellforge.retrain", String.format(Locale.ROOT, "%s=%d epochs=%d batch=%d lr=%s augmentation=%s",
-                    whole ? "all" : "train+validation", all.size(), epochs, settings.batchSize(),
+                    whole ? "all" : "train+validation", all.size(), trained, settings.batchSize(),
                     settings.learningRate(), request.retrainingSettings().augmentation()
                             .orElse(request.augmentation())));
             p.put("cellforge.test_accuracy", String.valueOf(accuracy));
             p.put("cellforge.accuracy_kind", "retrained test");
-            return new RetrainResult(accuracy, all.size(), test.get().size(), epochs, (System.nanoTime() - start) / 1e9,
+            return new RetrainResult(accuracy, all.size(), test.get().size(), trained,
+                    (System.nanoTime() - start) / 1e9,
                     Optional.empty(), Optional.of(onnx(net, p)));
         }
 

@@ -493,7 +493,8 @@ class DashboardBrowserTest {
         type(input("validation-size"), "500");
         type(input("warm-start"), "6");
         type(input("retrain-epochs"), "1");
-        long id = startOneEpochSearchOn(dir);
+        // Past the recipe's first rung of successive halving (epoch 3), which one epoch would never reach.
+        long id = startSearchOn(dir, 4);
         JsonPath search = Api.awaitSuccess(id);
         assertEquals(flagship.recipe().get("name"), search.getString("request.recipe.name"));
         assertEquals(((Number) flagship.recipe().get("version")).intValue(), search.getInt("request.recipe.version"));
@@ -560,7 +561,11 @@ class DashboardBrowserTest {
      * and reads its id from the form's message.
      */
     private long startOneEpochSearchOn(Path dir) {
-        type(input("epochs"), "1");
+        return startSearchOn(dir, 1);
+    }
+
+    private long startSearchOn(Path dir, int epochs) {
+        type(input("epochs"), Integer.toString(epochs));
         type(driver.findElement(By.xpath("//vaadin-text-field[label[normalize-space()='Dataset']]//input")),
                 "idx:" + dir);
         driver.findElement(By.id("start-search")).click();

@@ -68,7 +68,7 @@ class RecipeSearchTest {
         String output;
         try (ChildProcess search = ChildProcess.cli("recipe-search", env, logs, "search", "--recipe",
                 Path.of("..", "recipes", "fmnist-under-100k.json").toString(), "--dataset", "idx:" + data,
-                "--trials", "5", "--epochs", "1", "--train-size", "1000", "--val-size", "500", "--channels", "4",
+                "--trials", "5", "--epochs", "4", "--train-size", "1000", "--val-size", "500", "--channels", "4",
                 "--warm-start", "8", "--retrain-epochs", "1000", "--retraining", "minutes=0.1", "--option",
                 "population=4,maxParameters=" + LIMIT, "--threads", "1", "--out", out.toString())) {
             code = search.awaitExit(RUN);
@@ -87,7 +87,13 @@ class RecipeSearchTest {
         assertEquals("all", JSON.readTree(sql.string("select retraining from search where id = ?", id)).get("data")
                 .asText());
         assertEquals("SUCCEEDED", sql.string("select status from search where id = ?", id));
-        assertEquals(5, sql.count("select count(*) from trial where search_id = ? and status = 'SUCCEEDED'", id));
+        // The recipe's successive halving, its rung at epoch 3 of these 4: a trial trains all 4 epochs, or
+        // is STOPPED at the rung, never in between.
+        assertEquals(5, sql.count("select count(*) from trial where search_id = ? and status in ('SUCCEEDED', "
+                + "'STOPPED')", id));
+        assertEquals(0, sql.count("select count(*) from trial t where search_id = ? and (select count(*) from "
+                + "trial_epoch e where e.trial_id = t.id) <> case status when 'SUCCEEDED' then 4 else 3 end", id),
+                "epochs of a trial that ran to the end, and of one stopped at the rung");
         assertEquals(0, sql.count("select count(*) from trial where search_id = ? and parameters > ?", id, LIMIT),
                 "no trial over the limit");
         // Trained on every image of the training file, not on the 1,500 of the trials' splits.
@@ -97,8 +103,13 @@ class RecipeSearchTest {
         // Six seconds of retraining at the pace of the trial: some epochs, far fewer than the thousand allowed.
         long epochs = sql.count("select epochs from retrain where search_id = ?", id);
         assertTrue(epochs >= 1 && epochs < 1000, "retrained for " + epochs + " epochs");
-        assertTrue(output.contains("for " + epochs + " epoch(s) (budget: 0.1 minutes at its trial's pace, at most "
-                + "1000)"), output);
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile("for (\\d+) epoch\\(s\\) \\(budget: 0\\.1 "
+                + "minutes at its trial's pace, at most 1000\\)").matcher(output);
+        assertTrue(planned.find(), output);
+        long first = Long.parseLong(planned.group(1));
+        // Planned from the trial's pace, then from the retraining's own first epoch if that differs.
+        assertTrue(first == epochs || output.contains("epoch(s) fit the budget, not " + first)
+                && output.contains(": " + epochs + " epoch(s) fit the budget"), output);
 
         JsonNode provenance = JSON.readTree(out.toFile()).get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());

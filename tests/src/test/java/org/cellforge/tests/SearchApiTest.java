@@ -450,6 +450,8 @@ class SearchApiTest {
                         "earlyStopping.minTrials"),
                 Arguments.of("{\"earlyStopping\": {\"rule\": \"halving\", \"reduction\": 1}}",
                         "earlyStopping.reduction"),
+                Arguments.of("{\"epochs\": 3, \"earlyStopping\": {\"rule\": \"halving\", \"minEpochs\": 3}}",
+                        "earlyStopping.minEpochs"),
                 Arguments.of("{\"earlyStopping\": {\"rule\": \"none\", \"reduction\": 2}}",
                         "earlyStopping.reduction"),
                 Arguments.of("{\"trainSize\": 59000, \"validationSize\": 5000}", "validationSize"),
@@ -513,7 +515,7 @@ class SearchApiTest {
         com.fasterxml.jackson.databind.node.ObjectNode recipe = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                         Path.of("..", "recipes", "fmnist-under-100k.json").toFile());
-        recipe.put("dataset", "idx:" + dir).put("trials", 3).put("epochs", 1).put("channels", 4)
+        recipe.put("dataset", "idx:" + dir).put("trials", 3).put("epochs", 4).put("channels", 4)
                 .put("trainSize", 600).put("validationSize", 200).put("warmStart", 4).put("retrainEpochs", 1)
                 .put("threads", 1);
         ((com.fasterxml.jackson.databind.node.ObjectNode) recipe.get("options")).put("population", 4);

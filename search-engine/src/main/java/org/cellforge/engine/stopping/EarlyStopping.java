@@ -46,9 +46,28 @@ public interface EarlyStopping {
         };
     }
 
-    /** Checks an {@code earlyStopping} object, adding violations as {@code earlyStopping.FIELD}. */
-    static void validate(Map<String, Object> raw, List<Violation> violations) {
-        options(raw, violations);
+    /**
+     * Checks an {@code earlyStopping} object for trials of {@code epochs} epochs, adding violations as
+     * {@code earlyStopping.FIELD}: a rule whose first chance to stop lies at or past the trials' last
+     * epoch would stop nothing, which a user who asked for it would not know.
+     */
+    static void validate(Map<String, Object> raw, int epochs, List<Violation> violations) {
+        List<Violation> found = new ArrayList<>();
+        Options o = options(raw, found);
+        violations.addAll(found);
+        if (!found.isEmpty()) {
+            return;
+        }
+        Option first = switch (o.choice("rule")) {
+            case MEDIAN -> MedianRule.GRACE;
+            case HALVING -> SuccessiveHalving.MIN_EPOCHS;
+            default -> null;
+        };
+        if (first != null && epochs >= 1 && o.integer(first.name()) >= epochs) {
+            violations.add(new Violation("earlyStopping." + first.name(), "must be below epochs (" + epochs
+                    + ") for rule " + o.choice("rule") + " to stop any trial, got " + o.integer(first.name())
+                    + "; lower it, raise epochs, or choose rule " + NONE));
+        }
     }
 
     /** The validated options of an {@code earlyStopping} object (call on a valid one). */

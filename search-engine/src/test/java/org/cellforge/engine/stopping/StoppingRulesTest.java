@@ -74,18 +74,31 @@ class StoppingRulesTest {
     @Test
     void optionsAreValidatedPerRuleAndNameTheirField() {
         List<Violation> v = new ArrayList<>();
-        EarlyStopping.validate(Map.of("rule", "median", "reduction", 3), v);
+        EarlyStopping.validate(Map.of("rule", "median", "reduction", 3), 9, v);
         assertEquals(List.of("earlyStopping.reduction"), v.stream().map(Violation::field).toList());
         v.clear();
-        EarlyStopping.validate(Map.of("rule", "bayes"), v);
+        EarlyStopping.validate(Map.of("rule", "bayes"), 9, v);
         assertEquals("earlyStopping.rule", v.get(0).field());
         assertTrue(v.get(0).reason().contains("[none, median, halving]"), v.get(0).reason());
         v.clear();
-        EarlyStopping.validate(Map.of("rule", "halving", "reduction", 1), v);
+        EarlyStopping.validate(Map.of("rule", "halving", "reduction", 1), 9, v);
         assertEquals("earlyStopping.reduction", v.get(0).field());
         v.clear();
-        EarlyStopping.validate(Map.of("rule", "halving"), v);
+        EarlyStopping.validate(Map.of("rule", "halving"), 9, v);
         assertTrue(v.isEmpty());
+        // A first chance to stop at or past the last epoch would stop nothing: refused, not ignored.
+        EarlyStopping.validate(Map.of("rule", "halving", "minEpochs", 3), 4, v);
+        assertTrue(v.isEmpty(), "a rung at epoch 3 of 4: " + v);
+        EarlyStopping.validate(Map.of("rule", "halving", "minEpochs", 3), 3, v);
+        assertEquals(List.of("earlyStopping.minEpochs"), v.stream().map(Violation::field).toList());
+        assertTrue(v.get(0).reason().contains("below epochs (3)"), v.get(0).reason());
+        v.clear();
+        EarlyStopping.validate(Map.of("rule", "median", "graceEpochs", 5), 2, v);
+        assertEquals(List.of("earlyStopping.graceEpochs"), v.stream().map(Violation::field).toList());
+        v.clear();
+        EarlyStopping.validate(Map.of("rule", "none"), 1, v);
+        EarlyStopping.validate(Map.of("rule", "median"), 2, v);
+        assertTrue(v.isEmpty(), v.toString());
         EarlyStopping rule = EarlyStopping.of(EarlyStopping.options(Map.of("rule", "halving", "minEpochs", "2")), 9);
         assertEquals(new SuccessiveHalving(2, 3, 9), rule);
     }

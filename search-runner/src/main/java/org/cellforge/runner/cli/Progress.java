@@ -75,10 +75,12 @@ final class Progress implements SearchListener {
                         + "once%n", r.number(), request.retrainingSettings().allImages()
                                 ? "every image of the training file"
                                 : "train+validation (" + (request.trainSize() + request.validationSize()) + " images)",
-                        r.epochs(), request.retrainingSettings().minutes().map(m -> String.format(Locale.ROOT,
-                                " (budget: %s minutes at its trial's pace, at most %d)", m,
-                                request.retrainEpochs())).orElse(""));
+                        r.epochs(), request.retrainingSettings().budget().map(b -> String.format(Locale.ROOT,
+                                " (budget: %s at its trial's pace, at most %d)", b, request.retrainEpochs()))
+                                .orElse(""));
             }
+            case SearchEvent.RetrainReplanned r -> out.printf(Locale.ROOT, "  its first epoch took %.1f s: %d epoch(s) "
+                    + "fit the budget, not %d%n", r.firstEpochSeconds(), r.epochs(), r.before());
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
             case SearchEvent.RetrainFinished r -> {
                 retrains.add(r);

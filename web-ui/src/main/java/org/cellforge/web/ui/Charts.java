@@ -25,6 +25,12 @@ final class Charts {
     /** Series name of trials' stand-alone validation accuracies. */
     static final String TRIALS = "trial (stand-alone validation)";
 
+    /**
+     * Series name of trials stopped early: their accuracy is from fewer epochs than the others', so they
+     * are drawn apart, with a marker of their own.
+     */
+    static final String STOPPED = "trial stopped early (stand-alone validation at its last epoch)";
+
     /** Series name of trials' supernet estimates. */
     static final String ESTIMATES = "trial (supernet estimate)";
 
@@ -33,12 +39,12 @@ final class Charts {
 
     /** Each trained trial's accuracy against its number, with the best so far as a step line. */
     static String accuracyByTrial(List<TrialPoint> points) {
-        List<Object> standAlone = new ArrayList<>();
+        TrialSeries standAlone = new TrialSeries();
         List<Object> estimates = new ArrayList<>();
         BestSoFar best = new BestSoFar();
         for (TrialPoint p : points) {
             if (hasStandAlone(p)) {
-                standAlone.add(point(p.number(), p.validationAccuracy(), p.number()));
+                standAlone.add(p, point(p.number(), p.validationAccuracy(), p.number()));
             }
             if (p.supernetEstimate() != null) {
                 estimates.add(point(p.number(), p.supernetEstimate(), p.number()));
@@ -47,8 +53,7 @@ final class Charts {
                 best.add(p.number(), p);
             }
         }
-        List<Object> series = new ArrayList<>();
-        series.add(scatter(TRIALS, standAlone));
+        List<Object> series = standAlone.series();
         if (!estimates.isEmpty()) {
             series.add(scatter(ESTIMATES, estimates));
         }
@@ -62,24 +67,25 @@ final class Charts {
         finished.sort(java.util.Comparator.comparing(TrialPoint::finishedAt));
         Instant start = startedAt != null ? startedAt : finished.isEmpty() ? Instant.EPOCH : finished.getFirst()
                 .finishedAt();
-        List<Object> trials = new ArrayList<>();
+        TrialSeries trials = new TrialSeries();
         BestSoFar best = new BestSoFar();
         for (TrialPoint p : finished) {
             double minutes = round(Duration.between(start, p.finishedAt()).toMillis() / 60000.0);
             if (hasStandAlone(p)) {
-                trials.add(point(minutes, p.validationAccuracy(), p.number()));
+                trials.add(p, point(minutes, p.validationAccuracy(), p.number()));
             }
             best.add(minutes, p);
         }
-        return option("Accuracy against time", axis("value", "minutes since start"), accuracyAxis(),
-                List.of(scatter(TRIALS, trials), step("best so far (stand-alone validation)", best.line())));
+        List<Object> series = trials.series();
+        series.add(step("best so far (stand-alone validation)", best.line()));
+        return option("Accuracy against time", axis("value", "minutes since start"), accuracyAxis(), series);
     }
 
     /** Accuracy against the front's cost, the Pareto front drawn through its members. */
     static String accuracyByCost(List<TrialPoint> points, List<Integer> front, String cost) {
         boolean flops = "flops".equals(cost);
         Set<Integer> onFront = new HashSet<>(front);
-        List<Object> all = new ArrayList<>();
+        TrialSeries all = new TrialSeries();
         Map<Integer, Object> frontPoints = new LinkedHashMap<>();
         for (TrialPoint p : points) {
             Long c = flops ? p.flops() : p.parameters();
@@ -87,7 +93,7 @@ final class Charts {
                 continue;
             }
             Object point = point(c, p.validationAccuracy(), p.number());
-            all.add(point);
+            all.add(p, point);
             if (onFront.contains(p.number())) {
                 frontPoints.put(p.number(), point);
             }
@@ -103,8 +109,9 @@ final class Charts {
         line.put("lineStyle", Map.of("width", 2));
         line.put("step", "end");
         Map<String, Object> x = axis("log", flops ? "multiply-accumulates per image" : "parameters");
-        return option("Accuracy against " + (flops ? "FLOPs" : "parameters"), x, accuracyAxis(),
-                List.of(scatter(TRIALS, all), line));
+        List<Object> series = all.series();
+        series.add(line);
+        return option("Accuracy against " + (flops ? "FLOPs" : "parameters"), x, accuracyAxis(), series);
     }
 
     /** Stand-alone validation accuracy after each epoch, one line per trial. */
@@ -195,6 +202,28 @@ final class Charts {
             List<Object> out = new ArrayList<>(line);
             if (lastX != null) {
                 out.add(List.of(lastX, round(best)));
+            }
+            return out;
+        }
+    }
+
+    /** Points of trials trained to the end, and apart from them those of trials stopped early. */
+    private static final class TrialSeries {
+        private final List<Object> trained = new ArrayList<>();
+        private final List<Object> stopped = new ArrayList<>();
+
+        void add(TrialPoint p, Object point) {
+            (p.status() == TrialStatus.STOPPED ? stopped : trained).add(point);
+        }
+
+        /** The trained trials' series, then the stopped trials' if there are any; a list to add to. */
+        List<Object> series() {
+            List<Object> out = new ArrayList<>();
+            out.add(scatter(TRIALS, trained));
+            if (!stopped.isEmpty()) {
+                Map<String, Object> s = scatter(STOPPED, stopped);
+                s.put("symbol", "triangle");
+                out.add(s);
             }
             return out;
         }

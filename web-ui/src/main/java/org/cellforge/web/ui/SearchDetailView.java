@@ -270,9 +270,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
 
     /** How long the final retraining is: {@code 60 epoch(s)}, or its time budget and ceiling. */
     private static String retrainingLength(SearchRequest r) {
-        return r.retrainingSettings().minutes()
-                .map(m -> String.format(Locale.ROOT, "as many epochs as fit in %s minutes (at most %d)",
-                        m == Math.rint(m) ? String.valueOf(m.longValue()) : String.valueOf(m), r.retrainEpochs()))
+        return r.retrainingSettings().budget()
+                .map(b -> String.format(Locale.ROOT, "as many epochs as fit in %s (at most %d)", b, r.retrainEpochs()))
                 .orElse(r.retrainEpochs() + " epoch(s)");
     }
 

@@ -38,6 +38,15 @@ class ChartsTest {
         return (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(option)).get("series");
     }
 
+    private static Map<String, Object> named(List<Map<String, Object>> series, String name) {
+        return series.stream().filter(x -> name.equals(x.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + name + " in " + series));
+    }
+
+    private static List<Integer> trialsOf(Map<String, Object> series) {
+        return data(series).stream().map(p -> ((Number) p.get("trial")).intValue()).toList();
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> data(Map<String, Object> series) {
         return (List<Map<String, Object>>) series.get("data");
@@ -49,12 +58,16 @@ class ChartsTest {
     }
 
     @Test
-    void everyTrainedTrialIsAPointAndTheBestSoFarCountsOnlyTrialsTrainedToTheEnd() {
+    void everyTrainedTrialIsAPointAStoppedOneIsDrawnApartAndTheBestSoFarCountsOnlyTrialsTrainedToTheEnd() {
         List<Map<String, Object>> s = series(Charts.accuracyByTrial(POINTS));
-        assertEquals(Charts.TRIALS, s.get(0).get("name"));
-        assertEquals(List.of(1, 3, 4, 5), data(s.get(0)).stream().map(p -> ((Number) p.get("trial")).intValue())
-                .toList());
-        List<Object> best = new ArrayList<>((List<?>) s.get(1).get("data"));
+        assertEquals(List.of(Charts.TRIALS, Charts.STOPPED, "best so far (stand-alone validation)"),
+                s.stream().map(x -> x.get("name")).toList());
+        assertEquals(List.of(1, 3, 5), trialsOf(s.get(0)));
+        // Trial 4's accuracy is from fewer epochs: a marker of its own, not the trained trials' circle.
+        assertEquals(List.of(4), trialsOf(s.get(1)));
+        assertEquals("triangle", s.get(1).get("symbol"));
+        assertEquals(null, s.get(0).get("symbol"));
+        List<Object> best = new ArrayList<>((List<?>) s.get(2).get("data"));
         // Trial 4 stopped early at 0.60 and trial 5 scored below trial 3: the line rises at trials 1 and 3
         // and holds 0.85 to the last finished trial.
         assertEquals(List.of(0.80, 0.85, 0.85), best.stream().map(p -> values(p).get(1).doubleValue()).toList());
@@ -88,23 +101,25 @@ class ChartsTest {
     @Test
     void timeAxisIsMinutesSinceTheStartInTheOrderTrialsFinished() {
         List<Map<String, Object>> s = series(Charts.bestOverTime(POINTS, START));
-        assertEquals(List.of(3.0, 5.0, 9.0, 12.0), data(s.get(0)).stream().map(p -> values(p).get(0).doubleValue())
+        assertEquals(List.of(3.0, 9.0, 12.0), data(s.get(0)).stream().map(p -> values(p).get(0).doubleValue())
                 .toList());
-        List<?> best = (List<?>) s.get(1).get("data");
+        assertEquals(List.of(5.0), data(named(s, Charts.STOPPED)).stream().map(p -> values(p).get(0).doubleValue())
+                .toList());
+        List<?> best = (List<?>) s.getLast().get("data");
         assertEquals(0.85, values(best.getLast()).get(1).doubleValue());
     }
 
     @Test
     void theFrontIsDrawnThroughItsMembersInTheFrontsOrder() {
         List<Map<String, Object>> s = series(Charts.accuracyByCost(POINTS, List.of(1, 5, 3), "parameters"));
-        assertEquals(4, data(s.get(0)).size());
-        assertEquals("Pareto front", s.get(1).get("name"));
-        assertEquals(List.of(1, 5, 3), data(s.get(1)).stream().map(p -> ((Number) p.get("trial")).intValue())
-                .toList());
-        assertEquals(List.of(5000, 4000, 20000), data(s.get(1)).stream().map(p -> values(p).get(0).intValue())
+        assertEquals(List.of(1, 3, 5), trialsOf(s.get(0)));
+        assertEquals(List.of(4), trialsOf(named(s, Charts.STOPPED)));
+        Map<String, Object> front = named(s, "Pareto front");
+        assertEquals(List.of(1, 5, 3), trialsOf(front));
+        assertEquals(List.of(5000, 4000, 20000), data(front).stream().map(p -> values(p).get(0).intValue())
                 .toList());
         List<Map<String, Object>> byFlops = series(Charts.accuracyByCost(POINTS, List.of(1), "flops"));
-        assertEquals(500000, values(data(byFlops.get(1)).getFirst()).get(0).intValue());
+        assertEquals(500000, values(data(named(byFlops, "Pareto front")).getFirst()).get(0).intValue());
     }
 
     @Test
