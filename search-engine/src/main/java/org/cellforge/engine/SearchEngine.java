@@ -973,8 +973,8 @@ public final class SearchEngine {
 
         /**
          * The epochs of a time-budgeted retraining as its first epoch measured them: the trial's pace
-         * leaves out what only the retraining pays (its augmentation, its larger data set), which made a
-         * retraining of a small network planned for 80 minutes take 89.
+         * leaves out what only the retraining pays (its augmentation, its larger data set): it planned a
+         * 67,426-parameter network's 80-minute retraining at 31.4 s per epoch, whose epochs took 35.9.
          */
         private int replanned(Evaluation<A> evaluation, long retrainId, int number, EpochRecord first, int requested,
                 int planned) {
