@@ -292,14 +292,19 @@ public final class JpaSearchStore implements SearchStore {
     }
 
     @Override
-    public void started(long searchId) {
-        tx.run(em -> {
+    public SearchStatus started(long searchId) {
+        return tx.call(em -> {
             SearchEntity s = search(new SearchRepository(em), searchId);
+            if (s.status == SearchStatus.PAUSED || s.status == SearchStatus.INTERRUPTED) {
+                // Paused or cancelled while queued, just as a coordinator took it up: that stands.
+                return s.status;
+            }
             if (s.status != SearchStatus.QUEUED) {
                 throw new ConflictException("search " + searchId + " is " + s.status + ", not QUEUED");
             }
             s.status = SearchStatus.RUNNING;
             s.startedAt = Instant.now();
+            return s.status;
         });
     }
 

@@ -155,6 +155,18 @@ class JpaSearchStoreTest {
         ConflictException ended = assertThrows(ConflictException.class, () -> store.started(id));
         assertTrue(ended.getMessage().contains("SUCCEEDED"), ended.getMessage());
         assertEquals(SearchStatus.SUCCEEDED, store.load(id).status());
+
+        // Paused, or cancelled, while queued, just as a coordinator takes it up: that stands, and it is
+        // answered, not thrown, so that the coordinator stops without failing it.
+        long paused = store.create(request(), DATASET);
+        store.paused(paused);
+        assertEquals(SearchStatus.PAUSED, store.started(paused));
+        assertEquals(SearchStatus.PAUSED, store.status(paused));
+        assertNull(entity(paused).startedAt);
+        long cancelled = store.create(request(), DATASET);
+        store.cancelled(cancelled);
+        assertEquals(SearchStatus.INTERRUPTED, store.started(cancelled));
+        assertEquals(SearchStatus.INTERRUPTED, store.status(cancelled));
     }
 
     @Test

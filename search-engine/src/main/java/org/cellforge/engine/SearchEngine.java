@@ -335,7 +335,11 @@ public final class SearchEngine {
             TrialWorker worker = null;
             try {
                 if (search.status() == SearchStatus.QUEUED) {
-                    store.started(id);
+                    SearchStatus now = store.started(id);
+                    if (now != SearchStatus.RUNNING) {
+                        // Paused or cancelled between its loading and this move: nothing to do until resumed.
+                        throw new Stopped(now);
+                    }
                     publish(new SearchEvent.Started(id, request));
                 } else {
                     publish(new SearchEvent.Resumed(id, resumeFrom.flatMap(c -> c).map(SupernetCheckpoint::epoch)

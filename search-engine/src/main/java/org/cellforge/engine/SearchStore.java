@@ -40,11 +40,13 @@ public interface SearchStore {
     StoredSearch load(long id);
 
     /**
-     * Moves a QUEUED search to RUNNING.
+     * Moves a QUEUED search to RUNNING, in one step with reading its status: one paused or cancelled
+     * since its coordinator loaded it (PAUSED, INTERRUPTED) is left as it is.
      *
-     * @throws ConflictException if it is not QUEUED
+     * @return its status afterwards: RUNNING, or the PAUSED or INTERRUPTED that stopped the move
+     * @throws ConflictException if it is in any other state
      */
-    void started(long searchId);
+    SearchStatus started(long searchId);
 
     /** Stores the warm start's scored candidates and the controller state that took them. */
     void warmStarted(long searchId, List<ScoredCandidate> ranked, ControllerState state);

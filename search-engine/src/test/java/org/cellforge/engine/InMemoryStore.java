@@ -39,10 +39,20 @@ final class InMemoryStore implements SearchStore {
     SearchStatus status;
     String error;
     /**
-     * Runs as {@code retraining} or {@code finished} is called, before it reads the status: what another
-     * process may do just after the coordinator last looked.
+     * Runs as {@code started}, {@code retraining} or {@code finished} is called, before it reads the
+     * status: what another process may do just after the coordinator last looked.
      */
-    java.util.function.Consumer<String> beforeEnd = step -> { };
+    java.util.function.Consumer<String> meanwhile = step -> { };
+
+    /** Runs {@code action} {@link #meanwhile}, the first time {@code step} is called. */
+    void onceAt(String step, Runnable action) {
+        meanwhile = s -> {
+            if (s.equals(step)) {
+                meanwhile = again -> { };
+                action.run();
+            }
+        };
+    }
     final List<SearchStatus> statuses = new ArrayList<>();
     final List<Trial> trials = new ArrayList<>();
     final List<Retrain> retrains = new ArrayList<>();
@@ -167,11 +177,16 @@ final class InMemoryStore implements SearchStore {
     }
 
     @Override
-    public synchronized void started(long searchId) {
+    public synchronized SearchStatus started(long searchId) {
+        meanwhile.accept("started");
+        if (status == SearchStatus.PAUSED || status == SearchStatus.INTERRUPTED) {
+            return status;
+        }
         if (status != SearchStatus.QUEUED) {
             throw new ConflictException("search is " + status);
         }
         move(SearchStatus.RUNNING);
+        return status;
     }
 
     private void move(SearchStatus s) {
@@ -300,7 +315,7 @@ final class InMemoryStore implements SearchStore {
 
     @Override
     public synchronized SearchStatus retraining(long searchId) {
-        beforeEnd.accept("retraining");
+        meanwhile.accept("retraining");
         if (status == SearchStatus.PAUSED || status == SearchStatus.INTERRUPTED) {
             return status;
         }
@@ -330,7 +345,7 @@ final class InMemoryStore implements SearchStore {
 
     @Override
     public synchronized SearchStatus finished(long searchId, SearchStatus s, String e) {
-        beforeEnd.accept("finished");
+        meanwhile.accept("finished");
         if (!status.live() && status != SearchStatus.PAUSED
                 || status == SearchStatus.PAUSED && s == SearchStatus.SUCCEEDED) {
             return status;

@@ -168,11 +168,7 @@ class TakeOverTest {
             String step = retrainEpochs > 0 ? "retraining" : "finished";
             InMemoryStore store = new InMemoryStore();
             store.create(request(3, 1).toBuilder().retrainEpochs(retrainEpochs).build().withDefaults(), DATA);
-            store.beforeEnd = s -> {
-                if (s.equals(step) && store.status == SearchStatus.RUNNING) {
-                    store.paused(1);
-                }
-            };
+            store.onceAt(step, () -> store.paused(1));
             SearchEngine engine = SearchEngine.of(evaluations, store, SearchListener.none());
             List<SearchEvent> events = new ArrayList<>();
             assertEquals(SearchStatus.PAUSED, engine.run(1, events::add), step);
@@ -181,7 +177,6 @@ class TakeOverTest {
             assertTrue(events.stream().noneMatch(e -> e instanceof SearchEvent.Finished), step);
             assertEquals(3, store.trials.size());
 
-            store.beforeEnd = s -> { };
             store.unpaused(1);
             assertEquals(SearchStatus.SUCCEEDED, engine.run(1, events::add), step + ": " + store.error);
             assertEquals(3, store.trials.size(), step + ": the resume trains no trial again");
@@ -190,13 +185,37 @@ class TakeOverTest {
         // A cancellation that lands there holds too.
         InMemoryStore store = new InMemoryStore();
         store.create(request(2, 1), DATA);
-        store.beforeEnd = s -> {
-            store.beforeEnd = again -> { };
-            store.cancelled(1);
-        };
+        store.onceAt("retraining", () -> store.cancelled(1));
         assertEquals(SearchStatus.INTERRUPTED, SearchEngine.of(evaluations, store, SearchListener.none()).run(1,
                 SearchListener.none()));
         assertEquals(List.of(SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.INTERRUPTED), store.statuses);
+    }
+
+    @Test
+    void aQueuedSearchPausedOrCancelledAsItsCoordinatorTakesItUpIsNotStartedNorFailed() {
+        EvaluationFactory evaluations = FakeEvaluation.factory(FakeEvaluation::hashed);
+        InMemoryStore store = new InMemoryStore();
+        store.create(request(2, 1), DATA);
+        // The coordinator loaded it QUEUED; the pause lands before its move to RUNNING.
+        store.onceAt("started", () -> store.paused(1));
+        SearchEngine engine = SearchEngine.of(evaluations, store, SearchListener.none());
+        List<SearchEvent> events = new ArrayList<>();
+        assertEquals(SearchStatus.PAUSED, engine.run(1, events::add));
+        assertEquals(List.of(), events, "nothing started, so nothing is told");
+        assertEquals(List.of(SearchStatus.QUEUED, SearchStatus.PAUSED), store.statuses);
+        assertTrue(store.trials.isEmpty());
+        assertEquals(null, store.error, "nothing failed");
+        store.unpaused(1);
+        assertEquals(SearchStatus.QUEUED, store.status, "it never started");
+        assertEquals(SearchStatus.SUCCEEDED, engine.run(1, SearchListener.none()), store.error);
+
+        InMemoryStore cancelled = new InMemoryStore();
+        cancelled.create(request(2, 1), DATA);
+        cancelled.onceAt("started", () -> cancelled.cancelled(1));
+        assertEquals(SearchStatus.INTERRUPTED, SearchEngine.of(evaluations, cancelled, SearchListener.none()).run(1,
+                SearchListener.none()));
+        assertEquals(List.of(SearchStatus.QUEUED, SearchStatus.INTERRUPTED), cancelled.statuses);
+        assertTrue(cancelled.trials.isEmpty());
     }
 
     @Test
