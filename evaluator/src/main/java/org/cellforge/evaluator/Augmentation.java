@@ -5,14 +5,24 @@ import java.util.SplittableRandom;
 /**
  * Training-time augmentation as the NAS papers use it on CIFAR: a random crop of the image padded
  * by {@code cropPadding} pixels on each side, a horizontal flip with probability one half, and
- * optionally cutout (a square of side {@code cutout} set to zero, centred anywhere in the image).
- * Padding and cutout fill with zero, which is the dataset mean after standardization.
+ * optionally cutout (a square of side {@code cutout} set to zero, centred anywhere in the image) or
+ * random erasing (Zhong et al., 2020; with probability {@code erasing}, a rectangle of 2 to 33 % of
+ * the image with an aspect ratio between 0.3 and 3.3, filled with standard normal noise: the defaults
+ * of PyTorch's {@code RandomErasing(value="random")}). Padding and cutout fill with zero, which is the
+ * dataset mean after standardization.
  *
  * @param cropPadding pixels of padding before the random crop; 0 disables cropping
  * @param flip whether to flip horizontally at random
  * @param cutout side of the cutout square; 0 disables cutout
+ * @param erasing probability of erasing a random rectangle of each image; 0 disables it
  */
-public record Augmentation(int cropPadding, boolean flip, int cutout) {
+public record Augmentation(int cropPadding, boolean flip, int cutout, double erasing) {
+
+    private static final double MIN_AREA = 0.02;
+    private static final double MAX_AREA = 0.33;
+    private static final double MAX_ASPECT_LOG = Math.log(1 / 0.3);
+    /** As PyTorch's RandomErasing: a draw that does not fit the image is drawn again, ten times at most. */
+    private static final int ERASE_ATTEMPTS = 10;
 
     public Augmentation {
         if (cropPadding < 0) {
@@ -21,6 +31,14 @@ public record Augmentation(int cropPadding, boolean flip, int cutout) {
         if (cutout < 0) {
             throw new IllegalArgumentException("cutout must be >= 0, got " + cutout);
         }
+        if (!(erasing >= 0 && erasing <= 1)) {
+            throw new IllegalArgumentException("erasing must be a probability in [0, 1], got " + erasing);
+        }
+    }
+
+    /** Without random erasing. */
+    public Augmentation(int cropPadding, boolean flip, int cutout) {
+        this(cropPadding, flip, cutout, 0);
     }
 
     /** No augmentation. */
@@ -35,7 +53,7 @@ public record Augmentation(int cropPadding, boolean flip, int cutout) {
 
     /** Whether this changes any image. */
     public boolean enabled() {
-        return cropPadding > 0 || flip || cutout > 0;
+        return cropPadding > 0 || flip || cutout > 0 || erasing > 0;
     }
 
     /**
@@ -76,6 +94,31 @@ public record Augmentation(int cropPadding, boolean flip, int cutout) {
                     }
                 }
             }
+            if (erasing > 0 && random.nextDouble() < erasing) {
+                erase(pixels, base, c, h, w, random);
+            }
+        }
+    }
+
+    private static void erase(float[] pixels, int base, int c, int h, int w, SplittableRandom random) {
+        for (int attempt = 0; attempt < ERASE_ATTEMPTS; attempt++) {
+            double area = h * w * (MIN_AREA + (MAX_AREA - MIN_AREA) * random.nextDouble());
+            double aspect = Math.exp(MAX_ASPECT_LOG * (2 * random.nextDouble() - 1));
+            int eh = (int) Math.round(Math.sqrt(area * aspect));
+            int ew = (int) Math.round(Math.sqrt(area / aspect));
+            if (eh < 1 || ew < 1 || eh >= h || ew >= w) {
+                continue;
+            }
+            int y0 = random.nextInt(h - eh + 1);
+            int x0 = random.nextInt(w - ew + 1);
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = y0; y < y0 + eh; y++) {
+                    for (int x = x0; x < x0 + ew; x++) {
+                        pixels[base + (ch * h + y) * w + x] = (float) random.nextGaussian();
+                    }
+                }
+            }
+            return;
         }
     }
 }

@@ -71,6 +71,53 @@ class AugmentationTest {
     }
 
     @Test
+    void erasingReplacesOneRectangleOfAboutHalfTheImagesWithNoise() {
+        int n = 400;
+        int s = 28;
+        float[] original = new float[n * s * s];
+        Arrays.fill(original, 7f);
+        float[] p = original.clone();
+        new Augmentation(0, false, 0, 0.5).apply(p, n, 1, s, s, new SplittableRandom(2));
+        int erased = 0;
+        for (int i = 0; i < n; i++) {
+            int top = s;
+            int bottom = -1;
+            int left = s;
+            int right = -1;
+            int changed = 0;
+            for (int y = 0; y < s; y++) {
+                for (int x = 0; x < s; x++) {
+                    if (p[i * s * s + y * s + x] != 7f) {
+                        changed++;
+                        top = Math.min(top, y);
+                        bottom = Math.max(bottom, y);
+                        left = Math.min(left, x);
+                        right = Math.max(right, x);
+                    }
+                }
+            }
+            if (changed == 0) {
+                continue;
+            }
+            erased++;
+            int box = (bottom - top + 1) * (right - left + 1);
+            // Noise replaces every pixel of one rectangle (a draw equal to 7 is left aside as improbable).
+            assertEquals(box, changed, "image " + i + " must have one rectangle erased");
+            assertTrue(box >= 0.02 * s * s * 0.8 && box <= 0.33 * s * s * 1.2, "image " + i + ": " + box + " pixels");
+        }
+        assertTrue(erased > 160 && erased < 240, erased + " of " + n + " erased");
+        float[] q = original.clone();
+        new Augmentation(0, false, 0, 0.5).apply(q, n, 1, s, s, new SplittableRandom(2));
+        assertArrayEquals(p, q);
+        float[] never = original.clone();
+        new Augmentation(0, false, 0, 0).apply(never, n, 1, s, s, new SplittableRandom(2));
+        assertArrayEquals(original, never);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Augmentation(0, false, 0, 1.5));
+        assertTrue(e.getMessage().startsWith("erasing"));
+    }
+
+    @Test
     void noneChangesNothingAndNegativeSettingsAreRefused() {
         float[] p = images();
         Augmentation.none().apply(p, N, C, S, S, new SplittableRandom(1));

@@ -71,7 +71,7 @@ public class SearchEntity {
     @Column(name = "learning_rate", nullable = false)
     public double learningRate = 0.05;
 
-    /** Training-image augmentation: {@code none}, {@code crop-flip} or {@code crop-flip-cutout}. */
+    /** Training-image augmentation: {@code none}, {@code crop-flip}, {@code crop-flip-cutout} or {@code crop-flip-erase}. */
     @Column(nullable = false)
     public String augmentation = "none";
 

@@ -16,7 +16,9 @@ import org.cellforge.controller.option.Violation;
  * for {@code retrainEpochs} epochs; {@code data: all} takes every image of the training file instead,
  * and the learning rate, batch size and augmentation may differ from the trials'. With {@code minutes}
  * the epochs are as many as fit in that time, at most {@code retrainEpochs}, so that a recipe keeps
- * its time budget whatever network the search finds. The test file is read only after this training,
+ * its time budget whatever network the search finds; the plan is made at the trial's pace and made
+ * again after each epoch at the retraining's own, so that a machine slowed down by other work shortens
+ * the retraining instead of overrunning the budget. The test file is read only after this training,
  * whatever is set here.
  *
  * @param data {@link #TRAIN_VALIDATION} or {@link #ALL}
@@ -45,8 +47,8 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
             "images per step of the final retraining instead of the trials'");
 
     static final Option MINUTES = Option.number("minutes", null, 0.1, 100_000,
-            "wall-clock minutes each retrained network may take: as many epochs as fit at the pace its trial "
-                    + "trained, at most retrainEpochs");
+            "wall-clock minutes each retrained network may take: as many epochs as fit, planned at the pace "
+                    + "its trial trained and again after each epoch at its own, at most retrainEpochs");
 
     /** The settings of the final retraining. */
     public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES);

@@ -903,7 +903,7 @@ public final class SearchEngine {
         /**
          * Retrains {@code members} for {@code epochs} epochs each, or, when {@code budgeted} and the
          * request's retraining has {@code minutes}, for as many as fit in them at the pace of each
-         * one's own trial, then at the pace of its own first epoch.
+         * one's own trial, then at the pace of its own epochs.
          */
         private void retrain(Evaluation<A> evaluation, List<Known> members, int requested, boolean budgeted) {
             Map<Integer, StoredTrial> stored = new HashMap<>();
@@ -930,10 +930,15 @@ public final class SearchEngine {
                             return true;
                         }
 
+                        private final List<Double> seconds = new ArrayList<>();
+
                         @Override
                         public int epochs(EpochRecord e, int planned) {
-                            return replan && e.epoch() == 1 ? replanned(evaluation, retrainId, k.number, e,
-                                    requested, planned) : planned;
+                            if (!replan) {
+                                return planned;
+                            }
+                            seconds.add(e.seconds());
+                            return replanned(retrainId, k.number, e.epoch(), seconds, requested, planned);
                         }
                     });
                 } catch (RuntimeException e) {
@@ -976,22 +981,40 @@ public final class SearchEngine {
         }
 
         /**
-         * The epochs of a time-budgeted retraining as its first epoch measured them: the trial's pace
-         * leaves out what only the retraining pays (its augmentation, its larger data set): it planned a
-         * 67,426-parameter network's 80-minute retraining at 31.4 s per epoch, whose epochs took 35.9.
+         * The epochs of a time-budgeted retraining as its own epochs measure them, planned again after
+         * each one: the trial's pace leaves out what only the retraining pays (its augmentation, its
+         * larger data set: a 67,426-parameter network's 80-minute retraining was planned at 31.4 s per
+         * epoch and took 35.9), and a machine slowed down by other work mid-way would overrun it. The
+         * epochs done plus as many as fit in the budget left, at the slower of the median epoch and the
+         * last three: the median alone lags behind a slowdown that lasts, and overran a simulated one,
+         * while one slow epoch among three moves the plan by a little. A plan within budget grows only by
+         * two or more, so that noise in the epochs' times does not move it back and forth.
          */
-        private int replanned(Evaluation<A> evaluation, long retrainId, int number, EpochRecord first, int requested,
+        private int replanned(long retrainId, int number, int done, List<Double> seconds, int requested,
                 int planned) {
-            long images = evaluation.retrainingImages().orElseThrow();
-            int epochs = request.retrainingSettings().epochsWithin(requested, first.seconds() / images, images);
-            if (epochs != planned) {
-                store.retrainReplanned(retrainId, epochs);
-                publish(new SearchEvent.RetrainReplanned(id, number, planned, epochs, first.seconds()));
-                LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d's retraining took %.1f s "
-                        + "for its first epoch: %d epochs fit its budget, not %d", id, number, first.seconds(), epochs,
-                        planned));
+            double budget = request.retrainingSettings().minutes().orElseThrow() * 60;
+            double spent = seconds.stream().mapToDouble(Double::doubleValue).sum();
+            double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            double recent = seconds.subList(Math.max(0, seconds.size() - 3), seconds.size()).stream()
+                    .mapToDouble(Double::doubleValue).average().orElseThrow();
+            double pace = Math.max(median, recent);
+            if (!(pace > 0) || !Double.isFinite(spent)) {
+                return planned;
             }
-            return epochs;
+            int fit = (int) Math.max(Math.max(done, 1),
+                    Math.min(requested, done + Math.floor(Math.max(0, budget - spent) / pace)));
+            boolean change = done == 1 ? fit != planned : fit < planned || fit >= planned + 2;
+            if (!change) {
+                return planned;
+            }
+            store.retrainReplanned(retrainId, fit);
+            publish(new SearchEvent.RetrainReplanned(id, number, done, planned, fit, pace, spent));
+            LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d's retraining spent %.1f s "
+                    + "of %.1f in %d epoch(s) (median %.1f s): %d epochs fit its budget, not %d", id, number, spent,
+                    budget, done, pace, fit, planned));
+            return fit;
         }
 
         private List<Known> finalists(List<Known> succeeded, Options options) {

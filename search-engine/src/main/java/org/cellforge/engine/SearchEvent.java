@@ -46,12 +46,12 @@ public sealed interface SearchEvent {
     }
 
     /**
-     * A final retraining with a time budget planned its length again from its first epoch, which took
-     * {@code firstEpochSeconds}: {@code epochs} in all instead of the {@code before} its trial's pace
-     * suggested.
+     * A final retraining with a time budget planned its length again after epoch {@code epoch}, having
+     * spent {@code spentSeconds} at a median of {@code secondsPerEpoch}: {@code epochs} in all instead of
+     * the {@code before} planned until then (at first from its trial's pace).
      */
-    record RetrainReplanned(long searchId, int number, int before, int epochs, double firstEpochSeconds)
-            implements SearchEvent {
+    record RetrainReplanned(long searchId, int number, int epoch, int before, int epochs, double secondsPerEpoch,
+            double spentSeconds) implements SearchEvent {
     }
 
     /** An epoch of a final retraining ended. */

@@ -62,7 +62,8 @@ public record SearchRequest(String space, String controller, Map<String, Object>
     public static final String FASHION_MNIST = "fashion-mnist";
 
     /** Augmentation recipes: none; random crop with 4 pixels of padding and flips; and with 16-pixel cutout too. */
-    public static final List<String> AUGMENTATIONS = List.of("none", "crop-flip", "crop-flip-cutout");
+    public static final List<String> AUGMENTATIONS = List.of("none", "crop-flip", "crop-flip-cutout",
+            "crop-flip-erase");
 
     /** Update rules. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam");

@@ -29,6 +29,12 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
      */
     static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened,
             double slowdown) {
+        return factory(target, opened, epoch -> slowdown);
+    }
+
+    /** As {@link #factory(ToDoubleFunction, java.util.List, double)}, slowed down by epoch: a busy machine. */
+    static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened,
+            java.util.function.IntToDoubleFunction slowdown) {
         return new EvaluationFactory() {
             @Override
             public <B extends Architecture> Evaluation<B> open(long searchId, SearchRequest request, SearchSpace<B> space) {
@@ -46,9 +52,10 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     private final SearchRequest request;
     private final ToDoubleFunction<String> target;
-    private final double slowdown;
+    private final java.util.function.IntToDoubleFunction slowdown;
 
-    private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target, double slowdown) {
+    private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target,
+            java.util.function.IntToDoubleFunction slowdown) {
         this.request = request;
         this.target = target;
         this.slowdown = slowdown;
@@ -89,11 +96,11 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
     @Override
     public RetrainResult retrain(A architecture, int epochs, EpochSink progress) {
         // The trial's training pace, per image, times the retraining's images, times the slowdown.
-        double seconds = slowdown * 0.7 * TRIAL_SECONDS / request.epochs() / request.withDefaults().trainSize()
-                * RETRAINING_IMAGES;
+        double pace = 0.7 * TRIAL_SECONDS / request.epochs() / request.withDefaults().trainSize() * RETRAINING_IMAGES;
         int planned = epochs;
         int e = 1;
         for (; e <= planned; e++) {
+            double seconds = slowdown.applyAsDouble(e) * pace;
             EpochRecord record = new EpochRecord(e, 0.5, 0.9, Double.NaN, seconds, RETRAINING_IMAGES / seconds);
             progress.epochFinished(record);
             planned = Math.max(e, progress.epochs(record, planned));

@@ -120,7 +120,10 @@ class SearchEngineTest {
                 .map(e -> (SearchEvent.RetrainReplanned) e).findFirst().orElseThrow();
         assertEquals(34, replanned.before());
         assertEquals(24, replanned.epochs());
-        assertEquals(0.49, replanned.firstEpochSeconds(), 1e-9);
+        assertEquals(1, replanned.epoch());
+        assertEquals(0.49, replanned.secondsPerEpoch(), 1e-9);
+        assertEquals(1, events.stream().filter(e -> e instanceof SearchEvent.RetrainReplanned).count(),
+                "epochs as long as the first one keep the plan");
         // Faster than predicted: more epochs, up to the ceiling.
         store = new InMemoryStore();
         store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
@@ -128,6 +131,50 @@ class SearchEngineTest {
         SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), 0.5), store,
                 SearchListener.none()).run(1, e -> { });
         assertEquals(34, store.retrains.get(0).result.epochs(), "17 predicted, 0.175 s measured: 6 s hold 34");
+    }
+
+    @Test
+    void aRetrainingSlowedDownMidWayShortensItselfToKeepItsBudgetAndGrowsAgainWhenTheMachineIsFree() {
+        // Epochs of 0.35 s as predicted, 12 s budgeted: 34 planned. From epoch 10 on, other work makes them
+        // take twice as long: 3.15 s spent, 8.85 s left, which hold 12 more at 0.7 s. Without a new plan the
+        // retraining would have taken 0.35 * 9 + 0.7 * 25 = 20.65 s.
+        InMemoryStore store = new InMemoryStore();
+        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
+                .retraining(Map.of("minutes", 0.2)).build().withDefaults(), DATA);
+        List<SearchEvent> events = Collections.synchronizedList(new ArrayList<>());
+        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), e -> e >= 10 ? 2 : 1),
+                store, SearchListener.none()).run(1, events::add);
+        assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
+        List<SearchEvent.RetrainEpoch> epochs = events.stream().filter(e -> e instanceof SearchEvent.RetrainEpoch)
+                .map(e -> (SearchEvent.RetrainEpoch) e).toList();
+        double spent = epochs.stream().mapToDouble(e -> e.epoch().seconds()).sum();
+        assertTrue(spent <= 12 + 1e-9, "the retraining kept its 12 s budget, it took " + spent);
+        assertTrue(spent > 12 - 0.7, "and left less than one slow epoch of it unused, it took " + spent);
+        assertEquals(epochs.size(), store.retrains.get(0).epochs, "the stored length follows the plan");
+        assertEquals(epochs.size(), store.retrains.get(0).result.epochs());
+        List<SearchEvent.RetrainReplanned> plans = events.stream()
+                .filter(e -> e instanceof SearchEvent.RetrainReplanned).map(e -> (SearchEvent.RetrainReplanned) e)
+                .toList();
+        assertTrue(plans.stream().allMatch(p -> p.epoch() >= 10 && p.epochs() < p.before()), plans.toString());
+        assertEquals(epochs.size(), plans.getLast().epochs());
+
+        // Slow at first (the trial's pace was right, the machine was busy), then free again: the plan
+        // shrinks, then grows back, and the budget is used.
+        store = new InMemoryStore();
+        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
+                .retraining(Map.of("minutes", 0.2)).build().withDefaults(), DATA);
+        events.clear();
+        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), e -> e <= 4 ? 2 : 1),
+                store, SearchListener.none()).run(1, events::add);
+        assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
+        double used = events.stream().filter(e -> e instanceof SearchEvent.RetrainEpoch)
+                .mapToDouble(e -> ((SearchEvent.RetrainEpoch) e).epoch().seconds()).sum();
+        assertTrue(used <= 12 + 1e-9 && used > 12 - 0.35 * 2, "12 s budgeted, " + used + " used");
+        List<SearchEvent.RetrainReplanned> moves = events.stream()
+                .filter(e -> e instanceof SearchEvent.RetrainReplanned).map(e -> (SearchEvent.RetrainReplanned) e)
+                .toList();
+        assertEquals(17, moves.getFirst().epochs(), "the first epoch, twice as slow as the trial's: 17, not 34");
+        assertTrue(moves.getLast().epochs() > moves.getFirst().epochs(), moves.toString());
     }
 
     @Test

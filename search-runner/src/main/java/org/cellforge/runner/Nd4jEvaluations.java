@@ -86,6 +86,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
         return switch (name) {
             case "crop-flip" -> Augmentation.standard();
             case "crop-flip-cutout" -> new Augmentation(4, true, 16);
+            case "crop-flip-erase" -> new Augmentation(4, true, 0, 0.5);
             default -> Augmentation.none();
         };
     }

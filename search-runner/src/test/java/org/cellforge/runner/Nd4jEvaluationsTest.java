@@ -31,6 +31,18 @@ class Nd4jEvaluationsTest {
     }
 
     @Test
+    void everyAugmentationARequestMayNameIsADifferentOneAndOnlyNoneChangesNothing() {
+        // The mapping falls back to none: a name added to the request's list and forgotten here would
+        // train without augmentation and say otherwise.
+        java.util.Set<Augmentation> seen = new java.util.HashSet<>();
+        for (String name : SearchRequest.AUGMENTATIONS) {
+            Augmentation a = Nd4jEvaluations.augmentation(name);
+            assertEquals(!name.equals("none"), a.enabled(), name);
+            assertEquals(true, seen.add(a), name + " maps to the augmentation of another name");
+        }
+    }
+
+    @Test
     void withoutRetrainingSettingsItTrainsAsTheTrialsDid() {
         SearchRequest r = TRIALS.normalized();
         assertEquals(Nd4jEvaluations.settings(r, 7), Nd4jEvaluations.retrainSettings(r, 7));

@@ -268,7 +268,7 @@ public sealed interface CommandLine {
                                         (a folder of PNG/JPEG images per class) [fashion-mnist]
                   --optimizer NAME      sgd (Nesterov momentum 0.9, weight decay 5e-4) or adam [sgd]
                   --lr X                initial learning rate of the cosine schedule [0.05 for sgd, 0.001 for adam]
-                  --augment NAME        none, crop-flip or crop-flip-cutout [none]
+                  --augment NAME        none, crop-flip, crop-flip-cutout or crop-flip-erase [none]
                   --threads N           native threads for training; 0 keeps the backend's default [0]
                   --warm-start K        score K random candidates with NASWOT at initialization (no training) and
                                         let the controller begin from the best; 0 for none [0]
