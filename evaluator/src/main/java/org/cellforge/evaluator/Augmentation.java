@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
  * Training-time augmentation as the NAS papers use it on CIFAR: a random crop of the image padded
  * by {@code cropPadding} pixels on each side, a horizontal flip with probability one half, and
  * optionally cutout (a square of side {@code cutout} set to zero, centred anywhere in the image) or
- * random erasing (Zhong et al., 2020; with probability {@code erasing}, a rectangle of 2 to 33 % of
- * the image with an aspect ratio between 0.3 and 3.3, filled with standard normal noise: the defaults
- * of PyTorch's {@code RandomErasing(value="random")}). Padding and cutout fill with zero, which is the
- * dataset mean after standardization.
+ * random erasing (Zhong et al., 2020: with probability {@code erasing}, a rectangle of 2 to 33 % of
+ * the image, PyTorch's {@code RandomErasing} default, with an aspect ratio between 0.3 and 1/0.3, the
+ * paper's, filled with standard normal noise as {@code RandomErasing(value="random")}). Padding and
+ * cutout fill with zero, which is the dataset mean after standardization.
  *
  * @param cropPadding pixels of padding before the random crop; 0 disables cropping
  * @param flip whether to flip horizontally at random
@@ -34,6 +34,8 @@ public record Augmentation(int cropPadding, boolean flip, int cutout, double era
         if (!(erasing >= 0 && erasing <= 1)) {
             throw new IllegalArgumentException("erasing must be a probability in [0, 1], got " + erasing);
         }
+        // -0.0 passes the check above, but a record's equals tells it from 0.0.
+        erasing = erasing == 0 ? 0 : erasing;
     }
 
     /** Without random erasing. */

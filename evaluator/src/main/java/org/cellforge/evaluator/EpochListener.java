@@ -18,8 +18,8 @@ public interface EpochListener {
 
     /**
      * Called after {@link #epochDone} lets training go on: the epochs the training has in all from now,
-     * {@code planned} until now. A retraining with a time budget plans its length again from its first
-     * epoch's measured time. The learning-rate schedule follows the new length from the next step;
+     * {@code planned} until now. A retraining with a time budget plans its length again from its epochs'
+     * measured times. The learning-rate schedule follows the new length from the next step;
      * fewer epochs than already trained end the training after this one.
      */
     default int epochs(EpochMetrics metrics, int planned) {

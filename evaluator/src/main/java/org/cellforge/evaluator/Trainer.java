@@ -166,8 +166,10 @@ public final class Trainer {
                 }
                 int planned = listener.epochs(m, epochs);
                 if (planned != epochs) {
-                    // Cosine annealing depends only on the fraction of steps taken: stretched or shrunk
-                    // after a few epochs, its rate moves by a hair, then ends at zero on the new last step.
+                    // Cosine annealing depends only on the fraction of steps taken: stretched or shrunk,
+                    // its rate steps up or down at once (by a hair after the first epoch, more when a
+                    // busy machine halves what is left), then still ends at zero on the new last step,
+                    // unless the plan ends with this epoch.
                     epochs = Math.max(epoch, planned);
                     schedule = new CosineSchedule(settings.learningRate(), epochs * stepsPerEpoch);
                 }

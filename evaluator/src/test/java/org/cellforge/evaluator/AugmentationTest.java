@@ -103,18 +103,36 @@ class AugmentationTest {
             int box = (bottom - top + 1) * (right - left + 1);
             // Noise replaces every pixel of one rectangle (a draw equal to 7 is left aside as improbable).
             assertEquals(box, changed, "image " + i + " must have one rectangle erased");
-            assertTrue(box >= 0.02 * s * s * 0.8 && box <= 0.33 * s * s * 1.2, "image " + i + ": " + box + " pixels");
+            // 2 to 33 % of 784 pixels, sides rounded: at the least 2 x 6 (15.7 pixels at an aspect ratio
+            // of 0.37), at the most about 277 pixels.
+            assertTrue(box >= 12 && box <= 0.33 * s * s * 1.1, "image " + i + ": " + box + " pixels");
         }
         assertTrue(erased > 160 && erased < 240, erased + " of " + n + " erased");
         float[] q = original.clone();
         new Augmentation(0, false, 0, 0.5).apply(q, n, 1, s, s, new SplittableRandom(2));
         assertArrayEquals(p, q);
+        // In an image of three channels the same rectangle is erased in each.
+        float[] rgb = new float[20 * 3 * s * s];
+        Arrays.fill(rgb, 7f);
+        new Augmentation(0, false, 0, 1).apply(rgb, 20, 3, s, s, new SplittableRandom(4));
+        for (int i = 0; i < 20; i++) {
+            int inFirst = 0;
+            for (int k = 0; k < s * s; k++) {
+                boolean first = rgb[i * 3 * s * s + k] != 7f;
+                inFirst += first ? 1 : 0;
+                for (int ch = 1; ch < 3; ch++) {
+                    assertEquals(first, rgb[(i * 3 + ch) * s * s + k] != 7f, "image " + i + " channel " + ch);
+                }
+            }
+            assertTrue(inFirst > 0, "image " + i + " erased, with probability 1");
+        }
         float[] never = original.clone();
         new Augmentation(0, false, 0, 0).apply(never, n, 1, s, s, new SplittableRandom(2));
         assertArrayEquals(original, never);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Augmentation(0, false, 0, 1.5));
         assertTrue(e.getMessage().startsWith("erasing"));
+        assertEquals(new Augmentation(4, true, 0), new Augmentation(4, true, 0, -0.0));
     }
 
     @Test

@@ -14,7 +14,7 @@ public interface EpochSink {
 
     /**
      * Called after {@link #epochFinished} lets training go on: the epochs the training has in all from
-     * now, {@code planned} until now (a time-budgeted retraining plans again from its first epoch).
+     * now, {@code planned} until now (a time-budgeted retraining plans again after each epoch).
      */
     default int epochs(EpochRecord epoch, int planned) {
         return planned;

@@ -985,10 +985,13 @@ public final class SearchEngine {
          * each one: the trial's pace leaves out what only the retraining pays (its augmentation, its
          * larger data set: a 67,426-parameter network's 80-minute retraining was planned at 31.4 s per
          * epoch and took 35.9), and a machine slowed down by other work mid-way would overrun it. The
-         * epochs done plus as many as fit in the budget left, at the slower of the median epoch and the
-         * last three: the median alone lags behind a slowdown that lasts, and overran a simulated one,
-         * while one slow epoch among three moves the plan by a little. A plan within budget grows only by
-         * two or more, so that noise in the epochs' times does not move it back and forth.
+         * epochs done plus as many as fit in the budget left (the epochs' own time: building the network
+         * and loading the data come before), at the slower of the median epoch and the last three: the
+         * median alone lags behind a slowdown that lasts, and overran a simulated one, while one slow
+         * epoch among three moves the plan by a little. After the first epoch the plan moves only by two
+         * or more: by one, noise in the epochs' times moved an 88-epoch plan back and forth a dozen times
+         * in simulation, each time a step in the learning rate; so it may end up to one epoch past its
+         * budget.
          */
         private int replanned(long retrainId, int number, int done, List<Double> seconds, int requested,
                 int planned) {
@@ -1005,14 +1008,14 @@ public final class SearchEngine {
             }
             int fit = (int) Math.max(Math.max(done, 1),
                     Math.min(requested, done + Math.floor(Math.max(0, budget - spent) / pace)));
-            boolean change = done == 1 ? fit != planned : fit < planned || fit >= planned + 2;
+            boolean change = done == 1 ? fit != planned : Math.abs(fit - planned) >= 2;
             if (!change) {
                 return planned;
             }
             store.retrainReplanned(retrainId, fit);
             publish(new SearchEvent.RetrainReplanned(id, number, done, planned, fit, pace, spent));
             LOG.log(Level.INFO, String.format(java.util.Locale.ROOT, "search %d: trial %d's retraining spent %.1f s "
-                    + "of %.1f in %d epoch(s) (median %.1f s): %d epochs fit its budget, not %d", id, number, spent,
+                    + "of %.1f in %d epoch(s) (%.1f s per epoch): %d epochs fit its budget, not %d", id, number, spent,
                     budget, done, pace, fit, planned));
             return fit;
         }

@@ -47,8 +47,9 @@ public sealed interface SearchEvent {
 
     /**
      * A final retraining with a time budget planned its length again after epoch {@code epoch}, having
-     * spent {@code spentSeconds} at a median of {@code secondsPerEpoch}: {@code epochs} in all instead of
-     * the {@code before} planned until then (at first from its trial's pace).
+     * spent {@code spentSeconds} in its epochs and expecting {@code secondsPerEpoch} for each of the next:
+     * {@code epochs} in all instead of the {@code before} planned until then (at first from its trial's
+     * pace).
      */
     record RetrainReplanned(long searchId, int number, int epoch, int before, int epochs, double secondsPerEpoch,
             double spentSeconds) implements SearchEvent {

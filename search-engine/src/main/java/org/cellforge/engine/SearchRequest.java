@@ -61,7 +61,10 @@ public record SearchRequest(String space, String controller, Map<String, Object>
     /** The default dataset. */
     public static final String FASHION_MNIST = "fashion-mnist";
 
-    /** Augmentation recipes: none; random crop with 4 pixels of padding and flips; and with 16-pixel cutout too. */
+    /**
+     * Augmentation recipes: none; random crop with 4 pixels of padding and flips; and with 16-pixel
+     * cutout too, or with random erasing of half of the images.
+     */
     public static final List<String> AUGMENTATIONS = List.of("none", "crop-flip", "crop-flip-cutout",
             "crop-flip-erase");
 

@@ -175,7 +175,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                     return progress.epochs(record(m), planned);
                 }
             });
-            // Planned again from its first epoch, maybe: what ran is what the result and provenance say.
+            // Planned again after its epochs, maybe: what ran is what the result and provenance say.
             int trained = result.epochs().size();
             if (!result.succeeded()) {
                 return RetrainResult.failed(result.failure().orElse("retraining failed"), result.epochs().size(),

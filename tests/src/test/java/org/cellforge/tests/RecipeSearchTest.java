@@ -107,7 +107,7 @@ class RecipeSearchTest {
                 + "minutes at its trial's pace, at most 1000\\)").matcher(output);
         assertTrue(planned.find(), output);
         long first = Long.parseLong(planned.group(1));
-        // Planned from the trial's pace, then from the retraining's own first epoch if that differs.
+        // Planned from the trial's pace, then again after the retraining's own epochs if they differ.
         assertTrue(first == epochs || output.contains("epoch(s) fit the budget, not " + first)
                 && output.contains(": " + epochs + " epoch(s) fit the budget"), output);
 

@@ -524,7 +524,8 @@ class SearchApiTest {
         assertEquals("fmnist-under-100k", search.getString("request.recipe.name"));
         assertEquals(recipe.get("recipe").get("version").asInt(), search.getInt("request.recipe.version"));
         assertEquals("all", search.getString("request.retraining.data"));
-        assertEquals("crop-flip", search.getString("request.retraining.augmentation"));
+        assertEquals(recipe.get("retraining").get("augmentation").asText(),
+                search.getString("request.retraining.augmentation"));
         List<Map<String, Object>> retrains = search.getList("retrains");
         assertEquals(1, retrains.size(), "retrains " + retrains);
         assertEquals(trainingFile, ((Number) retrains.get(0).get("trainImages")).intValue(),

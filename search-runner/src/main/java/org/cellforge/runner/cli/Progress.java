@@ -82,8 +82,8 @@ final class Progress implements SearchListener {
             case SearchEvent.RetrainReplanned r -> out.println(r.epoch() == 1
                     ? String.format(Locale.ROOT, "  its first epoch took %.1f s: %d epoch(s) fit the budget, not %d",
                             r.secondsPerEpoch(), r.epochs(), r.before())
-                    : String.format(Locale.ROOT, "  after epoch %d, %.1f minutes spent at a median of %.1f s per "
-                            + "epoch: %d epoch(s) fit the budget, not %d", r.epoch(), r.spentSeconds() / 60,
+                    : String.format(Locale.ROOT, "  after epoch %d, %.1f minutes spent, %.1f s per epoch: %d "
+                            + "epoch(s) fit the budget, not %d", r.epoch(), r.spentSeconds() / 60,
                             r.secondsPerEpoch(), r.epochs(), r.before()));
             case SearchEvent.RetrainEpoch e -> out.println(retrainEpoch(e.epoch()));
             case SearchEvent.RetrainFinished r -> {

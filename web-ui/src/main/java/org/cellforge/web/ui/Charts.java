@@ -29,7 +29,7 @@ final class Charts {
      * Series name of trials stopped early: their accuracy is from fewer epochs than the others', so they
      * are drawn apart, with a marker of their own.
      */
-    static final String STOPPED = "trial stopped early (stand-alone validation at its last epoch)";
+    static final String STOPPED = "stopped early (stand-alone validation, last epoch)";
 
     /** Series name of trials' supernet estimates. */
     static final String ESTIMATES = "trial (supernet estimate)";
@@ -289,8 +289,10 @@ final class Charts {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("title", Map.of("text", title, "left", "center", "textStyle", Map.of("fontSize", 14)));
         o.put("tooltip", Map.of("trigger", "item"));
-        o.put("legend", Map.of("bottom", 0, "type", "scroll"));
-        o.put("grid", Map.of("left", 60, "right", 24, "top", 40, "bottom", 64));
+        // A plain legend wraps onto a second line; a scrolling one hid the third series of a chart half
+        // the page wide behind a page button.
+        o.put("legend", Map.of("bottom", 0, "type", "plain"));
+        o.put("grid", Map.of("left", 60, "right", 24, "top", 40, "bottom", 84));
         o.put("animation", false);
         o.put("xAxis", x);
         o.put("yAxis", y);
