@@ -919,8 +919,8 @@ public final class SearchEngine {
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
                 publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs));
                 long start = System.nanoTime();
-                boolean replan = budgeted && request.retrainingSettings().minutes().isPresent()
-                        && evaluation.retrainingImages().isPresent();
+                // From the epochs' own times: this needs no image count, unlike the plan from the trial.
+                boolean replan = budgeted && request.retrainingSettings().minutes().isPresent();
                 RetrainResult result;
                 try {
                     result = evaluation.retrain(a, epochs, new EpochSink() {
@@ -997,9 +997,7 @@ public final class SearchEngine {
                 int planned) {
             double budget = request.retrainingSettings().minutes().orElseThrow() * 60;
             double spent = seconds.stream().mapToDouble(Double::doubleValue).sum();
-            double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            double median = org.cellforge.engine.stopping.MedianRule.median(seconds);
             double recent = seconds.subList(Math.max(0, seconds.size() - 3), seconds.size()).stream()
                     .mapToDouble(Double::doubleValue).average().orElseThrow();
             double pace = Math.max(median, recent);

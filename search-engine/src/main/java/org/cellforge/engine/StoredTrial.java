@@ -41,12 +41,7 @@ public record StoredTrial(long id, int number, String arch, String canonical, Tr
 
     /** The median of {@code imagesPerSecond}, the throughputs of a trial's epochs; NaN if there are none. */
     public static double medianThroughput(List<Double> imagesPerSecond) {
-        if (imagesPerSecond.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = imagesPerSecond.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return org.cellforge.engine.stopping.MedianRule.median(imagesPerSecond);
     }
 
     /** Its result as the trial ended, for the controller and listeners. */

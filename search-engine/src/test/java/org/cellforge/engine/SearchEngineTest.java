@@ -106,12 +106,8 @@ class SearchEngineTest {
     void aRetrainingSlowerThanItsTrialPredictedPlansItsLengthAgainFromItsFirstEpoch() {
         // Epochs of 0.35 s predicted, 1.4 times that measured (0.49 s, as augmentation and a larger data
         // set cost a small network): 0.2 minutes hold 24 of them, not 34.
-        InMemoryStore store = new InMemoryStore();
-        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
-                .retraining(Map.of("minutes", 0.2)).build().withDefaults(), DATA);
         List<SearchEvent> events = Collections.synchronizedList(new ArrayList<>());
-        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), 1.4), store,
-                SearchListener.none()).run(1, events::add);
+        InMemoryStore store = budgetedRun(0.2, e -> 1.4, events);
         assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
         assertEquals(24, store.retrains.get(0).epochs, "the stored length is the one planned again");
         assertEquals(24, store.retrains.get(0).result.epochs(), "and the one trained");
@@ -125,11 +121,7 @@ class SearchEngineTest {
         assertEquals(1, events.stream().filter(e -> e instanceof SearchEvent.RetrainReplanned).count(),
                 "epochs as long as the first one keep the plan");
         // Faster than predicted: more epochs, up to the ceiling.
-        store = new InMemoryStore();
-        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
-                .retraining(Map.of("minutes", 0.1)).build().withDefaults(), DATA);
-        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), 0.5), store,
-                SearchListener.none()).run(1, e -> { });
+        store = budgetedRun(0.1, e -> 0.5, new ArrayList<>());
         assertEquals(34, store.retrains.get(0).result.epochs(), "17 predicted, 0.175 s measured: 6 s hold 34");
     }
 
@@ -138,12 +130,8 @@ class SearchEngineTest {
         // Epochs of 0.35 s as predicted, 12 s budgeted: 34 planned. From epoch 10 on, other work makes them
         // take twice as long: 3.15 s spent, 8.85 s left, which hold 12 more at 0.7 s. Without a new plan the
         // retraining would have taken 0.35 * 9 + 0.7 * 25 = 20.65 s.
-        InMemoryStore store = new InMemoryStore();
-        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
-                .retraining(Map.of("minutes", 0.2)).build().withDefaults(), DATA);
         List<SearchEvent> events = Collections.synchronizedList(new ArrayList<>());
-        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), e -> e >= 10 ? 2 : 1),
-                store, SearchListener.none()).run(1, events::add);
+        InMemoryStore store = budgetedRun(0.2, e -> e >= 10 ? 2 : 1, events);
         assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
         List<SearchEvent.RetrainEpoch> epochs = events.stream().filter(e -> e instanceof SearchEvent.RetrainEpoch)
                 .map(e -> (SearchEvent.RetrainEpoch) e).toList();
@@ -160,12 +148,8 @@ class SearchEngineTest {
 
         // Slow at first (the trial's pace was right, the machine was busy), then free again: the plan
         // shrinks, then grows back, and the budget is used.
-        store = new InMemoryStore();
-        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
-                .retraining(Map.of("minutes", 0.2)).build().withDefaults(), DATA);
         events.clear();
-        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), e -> e <= 4 ? 2 : 1),
-                store, SearchListener.none()).run(1, events::add);
+        store = budgetedRun(0.2, e -> e <= 4 ? 2 : 1, events);
         assertEquals(SearchStatus.SUCCEEDED, store.status, store.error);
         double used = events.stream().filter(e -> e instanceof SearchEvent.RetrainEpoch)
                 .mapToDouble(e -> ((SearchEvent.RetrainEpoch) e).epoch().seconds()).sum();
@@ -175,6 +159,20 @@ class SearchEngineTest {
                 .toList();
         assertEquals(17, moves.getFirst().epochs(), "the first epoch, twice as slow as the trial's: 17, not 34");
         assertTrue(moves.getLast().epochs() > moves.getFirst().epochs(), moves.toString());
+    }
+
+    /**
+     * A 3-trial random search whose best is retrained within {@code minutes}, its retraining epochs
+     * {@code slowdown} times as long as its trial's pace predicts; its events go to {@code events}.
+     */
+    private static InMemoryStore budgetedRun(double minutes, java.util.function.IntToDoubleFunction slowdown,
+            List<SearchEvent> events) {
+        InMemoryStore store = new InMemoryStore();
+        store.create(request("random", 3).toBuilder().options(Map.of()).trainSize(1_000).retrainEpochs(40)
+                .retraining(Map.of("minutes", minutes)).build().withDefaults(), DATA);
+        SearchEngine.of(FakeEvaluation.factory(FakeEvaluation::hashed, new ArrayList<>(), slowdown), store,
+                SearchListener.none()).run(1, events::add);
+        return store;
     }
 
     @Test

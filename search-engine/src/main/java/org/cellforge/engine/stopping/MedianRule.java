@@ -53,9 +53,13 @@ public record MedianRule(int graceEpochs, int minTrials, int maxEpochs) implemen
         return best < median(means);
     }
 
-    static double median(List<Double> values) {
+    /** The median of {@code values}; NaN if there are none. */
+    public static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
