@@ -79,6 +79,9 @@ class AugmentationTest {
         float[] p = original.clone();
         new Augmentation(0, false, 0, 0.5).apply(p, n, 1, s, s, new SplittableRandom(2));
         int erased = 0;
+        double sum = 0;
+        double squares = 0;
+        long pixels = 0;
         for (int i = 0; i < n; i++) {
             int top = s;
             int bottom = -1;
@@ -87,8 +90,12 @@ class AugmentationTest {
             int changed = 0;
             for (int y = 0; y < s; y++) {
                 for (int x = 0; x < s; x++) {
-                    if (p[i * s * s + y * s + x] != 7f) {
+                    float v = p[i * s * s + y * s + x];
+                    if (v != 7f) {
                         changed++;
+                        sum += v;
+                        squares += (double) v * v;
+                        pixels++;
                         top = Math.min(top, y);
                         bottom = Math.max(bottom, y);
                         left = Math.min(left, x);
@@ -108,6 +115,13 @@ class AugmentationTest {
             assertTrue(box >= 12 && box <= 0.33 * s * s * 1.1, "image " + i + ": " + box + " pixels");
         }
         assertTrue(erased > 160 && erased < 240, erased + " of " + n + " erased");
+        // The noise is standard normal, pixel by pixel, not a constant fill (cutout's zeros) nor uniform:
+        // over some 25,000 erased pixels the mean is within 0.05 of 0 and the deviation within 0.05 of 1.
+        double mean = sum / pixels;
+        double deviation = Math.sqrt(squares / pixels - mean * mean);
+        assertTrue(pixels > 10_000, pixels + " pixels erased");
+        assertEquals(0, mean, 0.05, "mean of the noise");
+        assertEquals(1, deviation, 0.05, "standard deviation of the noise");
         float[] q = original.clone();
         new Augmentation(0, false, 0, 0.5).apply(q, n, 1, s, s, new SplittableRandom(2));
         assertArrayEquals(p, q);

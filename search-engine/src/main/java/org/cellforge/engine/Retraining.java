@@ -25,7 +25,8 @@ import org.cellforge.controller.option.Violation;
  * @param augmentation the augmentation, if it differs from the trials'
  * @param learningRate the initial learning rate of the cosine schedule, if it differs from the trials'
  * @param batchSize images per step, if it differs from the trials'
- * @param minutes wall-clock minutes each retrained network may take, if its epochs are to fit them
+ * @param minutes minutes of training epochs each retrained network may take, if its epochs are to fit
+ *     them (building the network, testing it and exporting it come on top)
  */
 public record Retraining(String data, Optional<String> augmentation, Optional<Double> learningRate,
         Optional<Integer> batchSize, Optional<Double> minutes) {
@@ -47,7 +48,7 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
             "images per step of the final retraining instead of the trials'");
 
     static final Option MINUTES = Option.number("minutes", null, 0.1, 100_000,
-            "wall-clock minutes each retrained network may take: as many epochs as fit, planned at the pace "
+            "minutes of training epochs each retrained network may take: as many epochs as fit, planned at the pace "
                     + "its trial trained and again after each epoch at its own, at most retrainEpochs");
 
     /** The settings of the final retraining. */

@@ -914,10 +914,11 @@ public final class SearchEngine {
                 cancelledCheck();
                 A a = space.parse(k.arch);
                 Cost cost = k.objectives.orElseThrow().cost();
-                int epochs = stored.isEmpty() ? requested : epochsWithinBudget(evaluation, stored.get(k.number),
-                        requested);
+                Plan plan = stored.isEmpty() ? new Plan(requested, Double.NaN)
+                        : epochsWithinBudget(evaluation, stored.get(k.number), requested);
+                int epochs = plan.epochs();
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
-                publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs));
+                publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs, plan.secondsPerEpoch()));
                 long start = System.nanoTime();
                 // From the epochs' own times: this needs no image count, unlike the plan from the trial.
                 boolean replan = budgeted && request.retrainingSettings().minutes().isPresent();
@@ -963,11 +964,11 @@ public final class SearchEngine {
          * retraining with its own batch size or augmentation may run at another pace than its trial did:
          * the budget is an estimate.
          */
-        private int epochsWithinBudget(Evaluation<A> evaluation, StoredTrial trial, int requested) {
+        private Plan epochsWithinBudget(Evaluation<A> evaluation, StoredTrial trial, int requested) {
             Retraining retraining = request.retrainingSettings();
             java.util.OptionalLong images = evaluation.retrainingImages();
             if (trial == null || trial.curve().isEmpty() || images.isEmpty()) {
-                return requested;
+                return new Plan(requested, Double.NaN);
             }
             double pace = trial.imagesPerSecond() > 0 && Double.isFinite(trial.imagesPerSecond())
                     ? 1 / trial.imagesPerSecond()
@@ -977,7 +978,11 @@ public final class SearchEngine {
                     + "%d epochs, to fit %.1f minutes at its trial's pace (%.1f s per epoch of %d images)", id,
                     trial.number(), epochs, requested, retraining.minutes().orElseThrow(), pace * images.getAsLong(),
                     images.getAsLong()));
-            return epochs;
+            return new Plan(epochs, pace * images.getAsLong());
+        }
+
+        /** A retraining's length, and the seconds per epoch it was planned at (NaN when not from a pace). */
+        private record Plan(int epochs, double secondsPerEpoch) {
         }
 
         /**
@@ -986,12 +991,15 @@ public final class SearchEngine {
          * larger data set: a 67,426-parameter network's 80-minute retraining was planned at 31.4 s per
          * epoch and took 35.9), and a machine slowed down by other work mid-way would overrun it. The
          * epochs done plus as many as fit in the budget left (the epochs' own time: building the network
-         * and loading the data come before), at the slower of the median epoch and the last three: the
-         * median alone lags behind a slowdown that lasts, and overran a simulated one, while one slow
-         * epoch among three moves the plan by a little. After the first epoch the plan moves only by two
-         * or more: by one, noise in the epochs' times moved an 88-epoch plan back and forth a dozen times
-         * in simulation, each time a step in the learning rate; so it may end up to one epoch past its
-         * budget.
+         * and loading the data come before), at the slower of the median epoch and the fastest of the last
+         * three. The median of all lags behind a slowdown that lasts, and overran a simulated one; the
+         * fastest of the last three sees one once it has lasted three epochs, yet neither a single slow
+         * epoch (a pause, a burst of other work: their mean cut an 88-epoch plan by 12 for one epoch twice
+         * as long, then put 11 back three epochs later, each move a step in the learning rate; the time it
+         * took still counts, as spent) nor epochs alternately slower and faster (their median followed
+         * every turn). After the first epoch the plan moves only by two or more: by one, noise in the
+         * epochs' times moved an 88-epoch plan back and forth a dozen times in simulation; so it may end up
+         * to one epoch past its budget, or two short of it.
          */
         private int replanned(long retrainId, int number, int done, List<Double> seconds, int requested,
                 int planned) {
@@ -999,7 +1007,7 @@ public final class SearchEngine {
             double spent = seconds.stream().mapToDouble(Double::doubleValue).sum();
             double median = org.cellforge.engine.stopping.MedianRule.median(seconds);
             double recent = seconds.subList(Math.max(0, seconds.size() - 3), seconds.size()).stream()
-                    .mapToDouble(Double::doubleValue).average().orElseThrow();
+                    .mapToDouble(Double::doubleValue).min().orElseThrow();
             double pace = Math.max(median, recent);
             if (!(pace > 0) || !Double.isFinite(spent)) {
                 return planned;

@@ -41,8 +41,14 @@ public sealed interface SearchEvent {
     record Repeated(long searchId, String arch, int sameAs) implements SearchEvent {
     }
 
-    /** The final retraining of trial {@code number}'s architecture began. */
-    record RetrainStarted(long searchId, int number, String arch, int epochs) implements SearchEvent {
+    /**
+     * The final retraining of trial {@code number}'s architecture began, planned for {@code epochs};
+     * {@code secondsPerEpoch} is the pace a time budget was planned at, from its trial's, and NaN when
+     * it was not (no budget, or its trial's pace or its own number of images unknown: a budgeted one is
+     * then planned after its first epoch).
+     */
+    record RetrainStarted(long searchId, int number, String arch, int epochs, double secondsPerEpoch)
+            implements SearchEvent {
     }
 
     /**

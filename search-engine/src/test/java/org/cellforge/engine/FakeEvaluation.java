@@ -35,10 +35,20 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
     /** As {@link #factory(ToDoubleFunction, java.util.List, double)}, slowed down by epoch: a busy machine. */
     static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened,
             java.util.function.IntToDoubleFunction slowdown) {
+        return factory(target, opened, slowdown, true);
+    }
+
+    /**
+     * As {@link #factory(ToDoubleFunction, java.util.List, java.util.function.IntToDoubleFunction)}, with
+     * {@code imagesKnown} false an evaluation that cannot say how many images a retraining trains on, so
+     * that a time budget cannot be planned from its trial's pace.
+     */
+    static EvaluationFactory factory(ToDoubleFunction<String> target, java.util.List<FakeEvaluation<?>> opened,
+            java.util.function.IntToDoubleFunction slowdown, boolean imagesKnown) {
         return new EvaluationFactory() {
             @Override
             public <B extends Architecture> Evaluation<B> open(long searchId, SearchRequest request, SearchSpace<B> space) {
-                FakeEvaluation<B> e = new FakeEvaluation<>(request, target, slowdown);
+                FakeEvaluation<B> e = new FakeEvaluation<>(request, target, slowdown, imagesKnown);
                 opened.add(e);
                 return e;
             }
@@ -53,12 +63,14 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
     private final SearchRequest request;
     private final ToDoubleFunction<String> target;
     private final java.util.function.IntToDoubleFunction slowdown;
+    private final boolean imagesKnown;
 
     private FakeEvaluation(SearchRequest request, ToDoubleFunction<String> target,
-            java.util.function.IntToDoubleFunction slowdown) {
+            java.util.function.IntToDoubleFunction slowdown, boolean imagesKnown) {
         this.request = request;
         this.target = target;
         this.slowdown = slowdown;
+        this.imagesKnown = imagesKnown;
     }
 
     @Override
@@ -117,7 +129,7 @@ final class FakeEvaluation<A extends Architecture> implements Evaluation<A> {
 
     @Override
     public java.util.OptionalLong retrainingImages() {
-        return java.util.OptionalLong.of(RETRAINING_IMAGES);
+        return imagesKnown ? java.util.OptionalLong.of(RETRAINING_IMAGES) : java.util.OptionalLong.empty();
     }
 
     /** Paths trained by every fake supernet, in order, for tests to compare runs. */

@@ -104,7 +104,7 @@ class RecipeSearchTest {
         long epochs = sql.count("select epochs from retrain where search_id = ?", id);
         assertTrue(epochs >= 1 && epochs < 1000, "retrained for " + epochs + " epochs");
         java.util.regex.Matcher planned = java.util.regex.Pattern.compile("for (\\d+) epoch\\(s\\) \\(budget: 0\\.1 "
-                + "minutes at its trial's pace, at most 1000\\)").matcher(output);
+                + "minutes at its trial's pace, \\d+\\.\\d s per epoch, at most 1000\\)").matcher(output);
         assertTrue(planned.find(), output);
         long first = Long.parseLong(planned.group(1));
         // Planned from the trial's pace, then again after the retraining's own epochs if they differ.

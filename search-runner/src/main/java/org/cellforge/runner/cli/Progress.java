@@ -75,9 +75,11 @@ final class Progress implements SearchListener {
                         + "once%n", r.number(), request.retrainingSettings().allImages()
                                 ? "every image of the training file"
                                 : "train+validation (" + (request.trainSize() + request.validationSize()) + " images)",
-                        r.epochs(), request.retrainingSettings().budget().map(b -> String.format(Locale.ROOT,
-                                " (budget: %s at its trial's pace, at most %d)", b, request.retrainEpochs()))
-                                .orElse(""));
+                        r.epochs(), request.retrainingSettings().budget().map(b -> Double.isFinite(r.secondsPerEpoch())
+                                ? String.format(Locale.ROOT, " (budget: %s at its trial's pace, %.1f s per epoch, at "
+                                        + "most %d)", b, r.secondsPerEpoch(), request.retrainEpochs())
+                                : String.format(Locale.ROOT, " (budget: %s, its trial's pace unknown: planned after "
+                                        + "its first epoch, at most %d)", b, request.retrainEpochs())).orElse(""));
             }
             case SearchEvent.RetrainReplanned r -> out.println(r.epoch() == 1
                     ? String.format(Locale.ROOT, "  its first epoch took %.1f s: %d epoch(s) fit the budget, not %d",
