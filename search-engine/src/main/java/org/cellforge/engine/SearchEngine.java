@@ -906,22 +906,21 @@ public final class SearchEngine {
          * one's own trial, then at the pace of its own epochs.
          */
         private void retrain(Evaluation<A> evaluation, List<Known> members, int requested, boolean budgeted) {
+            boolean timed = budgeted && request.retrainingSettings().minutes().isPresent();
             Map<Integer, StoredTrial> stored = new HashMap<>();
-            if (budgeted && request.retrainingSettings().minutes().isPresent()) {
+            if (timed) {
                 store.load(id).trials().forEach(t -> stored.put(t.number(), t));
             }
             for (Known k : members) {
                 cancelledCheck();
                 A a = space.parse(k.arch);
                 Cost cost = k.objectives.orElseThrow().cost();
-                Plan plan = stored.isEmpty() ? new Plan(requested, Double.NaN)
-                        : epochsWithinBudget(evaluation, stored.get(k.number), requested);
+                Plan plan = timed ? epochsWithinBudget(evaluation, stored.get(k.number), requested)
+                        : new Plan(requested, Double.NaN);
                 int epochs = plan.epochs();
                 long retrainId = store.retrainStarted(id, k.number, k.arch, cost, epochs);
                 publish(new SearchEvent.RetrainStarted(id, k.number, k.arch, epochs, plan.secondsPerEpoch()));
                 long start = System.nanoTime();
-                // From the epochs' own times: this needs no image count, unlike the plan from the trial.
-                boolean replan = budgeted && request.retrainingSettings().minutes().isPresent();
                 RetrainResult result;
                 try {
                     result = evaluation.retrain(a, epochs, new EpochSink() {
@@ -935,7 +934,9 @@ public final class SearchEngine {
 
                         @Override
                         public int epochs(EpochRecord e, int planned) {
-                            if (!replan) {
+                            // From the epochs' own times: this needs no image count, unlike the plan from
+                            // the trial.
+                            if (!timed) {
                                 return planned;
                             }
                             seconds.add(e.seconds());
