@@ -188,10 +188,15 @@ public final class Trainer {
 
     /** Top-1 accuracy on {@code data} with running BatchNorm statistics. */
     public static double accuracy(Network net, ImageSet data) {
+        return accuracy(net, data, TestTimeAugmentation.NONE);
+    }
+
+    /** Top-1 accuracy on {@code data} with running BatchNorm statistics, predicted as {@code tta} says. */
+    public static double accuracy(Network net, ImageSet data, TestTimeAugmentation tta) {
         long correct = 0;
         for (int start = 0; start < data.size(); start += EVAL_BATCH) {
             int end = Math.min(data.size(), start + EVAL_BATCH);
-            INDArray predicted = net.logits(Batches.range(data, start, end)).argMax(1);
+            INDArray predicted = tta.logits(net, data, start, end).argMax(1);
             for (int i = start; i < end; i++) {
                 if (predicted.getInt(i - start) == data.labels()[i]) {
                     correct++;

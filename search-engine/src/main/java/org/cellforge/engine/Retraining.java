@@ -14,7 +14,9 @@ import org.cellforge.controller.option.Violation;
  * <p>Trials are trained on a cut of the training file so that many fit the budget; the architecture
  * that is kept deserves more. By default it is retrained on train+validation with the trials' recipe
  * for {@code retrainEpochs} epochs; {@code data: all} takes every image of the training file instead,
- * and the learning rate, batch size and augmentation may differ from the trials'. With {@code minutes}
+ * and the learning rate, batch size and augmentation may differ from the trials'. With
+ * {@code testTimeAugmentation: flip} the retrained network is tested, and exported, predicting the
+ * mean of its logits for each image and its mirror image. With {@code minutes}
  * the epochs are as many as fit in that time, at most {@code retrainEpochs}, so that a recipe keeps
  * its time budget whatever network the search finds; the plan is made at the trial's pace and made
  * again after each epoch at the retraining's own, so that a machine slowed down by other work shortens
@@ -27,15 +29,22 @@ import org.cellforge.controller.option.Violation;
  * @param batchSize images per step, if it differs from the trials'
  * @param minutes minutes of training epochs each retrained network may take, if its epochs are to fit
  *     them (building the network, testing it and exporting it come on top)
+ * @param testTimeAugmentation {@link #NO_TEST_TIME_AUGMENTATION} or {@link #FLIP}
  */
 public record Retraining(String data, Optional<String> augmentation, Optional<Double> learningRate,
-        Optional<Integer> batchSize, Optional<Double> minutes) {
+        Optional<Integer> batchSize, Optional<Double> minutes, String testTimeAugmentation) {
 
     /** Retrain on the search's train and validation splits. */
     public static final String TRAIN_VALIDATION = "train+validation";
 
     /** Retrain on every image of the training file. */
     public static final String ALL = "all";
+
+    /** Test the retrained network on the images as they are. */
+    public static final String NO_TEST_TIME_AUGMENTATION = "none";
+
+    /** Test it on the mean of its logits for each image and its mirror image. */
+    public static final String FLIP = "flip";
 
     static final Option DATA = Option.choice("data", TRAIN_VALIDATION, List.of(TRAIN_VALIDATION, ALL),
             "the images of the final retraining: the search's train and validation splits, or every image of the "
@@ -51,12 +60,22 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
             "minutes of training epochs each retrained network may take: as many epochs as fit, planned at the pace "
                     + "its trial trained and again after each epoch at its own, at most retrainEpochs");
 
+    static final Option TEST_TIME_AUGMENTATION = Option.choice("testTimeAugmentation", NO_TEST_TIME_AUGMENTATION,
+            List.of(NO_TEST_TIME_AUGMENTATION, FLIP), "how the retrained network predicts, when tested and once exported:"
+                    + " from the image as it is, or the mean of its logits for the image and its mirror image (twice "
+                    + "the multiply-accumulates, no more parameters)");
+
     /** The settings of the final retraining. */
-    public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES);
+    public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES,
+            TEST_TIME_AUGMENTATION);
 
     public Retraining {
         if (!DATA.choices().contains(data)) {
             throw new IllegalArgumentException("data must be one of " + DATA.choices() + ", got " + data);
+        }
+        if (!TEST_TIME_AUGMENTATION.choices().contains(testTimeAugmentation)) {
+            throw new IllegalArgumentException("testTimeAugmentation must be one of " + TEST_TIME_AUGMENTATION.choices()
+                    + ", got " + testTimeAugmentation);
         }
     }
 
@@ -70,7 +89,7 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
                 Optional.ofNullable((String) values.get(AUGMENTATION.name())),
                 Optional.ofNullable((Double) values.get(LEARNING_RATE.name())),
                 o.optionalInteger(BATCH_SIZE.name()).map(Math::toIntExact),
-                Optional.ofNullable((Double) values.get(MINUTES.name())));
+                Optional.ofNullable((Double) values.get(MINUTES.name())), o.choice(TEST_TIME_AUGMENTATION.name()));
     }
 
     /**
@@ -92,6 +111,11 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
      */
     public Optional<String> budget() {
         return minutes.map(m -> (m == Math.rint(m) ? String.valueOf(m.longValue()) : String.valueOf(m)) + " minutes");
+    }
+
+    /** Whether the retrained network is tested on the mean of its logits for each image and its mirror image. */
+    public boolean flipAtTest() {
+        return testTimeAugmentation.equals(FLIP);
     }
 
     /** Whether every image of the training file is retrained on. */

@@ -1,6 +1,7 @@
 package org.cellforge.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +77,9 @@ class SearchRequestJsonTest {
         assertEquals(List.of("recipe.version"), validationFields(
                 "{\"recipe\": {\"name\": \"a\", \"version\": 18446744073709551617}}"));
         assertEquals(List.of("retraining.size", "retraining.data", "retraining.augmentation",
-                "retraining.learningRate", "retraining.batchSize"), validationFields(
+                "retraining.learningRate", "retraining.batchSize", "retraining.testTimeAugmentation"), validationFields(
                 "{\"retraining\": {\"data\": \"test\", \"augmentation\": \"mixup\", \"learningRate\": 0,"
-                        + " \"batchSize\": 0, \"size\": 1}}"));
+                        + " \"batchSize\": 0, \"size\": 1, \"testTimeAugmentation\": \"mirror\"}}"));
     }
 
     @Test
@@ -87,10 +88,13 @@ class SearchRequestJsonTest {
         assertEquals(Retraining.TRAIN_VALIDATION, defaults.data());
         assertTrue(defaults.augmentation().isEmpty() && defaults.learningRate().isEmpty()
                 && defaults.batchSize().isEmpty());
-        Retraining set = SearchRequestJson.read("{\"retraining\": {\"data\": \"ALL\", \"batchSize\": 64}}").normalized()
-                .retrainingSettings();
+        assertEquals(Retraining.NO_TEST_TIME_AUGMENTATION, defaults.testTimeAugmentation());
+        assertFalse(defaults.flipAtTest());
+        Retraining set = SearchRequestJson.read("{\"retraining\": {\"data\": \"ALL\", \"batchSize\": 64,"
+                + " \"testTimeAugmentation\": \"Flip\"}}").normalized().retrainingSettings();
         assertTrue(set.allImages());
         assertEquals(64, set.batchSize().orElseThrow());
+        assertTrue(set.flipAtTest());
     }
 
     @Test

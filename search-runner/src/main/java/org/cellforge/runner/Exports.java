@@ -199,12 +199,14 @@ public final class Exports {
             v.put("images", s.validationSize);
             results.put("validation", v);
         }
+        SearchRequest request = JpaSearchStore.request(s);
         List<Object> tests = new ArrayList<>();
         for (RetrainEntity r : l.retrains) {
             if (r.status == TrialStatus.SUCCEEDED) {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("accuracy", r.testAccuracy);
                 t.put("kind", "retrained test");
+                t.put("testTimeAugmentation", request.retrainingSettings().testTimeAugmentation());
                 t.put("epochs", r.epochs);
                 t.put("trainImages", r.trainImages);
                 t.put("images", r.testImages);
@@ -222,19 +224,20 @@ public final class Exports {
         provenance.put("controller", s.controller);
         provenance.put("dataset", s.dataset);
         provenance.put("split", "train=" + s.trainSize + " validation=" + s.validationSize + " seed=" + s.splitSeed);
-        SearchRequest r = JpaSearchStore.request(s);
         provenance.put("training", String.format(Locale.ROOT, "epochs=%d batch=%d optimizer=%s lr=%s augmentation=%s "
-                + "seed=%d", r.epochs(), r.batchSize(), r.optimizer(), r.learningRate(), r.augmentation(), r.seed()));
+                + "seed=%d", request.epochs(), request.batchSize(), request.optimizer(), request.learningRate(),
+                request.augmentation(), request.seed()));
         provenance.put("weights", l.retrained.isPresent() ? retrainedOn(s)
                 : l.checkpoint.isPresent() ? "trial training" : "none kept");
         l.retrains.stream().filter(t -> t.status == TrialStatus.SUCCEEDED).reduce((x, y) -> y).ifPresent(t -> {
-            TrainSettings settings = Nd4jEvaluations.retrainSettings(r, t.epochs);
+            TrainSettings settings = Nd4jEvaluations.retrainSettings(request, t.epochs);
             provenance.put("retraining", String.format(Locale.ROOT, "images=%d epochs=%d batch=%d lr=%s "
-                    + "augmentation=%s", t.trainImages, t.epochs, settings.batchSize(), settings.learningRate(),
-                    r.retrainingSettings().augmentation().orElse(r.augmentation())));
+                    + "augmentation=%s test-time-augmentation=%s", t.trainImages, t.epochs, settings.batchSize(),
+                    settings.learningRate(), request.retrainingSettings().augmentation().orElse(request.augmentation()),
+                    request.retrainingSettings().testTimeAugmentation()));
         });
-        if (!r.recipeLabel().isEmpty()) {
-            provenance.put("recipe", r.recipeLabel());
+        if (!request.recipeLabel().isEmpty()) {
+            provenance.put("recipe", request.recipeLabel());
         }
         sections.put("provenance", provenance);
         return space.toJson(a, sections);

@@ -31,6 +31,7 @@ import org.cellforge.evaluator.Augmentation;
 import org.cellforge.evaluator.EpochListener;
 import org.cellforge.evaluator.EpochMetrics;
 import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.Trainer;
 import org.cellforge.evaluator.TrainingResult;
@@ -181,20 +182,23 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                 return RetrainResult.failed(result.failure().orElse("retraining failed"), result.epochs().size(),
                         result.seconds());
             }
+            TestTimeAugmentation tta = request.retrainingSettings().flipAtTest() ? TestTimeAugmentation.FLIP
+                    : TestTimeAugmentation.NONE;
             double accuracy;
             try (Trainer.ThreadSetting _ = Trainer.useThreads(request.threads())) {
-                accuracy = Trainer.accuracy(net, test.get());
+                accuracy = Trainer.accuracy(net, test.get(), tta);
             }
             Map<String, String> p = provenance(architecture);
-            p.put("cellforge.retrain", String.format(Locale.ROOT, "%s=%d epochs=%d batch=%d lr=%s augmentation=%s",
+            p.put("cellforge.retrain", String.format(Locale.ROOT,
+                    "%s=%d epochs=%d batch=%d lr=%s augmentation=%s test-time-augmentation=%s",
                     whole ? "all" : "train+validation", all.size(), trained, settings.batchSize(),
                     settings.learningRate(), request.retrainingSettings().augmentation()
-                            .orElse(request.augmentation())));
+                            .orElse(request.augmentation()), tta.label()));
             p.put("cellforge.test_accuracy", String.valueOf(accuracy));
             p.put("cellforge.accuracy_kind", "retrained test");
             return new RetrainResult(accuracy, all.size(), test.get().size(), trained,
                     (System.nanoTime() - start) / 1e9,
-                    Optional.empty(), Optional.of(onnx(net, p)));
+                    Optional.empty(), Optional.of(onnx(net, p, tta)));
         }
 
         @Override
@@ -267,8 +271,12 @@ public final class Nd4jEvaluations implements EvaluationFactory {
         }
 
         private byte[] onnx(Network net, Map<String, String> provenance) {
+            return onnx(net, provenance, TestTimeAugmentation.NONE);
+        }
+
+        private byte[] onnx(Network net, Map<String, String> provenance, TestTimeAugmentation tta) {
             ImageSet s = split.train();
-            return OnnxExport.toBytes(net, s.channels(), s.height(), s.width(), s.classes(), provenance);
+            return OnnxExport.toBytes(net, s.channels(), s.height(), s.width(), s.classes(), provenance, tta);
         }
 
         /** What a checkpoint records of how its weights came about. */

@@ -482,6 +482,8 @@ class DashboardBrowserTest {
         assertEquals(flagship.retrainEpochs().toString(), fieldValue("retrain-epochs"));
         assertEquals(flagship.retrainingSettings().data(), selected("retraining-data"));
         assertEquals(flagship.retrainingSettings().augmentation().orElseThrow(), selected("retraining-augmentation"));
+        assertEquals(flagship.retrainingSettings().testTimeAugmentation(),
+                selected("retraining-testTimeAugmentation"));
         screenshot("dashboard-recipe-form");
 
         // The recipe in miniature: what the form changes overrides the recipe, field by field.
@@ -506,6 +508,8 @@ class DashboardBrowserTest {
         assertEquals(flagship.threads().intValue(), search.getInt("request.threads"),
                 "a setting the form does not show stays the recipe's");
         assertEquals(flagship.retrainingSettings().data(), search.getString("request.retraining.data"));
+        assertEquals(flagship.retrainingSettings().testTimeAugmentation(),
+                search.getString("request.retraining.testTimeAugmentation"));
         // One network retrained (the recipe's "best", not NSGA-II's default of its whole front), on every
         // image of the training file, as the recipe's retraining says.
         assertEquals(flagship.retrain(), search.getString("request.retrain"));
@@ -519,6 +523,8 @@ class DashboardBrowserTest {
         String summary = waitFor(PAGE, d -> d.findElements(By.id("search-summary")).stream().map(WebElement::getText)
                 .filter(t -> t.contains("(retrained)")).findFirst().orElse(null));
         assertTrue(summary.contains("for as many epochs as fit in " + minutes + " minutes (at most 1)"), summary);
+        assertEquals(flagship.retrainingSettings().flipAtTest(),
+                summary.contains(", tested on the mean with each image's mirror image;"), summary);
     }
 
     @Test

@@ -69,7 +69,8 @@ class RecipeSearchTest {
         try (ChildProcess search = ChildProcess.cli("recipe-search", env, logs, "search", "--recipe",
                 Path.of("..", "recipes", "fmnist-under-100k.json").toString(), "--dataset", "idx:" + data,
                 "--trials", "5", "--epochs", "4", "--train-size", "1000", "--val-size", "500", "--channels", "4",
-                "--warm-start", "8", "--retrain-epochs", "1000", "--retraining", "minutes=0.1", "--option",
+                "--warm-start", "8", "--retrain-epochs", "1000", "--retraining",
+                "minutes=0.1,testTimeAugmentation=flip", "--option",
                 "population=4,maxParameters=" + LIMIT, "--threads", "1", "--out", out.toString())) {
             code = search.awaitExit(RUN);
             output = search.output();
@@ -111,15 +112,24 @@ class RecipeSearchTest {
         assertTrue(first == epochs || output.contains("epoch(s) fit the budget, not " + first)
                 && output.contains(": " + epochs + " epoch(s) fit the budget"), output);
 
-        JsonNode provenance = JSON.readTree(out.toFile()).get("provenance");
+        // Tested, and exported, on the mean of the logits of each image and of its mirror image.
+        assertTrue(output.contains(String.format(java.util.Locale.ROOT, "test accuracy %.4f (retrained test, 5000 test "
+                + "images; each the mean with its mirror image)", tested)), output);
+        JsonNode genotype = JSON.readTree(out.toFile());
+        assertEquals("flip", genotype.get("results").get("test").get("testTimeAugmentation").asText());
+        JsonNode provenance = genotype.get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());
         assertEquals("fmnist-under-100k@" + version, provenance.get("recipe").asText());
         assertTrue(provenance.get("retraining").asText().startsWith("images=" + TRAINING_FILE + " epochs=" + epochs
                 + " "),
                 provenance.toString());
+        assertTrue(provenance.get("retraining").asText().endsWith(" test-time-augmentation=flip"),
+                provenance.toString());
 
         Path onnx = dir.resolve("best.onnx");
         assertTrue(Files.isRegularFile(onnx), "the ONNX export is written beside " + out);
+        assertEquals("flip", org.cellforge.runner.OnnxCheck.metadata(Files.readAllBytes(onnx))
+                .get(org.cellforge.evaluator.export.OnnxExport.TEST_TIME_AUGMENTATION_KEY));
         try (ChildProcess verify = ChildProcess.cli("verify", Map.of(), logs, "verify", onnx.toString(),
                 "--dataset", "idx:" + data)) {
             assertEquals(0, verify.awaitExit(RUN), verify.output());

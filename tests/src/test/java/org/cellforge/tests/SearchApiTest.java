@@ -461,6 +461,8 @@ class SearchApiTest {
                 Arguments.of("{\"retraining\": {\"data\": \"test\"}}", "retraining.data"),
                 Arguments.of("{\"retraining\": {\"size\": 1}}", "retraining.size"),
                 Arguments.of("{\"retraining\": {\"learningRate\": -1}}", "retraining.learningRate"),
+                Arguments.of("{\"retraining\": {\"testTimeAugmentation\": \"mirror\"}}",
+                        "retraining.testTimeAugmentation"),
                 Arguments.of("{\"recipe\": {\"name\": \"My Recipe\", \"version\": 1}}", "recipe.name"),
                 Arguments.of("{\"recipe\": {\"name\": \"mine\"}}", "recipe.version"),
                 Arguments.of("{\"recipe\": {\"name\": \"mine\", \"version\": 1, \"author\": \"x\"}}",

@@ -3,6 +3,7 @@ package org.cellforge.evaluator.export;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.evaluator.nn.GraphWriter;
 import org.cellforge.evaluator.nn.Network;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,6 +39,9 @@ public final class OnnxExport implements GraphWriter {
     /** Name of the model output, [batch, classes]. */
     public static final String OUTPUT = "logits";
 
+    /** Metadata key of the test-time augmentation the graph computes, when it is not {@code none}. */
+    public static final String TEST_TIME_AUGMENTATION_KEY = "cellforge.test_time_augmentation";
+
     static final int OPSET = 13;
     private static final int IR_VERSION = 7;
 
@@ -53,8 +58,26 @@ public final class OnnxExport implements GraphWriter {
      */
     public static byte[] toBytes(Network net, int channels, int height, int width, int classes,
             Map<String, String> metadata) {
+        return toBytes(net, channels, height, width, classes, metadata, TestTimeAugmentation.NONE);
+    }
+
+    /**
+     * As {@link #toBytes(Network, int, int, int, int, Map)}, predicting as {@code tta} says: with
+     * {@link TestTimeAugmentation#FLIP} the graph runs the network on the images and on their mirror
+     * images as one batch and outputs the mean of the two logits, and the metadata says so under
+     * {@value #TEST_TIME_AUGMENTATION_KEY}.
+     */
+    public static byte[] toBytes(Network net, int channels, int height, int width, int classes,
+            Map<String, String> metadata, TestTimeAugmentation tta) {
         OnnxExport w = new OnnxExport();
-        String logits = net.export(w, INPUT);
+        Map<String, String> properties = new LinkedHashMap<>(metadata);
+        String logits;
+        if (tta == TestTimeAugmentation.FLIP) {
+            properties.put(TEST_TIME_AUGMENTATION_KEY, tta.label());
+            logits = w.flipAveraged(net, classes);
+        } else {
+            logits = net.export(w, INPUT);
+        }
         w.nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(logits).addOutput(OUTPUT)
                 .setName("output").build());
         GraphProto graph = GraphProto.newBuilder()
@@ -69,8 +92,25 @@ public final class OnnxExport implements GraphWriter {
                 .setProducerName("cellforge")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
-        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        properties.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build().toByteArray();
+    }
+
+    /**
+     * The mean logits of the input and its mirror image: both go through the network as one batch
+     * of 2N (BatchNorm in evaluation form treats each image alone), and the [2N, classes] logits are
+     * read as [2, N, classes] and averaged over the first axis.
+     */
+    private String flipAveraged(Network net, int classes) {
+        // A step of -1 from the last column; an end below -width reaches column 0 inclusive.
+        String mirrored = node("Slice", List.of(INPUT, longs("flip_starts", -1), longs("flip_ends", Long.MIN_VALUE),
+                longs("flip_axes", 3), longs("flip_steps", -1)));
+        String both = node("Concat", List.of(INPUT, mirrored), AttributeProto.newBuilder().setName("axis")
+                .setType(AttributeProto.AttributeType.INT).setI(0).build());
+        String logits = net.export(this, both);
+        String pairs = node("Reshape", List.of(logits, longs("flip_pairs", 2, -1, classes)));
+        return node("ReduceMean", List.of(pairs), ints("axes", 0), AttributeProto.newBuilder().setName("keepdims")
+                .setType(AttributeProto.AttributeType.INT).setI(0).build());
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.space.darts.DartsGenotype;
 import org.cellforge.space.darts.DartsMacro;
 import org.cellforge.space.nb201.Nb201Cell;
@@ -64,6 +65,20 @@ public final class PyTorchExport {
 
             WEIGHTS = "%s"
 
+            # How the network was tested: "none", or "flip" for the mean logits of each image and its mirror image.
+            TEST_TIME_AUGMENTATION = "%s"
+
+
+            class FlipAveraged(nn.Module):
+                \"""The mean of the wrapped network's logits for the images and for their mirror images.\"""
+
+                def __init__(self, net):
+                    super().__init__()
+                    self.net = net
+
+                def forward(self, x):
+                    return (self.net(x) + self.net(torch.flip(x, dims=[3]))) / 2
+
 
             def read_weights(path):
                 \"""The tensors (by state_dict key) and the metadata of a safetensors file of float32 tensors.\"""
@@ -84,13 +99,14 @@ public final class PyTorchExport {
 
 
             def load(path):
-                \"""The network with the weights of the safetensors file at path, in evaluation mode.\"""
+                \"""The network with the weights of the safetensors file at path, in evaluation mode, predicting as
+                it was tested (see TEST_TIME_AUGMENTATION).\"""
                 net = Network()
                 tensors, _ = read_weights(path)
                 # BatchNorm's num_batches_tracked is not in the file (ONNX does not keep it): PyTorch sets it
                 # to 0 for a plain dict, which strict loading accepts.
                 net.load_state_dict(tensors, strict=True)
-                return net.eval()
+                return (FlipAveraged(net) if TEST_TIME_AUGMENTATION == "flip" else net).eval()
 
 
             def load_model():
@@ -100,7 +116,7 @@ public final class PyTorchExport {
 
             if __name__ == "__main__":
                 print(sum(p.numel() for p in load_model().parameters()))
-            """.formatted(WEIGHTS_FILE);
+            """;
 
     private PyTorchExport() {
     }
@@ -377,6 +393,8 @@ public final class PyTorchExport {
             throw new IllegalArgumentException("the ONNX model was trained as " + recorded + ", not " + architecture);
         }
         byte[] weights = SafeTensors.write(stateDict(architecture, layout, checkpoint), checkpoint.metadata());
+        TestTimeAugmentation tta = TestTimeAugmentation.of(checkpoint.metadata()
+                .getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY, TestTimeAugmentation.NONE.label()));
         String images = checkpoint.imageShape()
                 .map(s -> "[N, " + s.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]")
                 .orElse("[N, C, H, W]");
@@ -388,13 +406,15 @@ public final class PyTorchExport {
 
                     import model
                     net = model.load_model()  # weights loaded strictly, evaluation mode
-                    logits = net(images)      # float32 images %s, preprocessed as for training
+                    logits = net(images)      # float32 images %s, preprocessed as for training%s
 
                 load(path) reads weights from another file, read_weights(path) returns the tensors and the
                 metadata. Running this file loads the weights and prints the parameter count.
                 \"""
-                """.formatted(title, WEIGHTS_FILE, images);
-        return zip(docstring + source + LOADER, weights);
+                """.formatted(title, WEIGHTS_FILE, images, tta == TestTimeAugmentation.FLIP
+                        ? "\n                              # (the mean for the images and their mirror images, as tested)"
+                        : "");
+        return zip(docstring + source + LOADER.formatted(WEIGHTS_FILE, tta.label()), weights);
     }
 
     /**

@@ -13,10 +13,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.darts.DartsNetwork;
 import org.cellforge.evaluator.darts.DartsNetworkTest;
 import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.nb201.Nb201Network;
 import org.cellforge.evaluator.nn.Network;
 import org.cellforge.evaluator.nn.Parameters;
@@ -41,17 +43,28 @@ class OnnxExportTest {
         "|none~0|+|skip_connect~0|none~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
     })
     void onnxRuntimeComputesTheSameLogitsAsTheTrainedNetwork(String arch) throws OrtException {
-        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch);
+        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch,
+                TestTimeAugmentation.NONE);
+    }
+
+    /** The graph runs the images and their mirror images as one batch and averages the two halves. */
+    @Test
+    void aFlipAveragedExportComputesTheMeanOfEachImageAndItsMirrorImage() throws OrtException {
+        String arch = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|";
+        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch,
+                TestTimeAugmentation.FLIP);
+        roundTrip(DartsNetwork.create(DartsNetworkTest.MIXED, DartsMacro.of(4, 3, C, 5), 3),
+                DartsNetworkTest.MIXED.key(), TestTimeAugmentation.FLIP);
     }
 
     /** Depthwise and dilated filters, max pooling, factorized reductions and concatenated cell outputs. */
     @Test
     void aDartsNetworkRoundTripsToo() throws OrtException {
         roundTrip(DartsNetwork.create(DartsNetworkTest.MIXED, DartsMacro.of(4, 3, C, 5), 3),
-                DartsNetworkTest.MIXED.key());
+                DartsNetworkTest.MIXED.key(), TestTimeAugmentation.NONE);
     }
 
-    private static void roundTrip(Network net, String arch) throws OrtException {
+    private static void roundTrip(Network net, String arch, TestTimeAugmentation tta) throws OrtException {
         float[] pixels = randomPixels(N, 11);
         INDArray images = Batches.images(pixels, N, C, SIDE, SIDE);
         // A few steps, so that weights and BatchNorm running statistics are no longer their initial values.
@@ -60,15 +73,24 @@ class OnnxExportTest {
             net.backward(images, new int[] {0, 1, 2, 3, 4, 0});
             sgd.step(net.store().weights(), new java.util.HashMap<>(net.store().gradients()), 0.05);
         }
-        float[][] expected = net.logits(images).toFloatMatrix();
+        ImageSet set = new ImageSet(pixels, new int[N], C, SIDE, SIDE, 5);
+        float[][] expected = tta.logits(net, set, 0, N).toFloatMatrix();
+        if (tta != TestTimeAugmentation.NONE) {
+            // Otherwise an export that left the images alone would pass too.
+            INDArray plain = TestTimeAugmentation.NONE.logits(net, set, 0, N).dup();
+            assertTrue(plain.sub(tta.logits(net, set, 0, N)).amaxNumber().doubleValue() > 1e-3);
+        }
 
-        byte[] model = OnnxExport.toBytes(net, C, SIDE, SIDE, 5, Map.of("architecture", arch, "seed", "7"));
+        byte[] model = OnnxExport.toBytes(net, C, SIDE, SIDE, 5, Map.of("architecture", arch, "seed", "7"), tta);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {N, C, SIDE, SIDE});
                 OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
             float[][] actual = (float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue();
             assertEquals(arch, session.getMetadata().getCustomMetadata().get("architecture"));
+            assertEquals(tta == TestTimeAugmentation.NONE ? null : tta.label(),
+                    session.getMetadata().getCustomMetadata().get(OnnxExport.TEST_TIME_AUGMENTATION_KEY));
+            assertEquals(N, actual.length);
             double worst = 0;
             for (int i = 0; i < N; i++) {
                 assertEquals(argMax(expected[i]), argMax(actual[i]), "prediction of image " + i);

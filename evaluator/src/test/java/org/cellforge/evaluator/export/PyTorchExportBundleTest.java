@@ -29,6 +29,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.evaluator.TrainSettings;
 import org.cellforge.evaluator.darts.DartsNetwork;
 import org.cellforge.evaluator.darts.DartsNetworkTest;
@@ -72,6 +73,20 @@ class PyTorchExportBundleTest {
         double worst = compareWithOnnxRuntime(dir, PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx), onnx,
                 net.parameterCount(), provenance);
         System.out.printf("NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", worst);
+    }
+
+    /** A checkpoint tested on the mean with each image's mirror image loads as a module that predicts the same. */
+    @Test
+    void aFlipAveragedBundlePredictsAsItsExportDoes(@TempDir Path dir) throws Exception {
+        assumeTrue(torchAvailable(), "python3-torch is not installed");
+        Network net = trained(Nb201Network.create(CELL, MACRO, 7));
+        Map<String, String> provenance = provenance(CELL.key());
+        byte[] onnx = OnnxExport.toBytes(net, C, SIDE, SIDE, CLASSES, provenance, TestTimeAugmentation.FLIP);
+        Map<String, String> recorded = new LinkedHashMap<>(provenance);
+        recorded.put(OnnxExport.TEST_TIME_AUGMENTATION_KEY, "flip");
+        double worst = compareWithOnnxRuntime(dir, PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx), onnx,
+                net.parameterCount(), recorded);
+        System.out.printf("flip-averaged NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", worst);
     }
 
     /** Depthwise and dilated filters, pooling, factorized reductions (edges and preprocessing) and concatenation. */

@@ -91,8 +91,8 @@ final class Progress implements SearchListener {
             case SearchEvent.RetrainFinished r -> {
                 retrains.add(r);
                 out.println(r.result().succeeded()
-                        ? String.format(Locale.ROOT, "  test accuracy %.4f (retrained test, %d test images)  %s",
-                                r.result().testAccuracy(), r.result().testImages(), r.arch())
+                        ? String.format(Locale.ROOT, "  test accuracy %.4f (retrained test, %d test images%s)  %s",
+                                r.result().testAccuracy(), r.result().testImages(), flipped(), r.arch())
                         : "  retraining failed: " + r.result().failure().orElse("?"));
             }
             case SearchEvent.Finished f -> error = f.error();
@@ -100,6 +100,11 @@ final class Progress implements SearchListener {
                 // Trial starts and epochs are shown through the trial's line when it ends.
             }
         }
+    }
+
+    /** How the test predictions were made, when not from the images alone. */
+    private String flipped() {
+        return request.retrainingSettings().flipAtTest() ? "; each the mean with its mirror image" : "";
     }
 
     private static String retrainEpoch(EpochRecord e) {
@@ -215,10 +220,10 @@ final class Progress implements SearchListener {
                             best.number(), best.cost().parameters(), flops(best.cost()));
                     retrains.stream().filter(r -> r.number() == best.number() && r.result().succeeded())
                             .forEach(r -> out.printf(Locale.ROOT, "  test accuracy %.4f (retrained test on %d images "
-                                            + "after %d epoch(s) on %s, %d images)%n", r.result().testAccuracy(),
+                                            + "after %d epoch(s) on %s, %d images%s)%n", r.result().testAccuracy(),
                                     r.result().testImages(), r.result().epochs(),
                                     request.retrainingSettings().allImages() ? "the whole training file"
-                                            : "train+validation", r.result().trainImages()));
+                                            : "train+validation", r.result().trainImages(), flipped()));
                 });
         if (retrains.size() > 1) {
             out.println("retrained front (accuracy against cost; test accuracy, retrained):");

@@ -280,7 +280,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         Retraining t = r.retrainingSettings();
         return t.augmentation().map(a -> ", augmentation " + a).orElse("")
                 + t.learningRate().map(v -> ", lr " + v).orElse("")
-                + t.batchSize().map(b -> ", batch " + b).orElse("");
+                + t.batchSize().map(b -> ", batch " + b).orElse("")
+                + (t.flipAtTest() ? ", tested on the mean with each image's mirror image" : "");
     }
 
     private void refresh() {

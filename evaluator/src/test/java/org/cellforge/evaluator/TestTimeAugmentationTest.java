@@ -1,0 +1,126 @@
+package org.cellforge.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.SplittableRandom;
+
+import org.cellforge.evaluator.data.Batches;
+import org.cellforge.evaluator.data.ImageSet;
+import org.cellforge.evaluator.nb201.Nb201Network;
+import org.cellforge.evaluator.nn.Network;
+import org.cellforge.space.nb201.Nb201Macro;
+import org.cellforge.space.nb201.Nb201Space;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TestTimeAugmentationTest {
+
+    private static final int N = 7;
+    private static final int C = 2;
+    private static final int H = 8;
+    private static final int W = 12;
+    private static final int CLASSES = 4;
+
+    private static final Network NET = trained(Nb201Network.create(Nb201Space.standard().parse(
+            "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"),
+            new Nb201Macro(4, 1, C, CLASSES), 5));
+
+    /** A few steps, so that BatchNorm's running statistics and the logits are no longer near their initial values. */
+    private static Network trained(Network net) {
+        INDArray images = Batches.images(random(N * C * H * W, 2), N, C, H, W);
+        Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
+        for (int s = 0; s < 5; s++) {
+            net.backward(images, new int[] {0, 1, 2, 3, 0, 1, 2});
+            sgd.step(net.store().weights(), new HashMap<>(net.store().gradients()), 0.05);
+        }
+        return net;
+    }
+
+    @Test
+    void mirroringReversesEveryRowOfEveryChannel() {
+        float[] rows = {1, 2, 3, 4, 5, 6, 7, 8};
+        TestTimeAugmentation.mirror(rows, 2, 4);
+        assertArrayEquals(new float[] {4, 3, 2, 1, 8, 7, 6, 5}, rows);
+        float[] odd = {1, 2, 3};
+        TestTimeAugmentation.mirror(odd, 1, 3);
+        assertArrayEquals(new float[] {3, 2, 1}, odd);
+    }
+
+    @Test
+    void flipPredictsTheMeanOfTheLogitsOfEachImageAndOfItsMirrorImage() {
+        ImageSet images = images(random(N * C * H * W, 3));
+        // The mirror images built pixel by pixel, apart from the code under test.
+        float[] pixels = images.pixels();
+        float[] mirrored = new float[pixels.length];
+        for (int i = 0; i < N * C; i++) {
+            for (int y = 0; y < H; y++) {
+                for (int x = 0; x < W; x++) {
+                    mirrored[(i * H + y) * W + x] = pixels[(i * H + y) * W + (W - 1 - x)];
+                }
+            }
+        }
+        INDArray plain = TestTimeAugmentation.NONE.logits(NET, images, 0, N).dup();
+        INDArray mirror = TestTimeAugmentation.NONE.logits(NET, images(mirrored), 0, N).dup();
+        INDArray flip = TestTimeAugmentation.FLIP.logits(NET, images, 0, N);
+
+        assertEquals(0, flip.sub(plain.add(mirror).mul(0.5)).amaxNumber().doubleValue(), 1e-5);
+        // The network is not symmetric, so the mean is no restatement of the plain logits.
+        assertTrue(flip.sub(plain).amaxNumber().doubleValue() > 1e-3);
+        // The caller's images are left as they were.
+        assertArrayEquals(pixels, images.pixels());
+    }
+
+    @Test
+    void flipChangesNothingForImagesThatAreTheirOwnMirror() {
+        float[] pixels = random(N * C * H * W, 4);
+        for (int row = 0; row < N * C * H; row++) {
+            for (int x = 0; x < W / 2; x++) {
+                pixels[row * W + W - 1 - x] = pixels[row * W + x];
+            }
+        }
+        ImageSet symmetric = images(pixels);
+        INDArray plain = TestTimeAugmentation.NONE.logits(NET, symmetric, 0, N).dup();
+        assertEquals(0, TestTimeAugmentation.FLIP.logits(NET, symmetric, 0, N).sub(plain).amaxNumber().doubleValue(),
+                1e-5);
+    }
+
+    @Test
+    void accuracyCountsTheFlipAveragedPredictions() {
+        ImageSet unlabelled = images(random(N * C * H * W, 6));
+        INDArray predicted = TestTimeAugmentation.FLIP.logits(NET, unlabelled, 0, N).argMax(1);
+        int[] labels = new int[N];
+        for (int i = 0; i < N; i++) {
+            // Right for the first three images only.
+            labels[i] = i < 3 ? predicted.getInt(i) : (predicted.getInt(i) + 1) % CLASSES;
+        }
+        ImageSet labelled = new ImageSet(unlabelled.pixels(), labels, C, H, W, CLASSES);
+        assertEquals(3.0 / N, Trainer.accuracy(NET, labelled, TestTimeAugmentation.FLIP), 1e-12);
+    }
+
+    @Test
+    void namesAreReadBackAndAnUnknownOneIsRefusedWithTheChoices() {
+        for (TestTimeAugmentation t : TestTimeAugmentation.values()) {
+            assertEquals(t, TestTimeAugmentation.of(t.label()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestTimeAugmentation.of("mirror"));
+        assertEquals("test-time augmentation must be one of [none, flip], got mirror", e.getMessage());
+    }
+
+    private static ImageSet images(float[] pixels) {
+        return new ImageSet(pixels, new int[N], C, H, W, CLASSES);
+    }
+
+    private static float[] random(int length, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] p = new float[length];
+        for (int i = 0; i < length; i++) {
+            p[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return p;
+    }
+}
