@@ -51,7 +51,11 @@ public enum TestTimeAugmentation {
         return this == FLIP ? 2 : 1;
     }
 
-    /** The predicted logits, [to-from, classes], of images {@code from..to-1} of {@code data}. */
+    /**
+     * The predicted logits, [to-from, classes], of images {@code from..to-1} of {@code data}. For
+     * {@link #NONE} it is the network's own output array, valid until its next forward pass; for
+     * {@link #FLIP} a new array.
+     */
     public INDArray logits(Network net, ImageSet data, int from, int to) {
         if (this == NONE) {
             return net.logits(Batches.range(data, from, to));

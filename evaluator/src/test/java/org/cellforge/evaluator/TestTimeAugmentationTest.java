@@ -29,12 +29,21 @@ class TestTimeAugmentationTest {
             "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"),
             new Nb201Macro(4, 1, C, CLASSES), 5));
 
-    /** A few steps, so that BatchNorm's running statistics and the logits are no longer near their initial values. */
+    /**
+     * Trained to tell on which side an image is brighter (class 0 left, 1 right), so that its
+     * prediction for an image and for its mirror image differ, as a trained network's do.
+     */
     private static Network trained(Network net) {
-        INDArray images = Batches.images(random(N * C * H * W, 2), N, C, H, W);
+        int n = 32;
+        float[] pixels = sided(n, 2);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+        }
+        INDArray images = Batches.images(pixels, n, C, H, W);
         Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
-        for (int s = 0; s < 5; s++) {
-            net.backward(images, new int[] {0, 1, 2, 3, 0, 1, 2});
+        for (int s = 0; s < 30; s++) {
+            net.backward(images, labels);
             sgd.step(net.store().weights(), new HashMap<>(net.store().gradients()), 0.05);
         }
         return net;
@@ -90,15 +99,25 @@ class TestTimeAugmentationTest {
 
     @Test
     void accuracyCountsTheFlipAveragedPredictions() {
-        ImageSet unlabelled = images(random(N * C * H * W, 6));
-        INDArray predicted = TestTimeAugmentation.FLIP.logits(NET, unlabelled, 0, N).argMax(1);
-        int[] labels = new int[N];
-        for (int i = 0; i < N; i++) {
-            // Right for the first three images only.
-            labels[i] = i < 3 ? predicted.getInt(i) : (predicted.getInt(i) + 1) % CLASSES;
+        // A network that tells left from right predicts an image and its mirror image differently, while
+        // their flip-averaged logits are the same: the two kinds of prediction part on some of these.
+        int n = 40;
+        float[] pixels = sided(n, 6);
+        ImageSet unlabelled = new ImageSet(pixels, new int[n], C, H, W, CLASSES);
+        INDArray flipped = TestTimeAugmentation.FLIP.logits(NET, unlabelled, 0, n).argMax(1);
+        INDArray plain = TestTimeAugmentation.NONE.logits(NET, unlabelled, 0, n).argMax(1);
+        // Every image labelled as the flip-averaged network predicts it.
+        int[] labels = new int[n];
+        int plainRight = 0;
+        for (int i = 0; i < n; i++) {
+            labels[i] = flipped.getInt(i);
+            plainRight += plain.getInt(i) == labels[i] ? 1 : 0;
         }
-        ImageSet labelled = new ImageSet(unlabelled.pixels(), labels, C, H, W, CLASSES);
-        assertEquals(3.0 / N, Trainer.accuracy(NET, labelled, TestTimeAugmentation.FLIP), 1e-12);
+        // Otherwise an accuracy that ignored the flips would count the same.
+        assertTrue(plainRight < n, "the plain predictions are the same on all these images");
+        ImageSet labelled = new ImageSet(pixels, labels, C, H, W, CLASSES);
+        assertEquals(1.0, Trainer.accuracy(NET, labelled, TestTimeAugmentation.FLIP), 1e-12);
+        assertEquals(plainRight / (double) n, Trainer.accuracy(NET, labelled), 1e-12);
     }
 
     @Test
@@ -113,6 +132,19 @@ class TestTimeAugmentationTest {
 
     private static ImageSet images(float[] pixels) {
         return new ImageSet(pixels, new int[N], C, H, W, CLASSES);
+    }
+
+    /** {@code n} random images, brighter on the left for even positions and on the right for odd ones. */
+    private static float[] sided(int n, long seed) {
+        float[] pixels = random(n * C * H * W, seed);
+        for (int i = 0; i < n; i++) {
+            for (int row = i * C * H; row < (i + 1) * C * H; row++) {
+                for (int x = 0; x < W / 2; x++) {
+                    pixels[row * W + (i % 2 == 0 ? x : W - 1 - x)] += 1.5f;
+                }
+            }
+        }
+        return pixels;
     }
 
     private static float[] random(int length, long seed) {

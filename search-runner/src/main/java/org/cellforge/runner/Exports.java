@@ -207,6 +207,11 @@ public final class Exports {
                 t.put("accuracy", r.testAccuracy);
                 t.put("kind", "retrained test");
                 t.put("testTimeAugmentation", request.retrainingSettings().testTimeAugmentation());
+                if (l.trial.flops != null) {
+                    // What one prediction as tested costs: two passes when each image is averaged with its mirror.
+                    t.put("flopsPerPrediction", request.retrainingSettings().flipAtTest() ? 2 * l.trial.flops
+                            : l.trial.flops);
+                }
                 t.put("epochs", r.epochs);
                 t.put("trainImages", r.trainImages);
                 t.put("images", r.testImages);

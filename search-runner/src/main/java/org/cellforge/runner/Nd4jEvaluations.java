@@ -182,8 +182,7 @@ public final class Nd4jEvaluations implements EvaluationFactory {
                 return RetrainResult.failed(result.failure().orElse("retraining failed"), result.epochs().size(),
                         result.seconds());
             }
-            TestTimeAugmentation tta = request.retrainingSettings().flipAtTest() ? TestTimeAugmentation.FLIP
-                    : TestTimeAugmentation.NONE;
+            TestTimeAugmentation tta = TestTimeAugmentation.of(request.retrainingSettings().testTimeAugmentation());
             double accuracy;
             try (Trainer.ThreadSetting _ = Trainer.useThreads(request.threads())) {
                 accuracy = Trainer.accuracy(net, test.get(), tta);

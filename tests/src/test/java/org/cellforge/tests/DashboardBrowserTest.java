@@ -510,6 +510,8 @@ class DashboardBrowserTest {
         assertEquals(flagship.retrainingSettings().data(), search.getString("request.retraining.data"));
         assertEquals(flagship.retrainingSettings().testTimeAugmentation(),
                 search.getString("request.retraining.testTimeAugmentation"));
+        assertEquals(flagship.retrainingSettings().testTimeAugmentation(),
+                search.getString("retrains[0].testTimeAugmentation"));
         // One network retrained (the recipe's "best", not NSGA-II's default of its whole front), on every
         // image of the training file, as the recipe's retraining says.
         assertEquals(flagship.retrain(), search.getString("request.retrain"));

@@ -117,6 +117,8 @@ class RecipeSearchTest {
                 + "images; each the mean with its mirror image)", tested)), output);
         JsonNode genotype = JSON.readTree(out.toFile());
         assertEquals("flip", genotype.get("results").get("test").get("testTimeAugmentation").asText());
+        assertEquals(2 * genotype.get("objectives").get("flops").asLong(),
+                genotype.get("results").get("test").get("flopsPerPrediction").asLong(), "two passes per test image");
         JsonNode provenance = genotype.get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());
         assertEquals("fmnist-under-100k@" + version, provenance.get("recipe").asText());
@@ -135,7 +137,8 @@ class RecipeSearchTest {
             assertEquals(0, verify.awaitExit(RUN), verify.output());
             assertTrue(verify.output().contains(String.format(java.util.Locale.ROOT, "recorded at retraining "
                     + "(retrained test, Cellforge's evaluator): %.4f", tested)), verify.output());
-            assertTrue(verify.output().contains("(retrained test) on the 5000 test images"), verify.output());
+            assertTrue(verify.output().contains("(retrained test; the graph averages each image with its mirror image) "
+                    + "on the 5000 test images"), verify.output());
         }
     }
 }

@@ -123,6 +123,7 @@ class SearchApiTest {
         assertEquals(best.get("arch"), retrain.get("arch"));
         assertEquals("SUCCEEDED", retrain.get("status"), () -> "retrain " + retrain);
         assertEquals("retrained test", retrain.get("accuracyKind"));
+        assertEquals("none", retrain.get("testTimeAugmentation"), "each test image predicted as it is, by default");
         double test = Api.number(retrain, "testAccuracy");
         assertTrue(test >= 0 && test <= 1, "test accuracy " + test);
         assertEquals(test, search.getDouble("bestTestAccuracy"));
@@ -588,8 +589,10 @@ class SearchApiTest {
         assertFalse(catalog.getList("earlyStopping.find { it.name == 'none' }.options").iterator().hasNext());
         assertEquals(List.of("standalone", "weight-sharing"), catalog.getList("modes"));
         assertEquals(List.of("epochs", "sampling", "finalists", "checkpoints"), catalog.getList("supernet.name"));
-        assertEquals(List.of("data", "augmentation", "learningRate", "batchSize", "minutes"),
+        assertEquals(List.of("data", "augmentation", "learningRate", "batchSize", "minutes", "testTimeAugmentation"),
                 catalog.getList("retraining.name"));
+        assertEquals(List.of("none", "flip"),
+                catalog.getList("retraining.find { it.name == 'testTimeAugmentation' }.choices"));
         assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
         // The server's recipes, each with the request it keeps.
         org.cellforge.engine.SearchRequest flagship = org.cellforge.engine.Recipe.read(Path.of("..", "recipes",

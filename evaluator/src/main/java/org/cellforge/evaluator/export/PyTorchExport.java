@@ -65,8 +65,10 @@ public final class PyTorchExport {
 
             WEIGHTS = "%s"
 
-            # How the network was tested: "none", or "flip" for the mean logits of each image and its mirror image.
+            # How the network was tested: "none", or "flip" for the mean logits of each image and its mirror image;
+            # a weights file's own metadata says it for its weights.
             TEST_TIME_AUGMENTATION = "%s"
+            TEST_TIME_AUGMENTATION_KEY = "%s"
 
 
             class FlipAveraged(nn.Module):
@@ -100,17 +102,21 @@ public final class PyTorchExport {
 
             def load(path):
                 \"""The network with the weights of the safetensors file at path, in evaluation mode, predicting as
-                it was tested (see TEST_TIME_AUGMENTATION).\"""
+                those weights were tested: wrapped in FlipAveraged if the file's metadata says "flip".\"""
                 net = Network()
-                tensors, _ = read_weights(path)
+                tensors, metadata = read_weights(path)
                 # BatchNorm's num_batches_tracked is not in the file (ONNX does not keep it): PyTorch sets it
                 # to 0 for a plain dict, which strict loading accepts.
                 net.load_state_dict(tensors, strict=True)
-                return (FlipAveraged(net) if TEST_TIME_AUGMENTATION == "flip" else net).eval()
+                tested = metadata.get(TEST_TIME_AUGMENTATION_KEY, "none")
+                if tested not in ("none", "flip"):
+                    raise ValueError(f"{path}: {TEST_TIME_AUGMENTATION_KEY} is {tested!r}, not 'none' or 'flip'")
+                return (FlipAveraged(net) if tested == "flip" else net).eval()
 
 
             def load_model():
-                \"""The network with the weights that came with this file, in evaluation mode.\"""
+                \"""The network with the weights that came with this file, in evaluation mode, predicting as it was
+                tested (see TEST_TIME_AUGMENTATION).\"""
                 return load(os.path.join(os.path.dirname(os.path.abspath(__file__)), WEIGHTS))
 
 
@@ -393,8 +399,14 @@ public final class PyTorchExport {
             throw new IllegalArgumentException("the ONNX model was trained as " + recorded + ", not " + architecture);
         }
         byte[] weights = SafeTensors.write(stateDict(architecture, layout, checkpoint), checkpoint.metadata());
-        TestTimeAugmentation tta = TestTimeAugmentation.of(checkpoint.metadata()
-                .getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY, TestTimeAugmentation.NONE.label()));
+        TestTimeAugmentation tta;
+        try {
+            tta = TestTimeAugmentation.of(checkpoint.metadata().getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY,
+                    TestTimeAugmentation.NONE.label()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the ONNX model's metadata " + OnnxExport.TEST_TIME_AUGMENTATION_KEY
+                    + ": " + e.getMessage(), e);
+        }
         String images = checkpoint.imageShape()
                 .map(s -> "[N, " + s.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]")
                 .orElse("[N, C, H, W]");
@@ -414,7 +426,7 @@ public final class PyTorchExport {
                 """.formatted(title, WEIGHTS_FILE, images, tta == TestTimeAugmentation.FLIP
                         ? "\n                              # (the mean for the images and their mirror images, as tested)"
                         : "");
-        return zip(docstring + source + LOADER.formatted(WEIGHTS_FILE, tta.label()), weights);
+        return zip(docstring + source + LOADER.formatted(WEIGHTS_FILE, tta.label(), OnnxExport.TEST_TIME_AUGMENTATION_KEY), weights);
     }
 
     /**

@@ -158,6 +158,15 @@ class PyTorchExportBundleTest {
     }
 
     @Test
+    void aCheckpointThatRecordsAnUnknownTestTimeAugmentationIsRefusedNamingTheKey() {
+        byte[] onnx = checkpoint(CELL, Map.of(OnnxExport.TEST_TIME_AUGMENTATION_KEY, "mirror"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx));
+        assertEquals("the ONNX model's metadata cellforge.test_time_augmentation: test-time augmentation must be one "
+                + "of [none, flip], got mirror", e.getMessage());
+    }
+
+    @Test
     void bytesThatAreNoOnnxModelAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchExport.bundle(
                 OpRegistry.builtIn(), CELL, MACRO, "not a model".getBytes(StandardCharsets.UTF_8)));

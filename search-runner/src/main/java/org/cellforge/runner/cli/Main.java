@@ -14,6 +14,7 @@ import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.NotFoundException;
 import org.cellforge.engine.SearchRequest;
+import org.cellforge.evaluator.export.OnnxExport;
 import org.cellforge.engine.SearchListener;
 import org.cellforge.persistence.Shutdown;
 import org.cellforge.runner.CheckpointRetention;
@@ -97,8 +98,10 @@ public final class Main {
             }
             OnnxCheck.Result r = OnnxCheck.check(model, data.test().get());
             // A trial's network measured on the test split is not a result the search reported: say so.
-            String kind = r.recorded().isPresent() ? "retrained test"
-                    : "test split, on a network not retrained after its trial";
+            String kind = (r.recorded().isPresent() ? "retrained test"
+                    : "test split, on a network not retrained after its trial")
+                    + ("flip".equals(OnnxCheck.metadata(model).get(OnnxExport.TEST_TIME_AUGMENTATION_KEY))
+                            ? "; the graph averages each image with its mirror image" : "");
             out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f (%s) on the %d test images of %s%n", r.accuracy(),
                     kind, r.images(), dataset);
             if (r.recorded().isEmpty()) {

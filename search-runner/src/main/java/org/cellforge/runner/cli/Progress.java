@@ -226,7 +226,7 @@ final class Progress implements SearchListener {
                                             : "train+validation", r.result().trainImages(), flipped()));
                 });
         if (retrains.size() > 1) {
-            out.println("retrained front (accuracy against cost; test accuracy, retrained):");
+            out.println("retrained front (accuracy against cost; test accuracy, retrained" + flipped() + "):");
             for (SearchEvent.RetrainFinished r : retrains) {
                 out.printf(Locale.ROOT, "  trial %d  params %,d  flops %s  %s  %s%n", r.number(), r.cost().parameters(),
                         flops(r.cost()), r.result().succeeded() ? String.format(Locale.ROOT, "test %.4f",

@@ -269,7 +269,8 @@ class CommandLineTest {
         assertEquals("nsga2", r.controller());
         assertEquals(15_000L, r.options().get("maxParameters"));
         assertEquals(12L, r.options().get("population"));
-        assertEquals(Map.of("data", "all", "augmentation", "crop-flip"), r.retraining());
+        assertEquals(Map.of("data", "all", "augmentation", "crop-flip", "testTimeAugmentation", "none"),
+                r.retraining(), "the recipe's data, the flag's augmentation and the defaults");
         assertEquals("small@2", r.recipeLabel());
     }
 

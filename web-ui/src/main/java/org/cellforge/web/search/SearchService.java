@@ -362,8 +362,8 @@ public class SearchService {
             } else {
                 points = repo.points(id);
             }
-            return new Overview(SearchInfo.of(s, totals, trials, repo.retrains(id).stream().map(RetrainInfo::of)
-                    .toList(), frontOf(points, cost), cost.configName(), warmStart(s),
+            return new Overview(SearchInfo.of(s, totals, trials, repo.retrains(id).stream()
+                    .map(r -> RetrainInfo.of(r, s)).toList(), frontOf(points, cost), cost.configName(), warmStart(s),
                     repo.supernetEpochs(id).stream().map(SupernetEpochInfo::of).toList()), points);
         });
     }
@@ -374,7 +374,7 @@ public class SearchService {
             SearchRepository repo = new SearchRepository(em);
             SearchEntity s = repo.find(id).orElseThrow(() -> new NotFoundException("no search with id " + id));
             return SearchInfo.of(s, repo.totals(List.of(id)).get(id), null, repo.retrains(id).stream()
-                    .map(RetrainInfo::of).toList(), null, null, null, null);
+                    .map(r -> RetrainInfo.of(r, s)).toList(), null, null, null, null);
         });
     }
 

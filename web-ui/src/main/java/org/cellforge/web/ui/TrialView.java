@@ -127,7 +127,7 @@ public final class TrialView extends VerticalLayout implements BeforeEnterObserv
         for (RetrainInfo r : s.retrains()) {
             if (r.trialNumber() == number) {
                 item(numbers, "Test accuracy", r.testAccuracy() == null ? r.status() : Format.accuracy(
-                        r.testAccuracy()) + " (" + RetrainInfo.KIND + ", " + r.epochs() + " epochs"
+                        r.testAccuracy()) + " (" + r.kindInWords() + ", " + r.epochs() + " epochs"
                         + (r.trainImages() == null ? "" : " on " + r.trainImages() + " images") + ")");
             }
         }
