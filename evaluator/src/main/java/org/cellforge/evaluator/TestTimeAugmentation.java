@@ -46,11 +46,6 @@ public enum TestTimeAugmentation {
         throw new IllegalArgumentException("test-time augmentation must be one of " + NAMES + ", got " + label);
     }
 
-    /** Forward passes per image. */
-    public int passes() {
-        return this == FLIP ? 2 : 1;
-    }
-
     /**
      * The predicted logits, [to-from, classes], of images {@code from..to-1} of {@code data}. For
      * {@link #NONE} it is the network's own output array, valid until its next forward pass; for
