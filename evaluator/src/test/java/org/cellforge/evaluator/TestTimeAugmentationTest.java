@@ -84,6 +84,54 @@ class TestTimeAugmentationTest {
     }
 
     @Test
+    void aShiftedViewTakesEachPixelFromItsOffsetAndZeroFromOutsideTheImage() {
+        // Two 2x3 planes (one image, two channels).
+        float[] pixels = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        assertArrayEquals(new float[] {4, 5, 6, 0, 0, 0, 10, 11, 12, 0, 0, 0},
+                new TestTimeAugmentation.View(false, 1, 0).of(pixels, 1, 2, 2, 3));
+        assertArrayEquals(new float[] {0, 1, 2, 0, 4, 5, 0, 7, 8, 0, 10, 11},
+                new TestTimeAugmentation.View(false, 0, -1).of(pixels, 1, 2, 2, 3));
+        // Mirrored first, then shifted: view (y, x) is mirror (y, x + 1).
+        assertArrayEquals(new float[] {2, 1, 0, 5, 4, 0, 8, 7, 0, 11, 10, 0},
+                new TestTimeAugmentation.View(true, 0, 1).of(pixels, 1, 2, 2, 3));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, pixels);
+    }
+
+    @Test
+    void flipShiftPredictsTheMeanOverTheImageAndItsMirrorImageEachShiftedFourWays() {
+        ImageSet images = images(random(N * C * H * W, 8));
+        float[] pixels = images.pixels();
+        int[][] shifts = {{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+        // The ten views built pixel by pixel, apart from the code under test.
+        INDArray sum = null;
+        for (boolean mirrored : new boolean[] {false, true}) {
+            for (int[] shift : shifts) {
+                float[] view = new float[pixels.length];
+                for (int i = 0; i < N * C; i++) {
+                    for (int y = 0; y < H; y++) {
+                        for (int x = 0; x < W; x++) {
+                            int sy = y + shift[0];
+                            int sx = x + shift[1];
+                            if (sy >= 0 && sy < H && sx >= 0 && sx < W) {
+                                view[(i * H + y) * W + x] = pixels[(i * H + sy) * W + (mirrored ? W - 1 - sx : sx)];
+                            }
+                        }
+                    }
+                }
+                INDArray logits = TestTimeAugmentation.NONE.logits(NET, images(view), 0, N).dup();
+                sum = sum == null ? logits : sum.addi(logits);
+            }
+        }
+        INDArray flipShift = TestTimeAugmentation.FLIP_SHIFT.logits(NET, images, 0, N);
+
+        assertEquals(10, TestTimeAugmentation.FLIP_SHIFT.views().size());
+        assertEquals(0, flipShift.sub(sum.div(10)).amaxNumber().doubleValue(), 1e-5);
+        // The shifted views count: the mean is not that of the image and its mirror alone.
+        assertTrue(flipShift.sub(TestTimeAugmentation.FLIP.logits(NET, images, 0, N)).amaxNumber().doubleValue() > 1e-3);
+        assertArrayEquals(pixels, images.pixels());
+    }
+
+    @Test
     void flipChangesNothingForImagesThatAreTheirOwnMirror() {
         float[] pixels = random(N * C * H * W, 4);
         for (int row = 0; row < N * C * H; row++) {
@@ -127,7 +175,7 @@ class TestTimeAugmentationTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TestTimeAugmentation.of("mirror"));
-        assertEquals("test-time augmentation must be one of [none, flip], got mirror", e.getMessage());
+        assertEquals("test-time augmentation must be one of [none, flip, flip-shift], got mirror", e.getMessage());
     }
 
     private static ImageSet images(float[] pixels) {

@@ -16,7 +16,8 @@ import org.cellforge.controller.option.Violation;
  * for {@code retrainEpochs} epochs; {@code data: all} takes every image of the training file instead,
  * and the learning rate, batch size and augmentation may differ from the trials'. With
  * {@code testTimeAugmentation: flip} the retrained network is tested, and exported, predicting the
- * mean of its logits for each image and its mirror image. With {@code minutes}
+ * mean of its logits for each image and its mirror image; with {@code flip-shift}, the mean over
+ * those two each as they are and shifted by one pixel up, down, left and right. With {@code minutes}
  * the epochs are as many as fit in that time, at most {@code retrainEpochs}, so that a recipe keeps
  * its time budget whatever network the search finds; the plan is made at the trial's pace and made
  * again after each epoch at the retraining's own, so that a machine slowed down by other work shortens
@@ -29,7 +30,7 @@ import org.cellforge.controller.option.Violation;
  * @param batchSize images per step, if it differs from the trials'
  * @param minutes minutes of training epochs each retrained network may take, if its epochs are to fit
  *     them (building the network, testing it and exporting it come on top)
- * @param testTimeAugmentation {@link #NO_TEST_TIME_AUGMENTATION} or {@link #FLIP}
+ * @param testTimeAugmentation {@link #NO_TEST_TIME_AUGMENTATION}, {@link #FLIP} or {@link #FLIP_SHIFT}
  */
 public record Retraining(String data, Optional<String> augmentation, Optional<Double> learningRate,
         Optional<Integer> batchSize, Optional<Double> minutes, String testTimeAugmentation) {
@@ -46,6 +47,12 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
     /** Test it on the mean of its logits for each image and its mirror image. */
     public static final String FLIP = "flip";
 
+    /** Test it on the mean over the image and its mirror image, each as it is and shifted one pixel four ways. */
+    public static final String FLIP_SHIFT = "flip-shift";
+
+    /** The test-time augmentations a retraining may name. */
+    public static final List<String> TEST_TIME_AUGMENTATIONS = List.of(NO_TEST_TIME_AUGMENTATION, FLIP, FLIP_SHIFT);
+
     static final Option DATA = Option.choice("data", TRAIN_VALIDATION, List.of(TRAIN_VALIDATION, ALL),
             "the images of the final retraining: the search's train and validation splits, or every image of the "
                     + "training file");
@@ -61,9 +68,10 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
                     + "its trial trained and again after each epoch at its own, at most retrainEpochs");
 
     static final Option TEST_TIME_AUGMENTATION = Option.choice("testTimeAugmentation", NO_TEST_TIME_AUGMENTATION,
-            List.of(NO_TEST_TIME_AUGMENTATION, FLIP), "how the retrained network predicts, when tested and once exported:"
-                    + " from the image as it is, or the mean of its logits for the image and its mirror image (twice "
-                    + "the multiply-accumulates, no more parameters)");
+            TEST_TIME_AUGMENTATIONS, "how the retrained network predicts, when tested and"
+                    + " once exported: from the image as it is, from the mean of its logits for the image and its mirror"
+                    + " image (twice the multiply-accumulates, no more parameters), or from the mean over those two each"
+                    + " as they are and shifted by one pixel up, down, left and right (ten times)");
 
     /** The settings of the final retraining. */
     public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES,
@@ -113,9 +121,36 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
         return minutes.map(m -> (m == Math.rint(m) ? String.valueOf(m.longValue()) : String.valueOf(m)) + " minutes");
     }
 
-    /** Whether the retrained network is tested on the mean of its logits for each image and its mirror image. */
-    public boolean flipAtTest() {
-        return testTimeAugmentation.equals(FLIP);
+    /** The forward passes one prediction of the retrained network takes: the views of an image its logits average. */
+    public int testViews() {
+        return testViews(testTimeAugmentation);
+    }
+
+    /** The forward passes one prediction takes with test-time augmentation {@code name}: 1, 2 or 10. */
+    public static int testViews(String name) {
+        return switch (name) {
+            case FLIP -> 2;
+            case FLIP_SHIFT -> 10;
+            default -> 1;
+        };
+    }
+
+    /**
+     * How a prediction of the retrained network averages, for every place that tells a test accuracy:
+     * {@code "each image averaged with its mirror image"}; empty without test-time augmentation.
+     */
+    public Optional<String> testedAs() {
+        return testedAs(testTimeAugmentation);
+    }
+
+    /** As {@link #testedAs()}, for test-time augmentation {@code name} (as an export's metadata records it). */
+    public static Optional<String> testedAs(String name) {
+        return switch (name) {
+            case FLIP -> Optional.of("each image averaged with its mirror image");
+            case FLIP_SHIFT -> Optional.of("each image averaged over 10 views, it and its mirror image each as they are"
+                    + " and shifted one pixel up, down, left and right");
+            default -> Optional.empty();
+        };
     }
 
     /** Whether every image of the training file is retrained on. */

@@ -89,12 +89,18 @@ class SearchRequestJsonTest {
         assertTrue(defaults.augmentation().isEmpty() && defaults.learningRate().isEmpty()
                 && defaults.batchSize().isEmpty());
         assertEquals(Retraining.NO_TEST_TIME_AUGMENTATION, defaults.testTimeAugmentation());
-        assertFalse(defaults.flipAtTest());
+        assertEquals(1, defaults.testViews());
+        assertTrue(defaults.testedAs().isEmpty());
         Retraining set = SearchRequestJson.read("{\"retraining\": {\"data\": \"ALL\", \"batchSize\": 64,"
                 + " \"testTimeAugmentation\": \"Flip\"}}").normalized().retrainingSettings();
         assertTrue(set.allImages());
         assertEquals(64, set.batchSize().orElseThrow());
-        assertTrue(set.flipAtTest());
+        assertEquals(2, set.testViews());
+        assertEquals("each image averaged with its mirror image", set.testedAs().orElseThrow());
+        Retraining shifted = SearchRequestJson.read("{\"retraining\": {\"testTimeAugmentation\": \"flip-shift\"}}")
+                .normalized().retrainingSettings();
+        assertEquals(10, shifted.testViews());
+        assertTrue(shifted.testedAs().orElseThrow().startsWith("each image averaged over 10 views"));
     }
 
     @Test

@@ -208,9 +208,8 @@ public final class Exports {
                 t.put("kind", "retrained test");
                 t.put("testTimeAugmentation", request.retrainingSettings().testTimeAugmentation());
                 if (l.trial.flops != null) {
-                    // What one prediction as tested costs: two passes when each image is averaged with its mirror.
-                    t.put("flopsPerPrediction", request.retrainingSettings().flipAtTest() ? 2 * l.trial.flops
-                            : l.trial.flops);
+                    // What one prediction as tested costs: a pass per view of the image that is averaged.
+                    t.put("flopsPerPrediction", request.retrainingSettings().testViews() * l.trial.flops);
                 }
                 t.put("epochs", r.epochs);
                 t.put("trainImages", r.trainImages);

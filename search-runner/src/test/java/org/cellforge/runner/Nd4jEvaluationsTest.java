@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.evaluator.Augmentation;
 import org.cellforge.evaluator.Optimizer;
+import org.cellforge.evaluator.TestTimeAugmentation;
 import org.cellforge.evaluator.TrainSettings;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +53,14 @@ class Nd4jEvaluationsTest {
         assertEquals(0.3, s.learningRate());
         assertEquals(64, s.batchSize());
         assertEquals(Augmentation.none(), s.augmentation());
+    }
+
+    @Test
+    void everyTestTimeAugmentationARequestMayNameIsTheEvaluatorsWithAsManyViewsAsItsCostSays() {
+        // The engine names them and counts their passes for flopsPerPrediction; the evaluator runs them.
+        assertEquals(Retraining.TEST_TIME_AUGMENTATIONS, TestTimeAugmentation.NAMES);
+        for (String name : Retraining.TEST_TIME_AUGMENTATIONS) {
+            assertEquals(TestTimeAugmentation.of(name).views().size(), Retraining.testViews(name), name);
+        }
     }
 }

@@ -525,8 +525,20 @@ class DashboardBrowserTest {
         String summary = waitFor(PAGE, d -> d.findElements(By.id("search-summary")).stream().map(WebElement::getText)
                 .filter(t -> t.contains("(retrained)")).findFirst().orElse(null));
         assertTrue(summary.contains("for as many epochs as fit in " + minutes + " minutes (at most 1)"), summary);
-        assertEquals(flagship.retrainingSettings().flipAtTest(),
-                summary.contains(", tested on the mean with each image's mirror image;"), summary);
+        // And how each test image was predicted, when not as it is.
+        assertEquals(flagship.retrainingSettings().testedAs().isPresent(), summary.contains(", tested with "), summary);
+        flagship.retrainingSettings().testedAs().ifPresent(a -> assertTrue(summary.contains(", tested with " + a + ";"),
+                summary));
+        // The retrained accuracy in the grids names its test-time augmentation, the way the form does.
+        String tta = flagship.retrainingSettings().testTimeAugmentation();
+        String tested = String.format(Locale.ROOT, "%.4f", search.getDouble("retrains[0].testAccuracy"))
+                + (tta.equals("none") ? "" : " (" + tta + ")");
+        waitFor(PAGE, d -> texts(cells(d, "retrains")).contains(tested));
+        driver.get(root.toString());
+        waitFor(PAGE, d -> {
+            List<WebElement> r = row(d, "searches", Long.toString(id));
+            return r != null && texts(r).contains(tested);
+        });
     }
 
     @Test

@@ -70,7 +70,7 @@ class RecipeSearchTest {
                 Path.of("..", "recipes", "fmnist-under-100k.json").toString(), "--dataset", "idx:" + data,
                 "--trials", "5", "--epochs", "4", "--train-size", "1000", "--val-size", "500", "--channels", "4",
                 "--warm-start", "8", "--retrain-epochs", "1000", "--retraining",
-                "minutes=0.1,testTimeAugmentation=flip", "--option",
+                "minutes=0.1,testTimeAugmentation=flip-shift", "--option",
                 "population=4,maxParameters=" + LIMIT, "--threads", "1", "--out", out.toString())) {
             code = search.awaitExit(RUN);
             output = search.output();
@@ -112,33 +112,36 @@ class RecipeSearchTest {
         assertTrue(first == epochs || output.contains("epoch(s) fit the budget, not " + first)
                 && output.contains(": " + epochs + " epoch(s) fit the budget"), output);
 
-        // Tested, and exported, on the mean of the logits of each image and of its mirror image.
+        // Tested, and exported, on the mean of the logits over ten views of each image: it and its mirror
+        // image, each as it is and shifted one pixel four ways.
+        String views = "each image averaged over 10 views, it and its mirror image each as they are and shifted one "
+                + "pixel up, down, left and right";
         assertTrue(output.contains(String.format(java.util.Locale.ROOT, "test accuracy %.4f (retrained test, 5000 test "
-                + "images; each the mean with its mirror image)", tested)), output);
+                + "images; %s)", tested, views)), output);
         JsonNode genotype = JSON.readTree(out.toFile());
-        assertEquals("flip", genotype.get("results").get("test").get("testTimeAugmentation").asText());
-        assertEquals(2 * genotype.get("objectives").get("flops").asLong(),
-                genotype.get("results").get("test").get("flopsPerPrediction").asLong(), "two passes per test image");
+        assertEquals("flip-shift", genotype.get("results").get("test").get("testTimeAugmentation").asText());
+        assertEquals(10 * genotype.get("objectives").get("flops").asLong(),
+                genotype.get("results").get("test").get("flopsPerPrediction").asLong(), "ten passes per test image");
         JsonNode provenance = genotype.get("provenance");
         assertEquals("retrained on the whole training file", provenance.get("weights").asText());
         assertEquals("fmnist-under-100k@" + version, provenance.get("recipe").asText());
         assertTrue(provenance.get("retraining").asText().startsWith("images=" + TRAINING_FILE + " epochs=" + epochs
                 + " "),
                 provenance.toString());
-        assertTrue(provenance.get("retraining").asText().endsWith(" test-time-augmentation=flip"),
+        assertTrue(provenance.get("retraining").asText().endsWith(" test-time-augmentation=flip-shift"),
                 provenance.toString());
 
         Path onnx = dir.resolve("best.onnx");
         assertTrue(Files.isRegularFile(onnx), "the ONNX export is written beside " + out);
-        assertEquals("flip", org.cellforge.runner.OnnxCheck.metadata(Files.readAllBytes(onnx))
+        assertEquals("flip-shift", org.cellforge.runner.OnnxCheck.metadata(Files.readAllBytes(onnx))
                 .get(org.cellforge.evaluator.export.OnnxExport.TEST_TIME_AUGMENTATION_KEY));
         try (ChildProcess verify = ChildProcess.cli("verify", Map.of(), logs, "verify", onnx.toString(),
                 "--dataset", "idx:" + data)) {
             assertEquals(0, verify.awaitExit(RUN), verify.output());
             assertTrue(verify.output().contains(String.format(java.util.Locale.ROOT, "recorded at retraining "
                     + "(retrained test, Cellforge's evaluator): %.4f", tested)), verify.output());
-            assertTrue(verify.output().contains("(retrained test; the graph averages each image with its mirror image) "
-                    + "on the 5000 test images"), verify.output());
+            assertTrue(verify.output().contains("(retrained test; " + views + " in its graph) on the 5000 test images"),
+                    verify.output());
         }
     }
 }

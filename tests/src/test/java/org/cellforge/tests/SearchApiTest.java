@@ -591,7 +591,7 @@ class SearchApiTest {
         assertEquals(List.of("epochs", "sampling", "finalists", "checkpoints"), catalog.getList("supernet.name"));
         assertEquals(List.of("data", "augmentation", "learningRate", "batchSize", "minutes", "testTimeAugmentation"),
                 catalog.getList("retraining.name"));
-        assertEquals(List.of("none", "flip"),
+        assertEquals(List.of("none", "flip", "flip-shift"),
                 catalog.getList("retraining.find { it.name == 'testTimeAugmentation' }.choices"));
         assertEquals(List.of("darts"), catalog.getList("controllers.findAll { it.oneShot }.name"));
         // The server's recipes, each with the request it keeps.

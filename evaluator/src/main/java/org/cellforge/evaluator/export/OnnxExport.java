@@ -62,19 +62,19 @@ public final class OnnxExport implements GraphWriter {
     }
 
     /**
-     * As {@link #toBytes(Network, int, int, int, int, Map)}, predicting as {@code tta} says: with
-     * {@link TestTimeAugmentation#FLIP} the graph runs the network on the images and on their mirror
-     * images as one batch and outputs the mean of the two logits, and the metadata says so under
-     * {@value #TEST_TIME_AUGMENTATION_KEY}.
+     * As {@link #toBytes(Network, int, int, int, int, Map)}, predicting as {@code tta} says: unless it
+     * is {@link TestTimeAugmentation#NONE}, the graph builds each of its views of the images, runs the
+     * network on all of them as one batch and outputs the mean of their logits, and the metadata says
+     * so under {@value #TEST_TIME_AUGMENTATION_KEY}.
      */
     public static byte[] toBytes(Network net, int channels, int height, int width, int classes,
             Map<String, String> metadata, TestTimeAugmentation tta) {
         OnnxExport w = new OnnxExport();
         Map<String, String> properties = new LinkedHashMap<>(metadata);
         String logits;
-        if (tta == TestTimeAugmentation.FLIP) {
+        if (tta != TestTimeAugmentation.NONE) {
             properties.put(TEST_TIME_AUGMENTATION_KEY, tta.label());
-            logits = w.flipAveraged(net, classes);
+            logits = w.averaged(net, classes, height, width, tta.views());
         } else {
             logits = net.export(w, INPUT);
         }
@@ -97,19 +97,39 @@ public final class OnnxExport implements GraphWriter {
     }
 
     /**
-     * The mean logits of the input and its mirror image: both go through the network as one batch
-     * of 2N (BatchNorm in evaluation form treats each image alone), and the [2N, classes] logits are
-     * read as [2, N, classes] and averaged over the first axis.
+     * The mean logits of the input's {@code views}: all go through the network as one batch of
+     * V x N (BatchNorm in evaluation form treats each image alone), and the [V x N, classes] logits
+     * are read as [V, N, classes] and averaged over the first axis. A shifted view is a window of
+     * the (mirrored) input padded with zeros on every side.
      */
-    private String flipAveraged(Network net, int classes) {
-        // A step of -1 from the last column; an end below -width reaches column 0 inclusive.
-        String mirrored = node("Slice", List.of(INPUT, longs("flip_starts", -1), longs("flip_ends", Long.MIN_VALUE),
-                longs("flip_axes", 3), longs("flip_steps", -1)));
-        String both = node("Concat", List.of(INPUT, mirrored), AttributeProto.newBuilder().setName("axis")
+    private String averaged(Network net, int classes, int height, int width, List<TestTimeAugmentation.View> views) {
+        int margin = views.stream().mapToInt(v -> Math.max(Math.abs(v.dy()), Math.abs(v.dx()))).max().orElse(0);
+        Map<Boolean, String> sources = new LinkedHashMap<>();
+        Map<Boolean, String> padded = new LinkedHashMap<>();
+        List<String> inputs = new ArrayList<>();
+        for (TestTimeAugmentation.View view : views) {
+            String source = sources.computeIfAbsent(view.mirrored(), mirrored -> mirrored
+                    // A step of -1 from the last column; an end below -width reaches column 0 inclusive.
+                    ? node("Slice", List.of(INPUT, longs("mirror_starts", -1), longs("mirror_ends", Long.MIN_VALUE),
+                            longs("mirror_axes", 3), longs("mirror_steps", -1)))
+                    : INPUT);
+            if (view.dy() == 0 && view.dx() == 0) {
+                inputs.add(source);
+                continue;
+            }
+            String frame = padded.computeIfAbsent(view.mirrored(), mirrored -> node("Pad", List.of(source,
+                    longs("view_pads_" + padded.size(), 0, 0, margin, margin, 0, 0, margin, margin))));
+            int top = margin + view.dy();
+            int left = margin + view.dx();
+            String suffix = "_" + inputs.size();
+            inputs.add(node("Slice", List.of(frame, longs("view_starts" + suffix, top, left),
+                    longs("view_ends" + suffix, top + height, left + width), longs("view_axes" + suffix, 2, 3))));
+        }
+        String batch = node("Concat", inputs, AttributeProto.newBuilder().setName("axis")
                 .setType(AttributeProto.AttributeType.INT).setI(0).build());
-        String logits = net.export(this, both);
-        String pairs = node("Reshape", List.of(logits, longs("flip_pairs", 2, -1, classes)));
-        return node("ReduceMean", List.of(pairs), ints("axes", 0), AttributeProto.newBuilder().setName("keepdims")
+        String logits = net.export(this, batch);
+        String stacked = node("Reshape", List.of(logits, longs("view_logits", views.size(), -1, classes)));
+        return node("ReduceMean", List.of(stacked), ints("axes", 0), AttributeProto.newBuilder().setName("keepdims")
                 .setType(AttributeProto.AttributeType.INT).setI(0).build());
     }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,21 +66,34 @@ public final class PyTorchExport {
 
             WEIGHTS = "%s"
 
-            # How the network was tested: "none", or "flip" for the mean logits of each image and its mirror image;
-            # a weights file's own metadata says it for its weights.
+            # How the network was tested: "none", or the mean of its logits over the views VIEWS lists; a weights
+            # file's own metadata says it for its weights.
             TEST_TIME_AUGMENTATION = "%s"
             TEST_TIME_AUGMENTATION_KEY = "%s"
 
+            # Each test-time augmentation's views (mirrored, dy, dx): view pixel (y, x) is pixel (y + dy, x + dx)
+            # of the image, mirrored left to right first if mirrored, and zero outside it.
+            VIEWS = {%s}
 
-            class FlipAveraged(nn.Module):
-                \"""The mean of the wrapped network's logits for the images and for their mirror images.\"""
 
-                def __init__(self, net):
+            class ViewAveraged(nn.Module):
+                \"""The mean of the wrapped network's logits over views of the images (see VIEWS).\"""
+
+                def __init__(self, net, views):
                     super().__init__()
                     self.net = net
+                    self.views = views
 
                 def forward(self, x):
-                    return (self.net(x) + self.net(torch.flip(x, dims=[3]))) / 2
+                    height, width = x.shape[2], x.shape[3]
+                    total = 0
+                    for mirrored, dy, dx in self.views:
+                        view = torch.flip(x, dims=[3]) if mirrored else x
+                        if dy or dx:
+                            m = max(abs(dy), abs(dx))
+                            view = nn.functional.pad(view, (m, m, m, m))[:, :, m + dy:m + dy + height, m + dx:m + dx + width]
+                        total = total + self.net(view)
+                    return total / len(self.views)
 
 
             def read_weights(path):
@@ -102,16 +116,16 @@ public final class PyTorchExport {
 
             def load(path):
                 \"""The network with the weights of the safetensors file at path, in evaluation mode, predicting as
-                those weights were tested: wrapped in FlipAveraged if the file's metadata says "flip".\"""
+                those weights were tested: wrapped in ViewAveraged if the file's metadata names views to average.\"""
                 net = Network()
                 tensors, metadata = read_weights(path)
                 # BatchNorm's num_batches_tracked is not in the file (ONNX does not keep it): PyTorch sets it
                 # to 0 for a plain dict, which strict loading accepts.
                 net.load_state_dict(tensors, strict=True)
                 tested = metadata.get(TEST_TIME_AUGMENTATION_KEY, "none")
-                if tested not in ("none", "flip"):
-                    raise ValueError(f"{path}: {TEST_TIME_AUGMENTATION_KEY} is {tested!r}, not 'none' or 'flip'")
-                return (FlipAveraged(net) if tested == "flip" else net).eval()
+                if tested not in VIEWS:
+                    raise ValueError(f"{path}: {TEST_TIME_AUGMENTATION_KEY} is {tested!r}, not one of {list(VIEWS)}")
+                return (net if tested == "none" else ViewAveraged(net, VIEWS[tested])).eval()
 
 
             def load_model():
@@ -423,10 +437,19 @@ public final class PyTorchExport {
                 load(path) reads weights from another file, read_weights(path) returns the tensors and the
                 metadata. Running this file loads the weights and prints the parameter count.
                 \"""
-                """.formatted(title, WEIGHTS_FILE, images, tta == TestTimeAugmentation.FLIP
-                        ? "\n                              # (the mean for the images and their mirror images, as tested)"
-                        : "");
-        return zip(docstring + source + LOADER.formatted(WEIGHTS_FILE, tta.label(), OnnxExport.TEST_TIME_AUGMENTATION_KEY), weights);
+                """.formatted(title, WEIGHTS_FILE, images, tta == TestTimeAugmentation.NONE ? ""
+                        : "\n                              # (the mean over VIEWS[\"" + tta.label() + "\"], as tested)");
+        return zip(docstring + source + LOADER.formatted(WEIGHTS_FILE, tta.label(), OnnxExport.TEST_TIME_AUGMENTATION_KEY,
+                views()), weights);
+    }
+
+    /** The Python dict literal of every test-time augmentation's views, by label. */
+    private static String views() {
+        return Arrays.stream(TestTimeAugmentation.values())
+                .map(t -> '"' + t.label() + "\": [" + t.views().stream()
+                        .map(v -> "(" + (v.mirrored() ? "True" : "False") + ", " + v.dy() + ", " + v.dx() + ")")
+                        .collect(Collectors.joining(", ")) + "]")
+                .collect(Collectors.joining(", "));
     }
 
     /**

@@ -27,6 +27,7 @@ import org.cellforge.space.nb201.Nb201Macro;
 import org.cellforge.space.nb201.Nb201Space;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,14 +48,17 @@ class OnnxExportTest {
                 TestTimeAugmentation.NONE);
     }
 
-    /** The graph runs the images and their mirror images as one batch and averages the two halves. */
-    @Test
-    void aFlipAveragedExportComputesTheMeanOfEachImageAndItsMirrorImage() throws OrtException {
+    /**
+     * The graph builds the views (the mirror image a slice with step -1, a shifted view a window of the
+     * zero-padded images), runs them as one batch and averages their logits.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestTimeAugmentation.class, names = {"FLIP", "FLIP_SHIFT"})
+    void aViewAveragedExportComputesTheMeanOverItsViews(TestTimeAugmentation tta) throws OrtException {
         String arch = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|";
-        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch,
-                TestTimeAugmentation.FLIP);
+        roundTrip(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7), arch, tta);
         roundTrip(DartsNetwork.create(DartsNetworkTest.MIXED, DartsMacro.of(4, 3, C, 5), 3),
-                DartsNetworkTest.MIXED.key(), TestTimeAugmentation.FLIP);
+                DartsNetworkTest.MIXED.key(), tta);
     }
 
     /** Depthwise and dilated filters, max pooling, factorized reductions and concatenated cell outputs. */

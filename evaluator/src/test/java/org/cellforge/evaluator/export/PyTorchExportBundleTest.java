@@ -44,6 +44,8 @@ import org.cellforge.space.nb201.Nb201Space;
 import org.cellforge.space.ops.OpRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -75,18 +77,19 @@ class PyTorchExportBundleTest {
         System.out.printf("NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", worst);
     }
 
-    /** A checkpoint tested on the mean with each image's mirror image loads as a module that predicts the same. */
-    @Test
-    void aFlipAveragedBundlePredictsAsItsExportDoes(@TempDir Path dir) throws Exception {
+    /** A checkpoint tested on the mean over views of each image loads as a module that predicts the same. */
+    @ParameterizedTest
+    @EnumSource(value = TestTimeAugmentation.class, names = {"FLIP", "FLIP_SHIFT"})
+    void aViewAveragedBundlePredictsAsItsExportDoes(TestTimeAugmentation tta, @TempDir Path dir) throws Exception {
         assumeTrue(torchAvailable(), "python3-torch is not installed");
         Network net = trained(Nb201Network.create(CELL, MACRO, 7));
         Map<String, String> provenance = provenance(CELL.key());
-        byte[] onnx = OnnxExport.toBytes(net, C, SIDE, SIDE, CLASSES, provenance, TestTimeAugmentation.FLIP);
+        byte[] onnx = OnnxExport.toBytes(net, C, SIDE, SIDE, CLASSES, provenance, tta);
         Map<String, String> recorded = new LinkedHashMap<>(provenance);
-        recorded.put(OnnxExport.TEST_TIME_AUGMENTATION_KEY, "flip");
+        recorded.put(OnnxExport.TEST_TIME_AUGMENTATION_KEY, tta.label());
         double worst = compareWithOnnxRuntime(dir, PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx), onnx,
                 net.parameterCount(), recorded);
-        System.out.printf("flip-averaged NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", worst);
+        System.out.printf("%s NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", tta.label(), worst);
     }
 
     /** Depthwise and dilated filters, pooling, factorized reductions (edges and preprocessing) and concatenation. */
@@ -163,7 +166,7 @@ class PyTorchExportBundleTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx));
         assertEquals("the ONNX model's metadata cellforge.test_time_augmentation: test-time augmentation must be one "
-                + "of [none, flip], got mirror", e.getMessage());
+                + "of [none, flip, flip-shift], got mirror", e.getMessage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.cellforge.evaluator.data.Dataset;
 import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.Retraining;
 import org.cellforge.engine.SearchRequest;
 import org.cellforge.evaluator.export.OnnxExport;
 import org.cellforge.engine.SearchListener;
@@ -100,8 +101,8 @@ public final class Main {
             // A trial's network measured on the test split is not a result the search reported: say so.
             String kind = (r.recorded().isPresent() ? "retrained test"
                     : "test split, on a network not retrained after its trial")
-                    + ("flip".equals(OnnxCheck.metadata(model).get(OnnxExport.TEST_TIME_AUGMENTATION_KEY))
-                            ? "; the graph averages each image with its mirror image" : "");
+                    + Retraining.testedAs(OnnxCheck.metadata(model).getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY,
+                            Retraining.NO_TEST_TIME_AUGMENTATION)).map(a -> "; " + a + " in its graph").orElse("");
             out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f (%s) on the %d test images of %s%n", r.accuracy(),
                     kind, r.images(), dataset);
             if (r.recorded().isEmpty()) {

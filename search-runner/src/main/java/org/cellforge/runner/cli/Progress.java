@@ -92,7 +92,7 @@ final class Progress implements SearchListener {
                 retrains.add(r);
                 out.println(r.result().succeeded()
                         ? String.format(Locale.ROOT, "  test accuracy %.4f (retrained test, %d test images%s)  %s",
-                                r.result().testAccuracy(), r.result().testImages(), flipped(), r.arch())
+                                r.result().testAccuracy(), r.result().testImages(), viewsAveraged(), r.arch())
                         : "  retraining failed: " + r.result().failure().orElse("?"));
             }
             case SearchEvent.Finished f -> error = f.error();
@@ -103,8 +103,8 @@ final class Progress implements SearchListener {
     }
 
     /** How the test predictions were made, when not from the images alone. */
-    private String flipped() {
-        return request.retrainingSettings().flipAtTest() ? "; each the mean with its mirror image" : "";
+    private String viewsAveraged() {
+        return request.retrainingSettings().testedAs().map(a -> "; " + a).orElse("");
     }
 
     private static String retrainEpoch(EpochRecord e) {
@@ -223,10 +223,10 @@ final class Progress implements SearchListener {
                                             + "after %d epoch(s) on %s, %d images%s)%n", r.result().testAccuracy(),
                                     r.result().testImages(), r.result().epochs(),
                                     request.retrainingSettings().allImages() ? "the whole training file"
-                                            : "train+validation", r.result().trainImages(), flipped()));
+                                            : "train+validation", r.result().trainImages(), viewsAveraged()));
                 });
         if (retrains.size() > 1) {
-            out.println("retrained front (accuracy against cost; test accuracy, retrained" + flipped() + "):");
+            out.println("retrained front (accuracy against cost; test accuracy, retrained" + viewsAveraged() + "):");
             for (SearchEvent.RetrainFinished r : retrains) {
                 out.printf(Locale.ROOT, "  trial %d  params %,d  flops %s  %s  %s%n", r.number(), r.cost().parameters(),
                         flops(r.cost()), r.result().succeeded() ? String.format(Locale.ROOT, "test %.4f",

@@ -13,8 +13,9 @@ import org.cellforge.persistence.SearchEntity;
  * @param status RUNNING, SUCCEEDED or FAILED
  * @param testAccuracy test accuracy after retraining (on the search's retraining data); null unless succeeded
  * @param accuracyKind always {@value #KIND}
- * @param testTimeAugmentation how the test images were predicted: {@code none}, or {@code flip} for the mean of
- *     the logits of each image and its mirror image (twice the multiply-accumulates of {@code flops})
+ * @param testTimeAugmentation how the test images were predicted: {@code none}; {@code flip} for the mean of
+ *     the logits of each image and its mirror image (twice the multiply-accumulates of {@code flops});
+ *     {@code flip-shift} for the mean over those two each as they are and shifted one pixel four ways (ten times)
  * @param epochs epochs retrained
  * @param trainImages images retrained on
  * @param testImages images of the test split
@@ -38,7 +39,6 @@ public record RetrainInfo(int trialNumber, String arch, String status, Double te
 
     /** The accuracy's kind in words: {@code retrained test}, and how the images were predicted unless one by one. */
     public String kindInWords() {
-        return Retraining.FLIP.equals(testTimeAugmentation) ? KIND + ", each image averaged with its mirror image"
-                : KIND;
+        return Retraining.testedAs(testTimeAugmentation).map(a -> KIND + ", " + a).orElse(KIND);
     }
 }

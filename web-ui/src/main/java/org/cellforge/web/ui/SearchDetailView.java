@@ -165,7 +165,8 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         retrains.addColumn(RetrainInfo::trialNumber).setHeader("Trial").setAutoWidth(true).setFlexGrow(0);
         retrains.addColumn(RetrainInfo::arch).setHeader("Architecture").setFlexGrow(1);
         retrains.addColumn(RetrainInfo::status).setHeader("Status").setAutoWidth(true);
-        retrains.addColumn(r -> Format.accuracy(r.testAccuracy())).setHeader("Test accuracy (retrained)")
+        retrains.addColumn(r -> Format.testAccuracy(r.testAccuracy(), r.testTimeAugmentation()))
+                .setHeader("Test accuracy (retrained)")
                 .setAutoWidth(true);
         retrains.addColumn(r -> r.epochs() + (r.trainImages() == null ? "" : " on " + r.trainImages() + " images"))
                 .setHeader("Retraining").setAutoWidth(true);
@@ -281,7 +282,7 @@ public final class SearchDetailView extends VerticalLayout implements HasUrlPara
         return t.augmentation().map(a -> ", augmentation " + a).orElse("")
                 + t.learningRate().map(v -> ", lr " + v).orElse("")
                 + t.batchSize().map(b -> ", batch " + b).orElse("")
-                + (t.flipAtTest() ? ", tested on the mean with each image's mirror image" : "");
+                + t.testedAs().map(a -> ", tested with " + a).orElse("");
     }
 
     private void refresh() {

@@ -263,7 +263,8 @@ public final class SearchesView extends VerticalLayout {
         }).setHeader("Progress").setWidth("15em").setFlexGrow(0);
         grid.addColumn(s -> Format.accuracy(s.bestValidationAccuracy())).setHeader("Best val. accuracy (stand-alone)")
                 .setAutoWidth(true);
-        grid.addColumn(s -> Format.accuracy(s.bestTestAccuracy())).setHeader("Test accuracy (retrained)")
+        grid.addColumn(s -> Format.testAccuracy(s.bestTestAccuracy(),
+                s.request().retrainingSettings().testTimeAugmentation())).setHeader("Test accuracy (retrained)")
                 .setAutoWidth(true);
         grid.addColumn(s -> s.bestArch() == null ? "" : s.bestArch()).setHeader("Best architecture").setFlexGrow(1)
                 .setResizable(true);
