@@ -34,8 +34,8 @@ public enum TestTimeAugmentation {
      * is pixel (y + dy, x + dx) of the (mirrored) image, and zero outside it.
      *
      * @param mirrored whether the image is mirrored first
-     * @param dy rows shifted
-     * @param dx columns shifted
+     * @param dy view row y is image row y + dy
+     * @param dx view column x is (mirrored) image column x + dx
      */
     public record View(boolean mirrored, int dy, int dx) {
 
@@ -44,12 +44,13 @@ public enum TestTimeAugmentation {
 
         /** This view's pixels of {@code n} NCHW images of {@code channels x height x width}, in a new array. */
         public float[] of(float[] pixels, int n, int channels, int height, int width) {
-            float[] out = pixels.clone();
+            float[] out = pixels;
             if (mirrored) {
+                out = pixels.clone();
                 mirror(out, n * channels * height, width);
             }
             if (dy == 0 && dx == 0) {
-                return out;
+                return out == pixels ? pixels.clone() : out;
             }
             float[] shifted = new float[out.length];
             for (int plane = 0; plane < n * channels; plane++) {

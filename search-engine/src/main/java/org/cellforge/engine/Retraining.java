@@ -68,10 +68,10 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
                     + "its trial trained and again after each epoch at its own, at most retrainEpochs");
 
     static final Option TEST_TIME_AUGMENTATION = Option.choice("testTimeAugmentation", NO_TEST_TIME_AUGMENTATION,
-            TEST_TIME_AUGMENTATIONS, "how the retrained network predicts, when tested and"
-                    + " once exported: from the image as it is, from the mean of its logits for the image and its mirror"
-                    + " image (twice the multiply-accumulates, no more parameters), or from the mean over those two each"
-                    + " as they are and shifted by one pixel up, down, left and right (ten times)");
+            TEST_TIME_AUGMENTATIONS, "how the retrained network predicts, when tested and once exported: from the"
+                    + " image as it is, from the mean of its logits for the image and its mirror image (twice the"
+                    + " multiply-accumulates, no more parameters), or from the mean over those two each as they are"
+                    + " and shifted by one pixel up, down, left and right (ten times the multiply-accumulates)");
 
     /** The settings of the final retraining. */
     public static final List<Option> OPTIONS = List.of(DATA, AUGMENTATION, LEARNING_RATE, BATCH_SIZE, MINUTES,
@@ -147,8 +147,7 @@ public record Retraining(String data, Optional<String> augmentation, Optional<Do
     public static Optional<String> testedAs(String name) {
         return switch (name) {
             case FLIP -> Optional.of("each image averaged with its mirror image");
-            case FLIP_SHIFT -> Optional.of("each image averaged over 10 views, it and its mirror image each as they are"
-                    + " and shifted one pixel up, down, left and right");
+            case FLIP_SHIFT -> Optional.of("each image averaged over 10 mirrored and shifted views");
             default -> Optional.empty();
         };
     }

@@ -100,7 +100,7 @@ class SearchRequestJsonTest {
         Retraining shifted = SearchRequestJson.read("{\"retraining\": {\"testTimeAugmentation\": \"flip-shift\"}}")
                 .normalized().retrainingSettings();
         assertEquals(10, shifted.testViews());
-        assertTrue(shifted.testedAs().orElseThrow().startsWith("each image averaged over 10 views"));
+        assertEquals("each image averaged over 10 mirrored and shifted views", shifted.testedAs().orElseThrow());
     }
 
     @Test

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import org.cellforge.engine.Retraining;
 import org.cellforge.evaluator.data.ImageSet;
 import org.cellforge.evaluator.export.OnnxExport;
 
@@ -19,7 +20,7 @@ import org.cellforge.evaluator.export.OnnxExport;
  */
 public final class OnnxCheck {
 
-    /** Images per ONNX Runtime call. */
+    /** Network passes per ONNX Runtime call: images times the views a graph averages over. */
     private static final int BATCH = 500;
 
     /**
@@ -78,8 +79,11 @@ public final class OnnxCheck {
                         .getInputNames() + " and gives " + session.getOutputNames() + ", where an export takes '"
                         + OnnxExport.INPUT + "' and gives '" + OnnxExport.OUTPUT + "'");
             }
-            for (int start = 0; start < images.size(); start += BATCH) {
-                int n = Math.min(BATCH, images.size() - start);
+            // A graph that averages views runs the network on each: fewer images per call keep its memory.
+            int batch = Math.max(1, BATCH / Retraining.testViews(metadata.getOrDefault(
+                    OnnxExport.TEST_TIME_AUGMENTATION_KEY, Retraining.NO_TEST_TIME_AUGMENTATION)));
+            for (int start = 0; start < images.size(); start += batch) {
+                int n = Math.min(batch, images.size() - start);
                 try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(images.pixels(start, start + n)),
                         new long[] {n, images.channels(), images.height(), images.width()});
                         OrtSession.Result out = session.run(Map.of(OnnxExport.INPUT, input))) {

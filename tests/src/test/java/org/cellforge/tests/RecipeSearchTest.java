@@ -114,8 +114,7 @@ class RecipeSearchTest {
 
         // Tested, and exported, on the mean of the logits over ten views of each image: it and its mirror
         // image, each as it is and shifted one pixel four ways.
-        String views = "each image averaged over 10 views, it and its mirror image each as they are and shifted one "
-                + "pixel up, down, left and right";
+        String views = "each image averaged over 10 mirrored and shifted views";
         assertTrue(output.contains(String.format(java.util.Locale.ROOT, "test accuracy %.4f (retrained test, 5000 test "
                 + "images; %s)", tested, views)), output);
         JsonNode genotype = JSON.readTree(out.toFile());
@@ -140,7 +139,7 @@ class RecipeSearchTest {
             assertEquals(0, verify.awaitExit(RUN), verify.output());
             assertTrue(verify.output().contains(String.format(java.util.Locale.ROOT, "recorded at retraining "
                     + "(retrained test, Cellforge's evaluator): %.4f", tested)), verify.output());
-            assertTrue(verify.output().contains("(retrained test; " + views + " in its graph) on the 5000 test images"),
+            assertTrue(verify.output().contains("(retrained test; in its graph, " + views + ") on the 5000 test images"),
                     verify.output());
         }
     }

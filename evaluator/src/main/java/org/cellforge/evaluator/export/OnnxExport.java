@@ -69,12 +69,21 @@ public final class OnnxExport implements GraphWriter {
      */
     public static byte[] toBytes(Network net, int channels, int height, int width, int classes,
             Map<String, String> metadata, TestTimeAugmentation tta) {
+        return toBytes(net, channels, height, width, classes, metadata, tta.label(), tta.views());
+    }
+
+    /**
+     * As {@link #toBytes(Network, int, int, int, int, Map, TestTimeAugmentation)}, averaging any
+     * {@code views}, recorded as {@code label}: tests check views one by one with it.
+     */
+    static byte[] toBytes(Network net, int channels, int height, int width, int classes, Map<String, String> metadata,
+            String label, List<TestTimeAugmentation.View> views) {
         OnnxExport w = new OnnxExport();
         Map<String, String> properties = new LinkedHashMap<>(metadata);
         String logits;
-        if (tta != TestTimeAugmentation.NONE) {
-            properties.put(TEST_TIME_AUGMENTATION_KEY, tta.label());
-            logits = w.averaged(net, classes, height, width, tta.views());
+        if (!views.equals(TestTimeAugmentation.NONE.views())) {
+            properties.put(TEST_TIME_AUGMENTATION_KEY, label);
+            logits = w.averaged(net, classes, height, width, views);
         } else {
             logits = net.export(w, INPUT);
         }
@@ -118,7 +127,7 @@ public final class OnnxExport implements GraphWriter {
                 continue;
             }
             String frame = padded.computeIfAbsent(view.mirrored(), mirrored -> node("Pad", List.of(source,
-                    longs("view_pads_" + padded.size(), 0, 0, margin, margin, 0, 0, margin, margin))));
+                    longs(mirrored ? "mirror_pads" : "pads", 0, 0, margin, margin, 0, 0, margin, margin))));
             int top = margin + view.dy();
             int left = margin + view.dx();
             String suffix = "_" + inputs.size();

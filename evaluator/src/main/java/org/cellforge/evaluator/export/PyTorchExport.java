@@ -91,7 +91,8 @@ public final class PyTorchExport {
                         view = torch.flip(x, dims=[3]) if mirrored else x
                         if dy or dx:
                             m = max(abs(dy), abs(dx))
-                            view = nn.functional.pad(view, (m, m, m, m))[:, :, m + dy:m + dy + height, m + dx:m + dx + width]
+                            view = nn.functional.pad(view, (m, m, m, m))
+                            view = view[:, :, m + dy:m + dy + height, m + dx:m + dx + width]
                         total = total + self.net(view)
                     return total / len(self.views)
 
@@ -446,10 +447,10 @@ public final class PyTorchExport {
     /** The Python dict literal of every test-time augmentation's views, by label. */
     private static String views() {
         return Arrays.stream(TestTimeAugmentation.values())
-                .map(t -> '"' + t.label() + "\": [" + t.views().stream()
+                .map(t -> "\n    \"" + t.label() + "\": [" + t.views().stream()
                         .map(v -> "(" + (v.mirrored() ? "True" : "False") + ", " + v.dy() + ", " + v.dx() + ")")
-                        .collect(Collectors.joining(", ")) + "]")
-                .collect(Collectors.joining(", "));
+                        .collect(Collectors.joining(", ")) + "],")
+                .collect(Collectors.joining()) + "\n";
     }
 
     /**

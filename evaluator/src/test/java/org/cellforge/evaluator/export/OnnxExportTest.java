@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -68,42 +69,80 @@ class OnnxExportTest {
                 DartsNetworkTest.MIXED.key(), TestTimeAugmentation.NONE);
     }
 
+    /**
+     * One view at a time, mirrored or not, shifted both ways on both axes: the window the graph cuts
+     * is the view the evaluator builds, which the symmetric set of flip-shift would not show.
+     */
+    @Test
+    void eachOneSidedViewInTheGraphIsTheEvaluatorsView() throws OrtException {
+        String arch = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|";
+        Network net = trained(Nb201Network.create(Nb201Space.standard().parse(arch), new Nb201Macro(4, 2, C, 5), 7));
+        float[] pixels = randomPixels(N, 13);
+        for (TestTimeAugmentation.View view : List.of(new TestTimeAugmentation.View(true, 1, -2),
+                new TestTimeAugmentation.View(false, -1, 2), new TestTimeAugmentation.View(true, 0, 1))) {
+            ImageSet viewed = new ImageSet(view.of(pixels, N, C, SIDE, SIDE), new int[N], C, SIDE, SIDE, 5);
+            float[][] expected = TestTimeAugmentation.NONE.logits(net, viewed, 0, N).toFloatMatrix();
+            byte[] model = OnnxExport.toBytes(net, C, SIDE, SIDE, 5, Map.of(), "one view", List.of(view));
+            assertClose(expected, run(model, pixels).logits(), view.toString());
+        }
+    }
+
     private static void roundTrip(Network net, String arch, TestTimeAugmentation tta) throws OrtException {
+        trained(net);
         float[] pixels = randomPixels(N, 11);
-        INDArray images = Batches.images(pixels, N, C, SIDE, SIDE);
-        // A few steps, so that weights and BatchNorm running statistics are no longer their initial values.
+        ImageSet set = new ImageSet(pixels, new int[N], C, SIDE, SIDE, 5);
+        INDArray predicted = tta.logits(net, set, 0, N).dup();
+        for (TestTimeAugmentation other : TestTimeAugmentation.values()) {
+            if (other != tta) {
+                // Otherwise an export that computed another setting's views would pass too.
+                assertTrue(other.logits(net, set, 0, N).sub(predicted).amaxNumber().doubleValue() > 1e-3,
+                        other.label());
+            }
+        }
+
+        byte[] model = OnnxExport.toBytes(net, C, SIDE, SIDE, 5, Map.of("architecture", arch, "seed", "7"), tta);
+        Run run = run(model, pixels);
+        assertEquals(arch, run.metadata().get("architecture"));
+        assertEquals(tta == TestTimeAugmentation.NONE ? null : tta.label(),
+                run.metadata().get(OnnxExport.TEST_TIME_AUGMENTATION_KEY));
+        assertClose(predicted.toFloatMatrix(), run.logits(), tta.label());
+    }
+
+    /** A few steps, so that weights and BatchNorm running statistics are no longer their initial values. */
+    private static Network trained(Network net) {
+        INDArray images = Batches.images(randomPixels(N, 11), N, C, SIDE, SIDE);
         Optimizer sgd = Optimizer.of(TrainSettings.defaults(1, 0));
         for (int s = 0; s < 5; s++) {
             net.backward(images, new int[] {0, 1, 2, 3, 4, 0});
             sgd.step(net.store().weights(), new java.util.HashMap<>(net.store().gradients()), 0.05);
         }
-        ImageSet set = new ImageSet(pixels, new int[N], C, SIDE, SIDE, 5);
-        float[][] expected = tta.logits(net, set, 0, N).toFloatMatrix();
-        if (tta != TestTimeAugmentation.NONE) {
-            // Otherwise an export that left the images alone would pass too.
-            INDArray plain = TestTimeAugmentation.NONE.logits(net, set, 0, N).dup();
-            assertTrue(plain.sub(tta.logits(net, set, 0, N)).amaxNumber().doubleValue() > 1e-3);
-        }
+        return net;
+    }
 
-        byte[] model = OnnxExport.toBytes(net, C, SIDE, SIDE, 5, Map.of("architecture", arch, "seed", "7"), tta);
+    /** What ONNX Runtime computes from a model for N images, and the model's metadata. */
+    private record Run(float[][] logits, Map<String, String> metadata) {
+    }
+
+    private static Run run(byte[] model, float[] pixels) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {N, C, SIDE, SIDE});
                 OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
-            float[][] actual = (float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue();
-            assertEquals(arch, session.getMetadata().getCustomMetadata().get("architecture"));
-            assertEquals(tta == TestTimeAugmentation.NONE ? null : tta.label(),
-                    session.getMetadata().getCustomMetadata().get(OnnxExport.TEST_TIME_AUGMENTATION_KEY));
-            assertEquals(N, actual.length);
-            double worst = 0;
-            for (int i = 0; i < N; i++) {
-                assertEquals(argMax(expected[i]), argMax(actual[i]), "prediction of image " + i);
-                for (int j = 0; j < expected[i].length; j++) {
-                    worst = Math.max(worst, Math.abs(expected[i][j] - actual[i][j]));
-                }
-            }
-            assertTrue(worst < 1e-4, "largest logit difference " + worst);
+            return new Run((float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue(),
+                    session.getMetadata().getCustomMetadata());
         }
+    }
+
+    private static void assertClose(float[][] expected, float[][] actual, String what) {
+        assertEquals(N, actual.length, what);
+        double worst = 0;
+        for (int i = 0; i < N; i++) {
+            assertEquals(argMax(expected[i]), argMax(actual[i]), what + ": prediction of image " + i);
+            for (int j = 0; j < expected[i].length; j++) {
+                worst = Math.max(worst, Math.abs(expected[i][j] - actual[i][j]));
+            }
+        }
+        assertTrue(worst < 1e-4, what + ": largest logit difference " + worst);
     }
 
     @Test

@@ -72,9 +72,17 @@ class PyTorchExportBundleTest {
         Network net = trained(Nb201Network.create(CELL, MACRO, 7));
         Map<String, String> provenance = provenance(CELL.key());
         byte[] onnx = OnnxExport.toBytes(net, C, SIDE, SIDE, CLASSES, provenance);
-        double worst = compareWithOnnxRuntime(dir, PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx), onnx,
-                net.parameterCount(), provenance);
+        byte[] bundle = PyTorchExport.bundle(OpRegistry.builtIn(), CELL, MACRO, onnx);
+        double worst = compareWithOnnxRuntime(dir, bundle, onnx, net.parameterCount(), provenance);
         System.out.printf("NB201 bundle: largest logit difference to ONNX Runtime %.3g%n", worst);
+
+        // One-sided views, which flip-shift's symmetric set would not tell from their opposites: the
+        // bundle's ViewAveraged cuts the same windows as the ONNX graph (and so as the evaluator).
+        byte[] averaged = OnnxExport.toBytes(net, C, SIDE, SIDE, CLASSES, provenance, "one-sided",
+                List.of(new TestTimeAugmentation.View(true, 1, -2), new TestTimeAugmentation.View(false, -1, 2)));
+        compareWithOnnxRuntime(Files.createDirectory(dir.resolve("one-sided")), bundle, averaged,
+                net.parameterCount(), provenance,
+                "model.ViewAveraged(model.load_model(), [(True, 1, -2), (False, -1, 2)]).eval()");
     }
 
     /** A checkpoint tested on the mean over views of each image loads as a module that predicts the same. */
@@ -220,6 +228,12 @@ class PyTorchExportBundleTest {
      */
     private static double compareWithOnnxRuntime(Path dir, byte[] bundle, byte[] onnx, long parameters,
             Map<String, String> provenance) throws IOException, InterruptedException, OrtException {
+        return compareWithOnnxRuntime(dir, bundle, onnx, parameters, provenance, "model.load_model()");
+    }
+
+    /** As above, with the module that {@code loaded} (a Python expression of the bundle's module) makes. */
+    private static double compareWithOnnxRuntime(Path dir, byte[] bundle, byte[] onnx, long parameters,
+            Map<String, String> provenance, String loaded) throws IOException, InterruptedException, OrtException {
         Path unpacked = Files.createDirectory(dir.resolve("bundle"));
         assertEquals(new TreeSet<>(List.of(PyTorchExport.MODEL_FILE, PyTorchExport.WEIGHTS_FILE)),
                 unzip(bundle, unpacked));
@@ -238,13 +252,13 @@ class PyTorchExportBundleTest {
                 sys.path.insert(0, sys.argv[1])
                 import model
 
-                net = model.load_model()
+                net = %s
                 x = torch.from_numpy(np.fromfile(sys.argv[2], dtype="<f4").astype(np.float32).reshape(%d, %d, %d, %d))
                 with torch.no_grad():
                     net(x).numpy().astype("<f4").tofile(sys.argv[3])
                 print(sum(p.numel() for p in net.parameters()))
                 print(json.dumps(model.read_weights(sys.argv[4])[1]))
-                """.formatted(N, C, SIDE, SIDE));
+                """.formatted(loaded, N, C, SIDE, SIDE));
         Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), unpacked.toString(), images.toString(),
                 logits.toString(), unpacked.resolve(PyTorchExport.WEIGHTS_FILE).toString()).redirectErrorStream(true)
                 .start();

@@ -76,6 +76,14 @@ public final class Main {
         };
     }
 
+    /** How an exported graph predicts, as {@code verify} tells it; empty for images as they are. */
+    static String inGraph(String recorded) {
+        if (!Retraining.TEST_TIME_AUGMENTATIONS.contains(recorded)) {
+            return "; its graph records test-time augmentation '" + recorded + "', unknown to this version";
+        }
+        return Retraining.testedAs(recorded).map(a -> "; in its graph, " + a).orElse("");
+    }
+
     /** Largest difference between ONNX Runtime's accuracy and the recorded one that counts as the same. */
     static final double VERIFY_TOLERANCE = 0.001;
 
@@ -101,8 +109,8 @@ public final class Main {
             // A trial's network measured on the test split is not a result the search reported: say so.
             String kind = (r.recorded().isPresent() ? "retrained test"
                     : "test split, on a network not retrained after its trial")
-                    + Retraining.testedAs(OnnxCheck.metadata(model).getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY,
-                            Retraining.NO_TEST_TIME_AUGMENTATION)).map(a -> "; " + a + " in its graph").orElse("");
+                    + inGraph(OnnxCheck.metadata(model).getOrDefault(OnnxExport.TEST_TIME_AUGMENTATION_KEY,
+                            Retraining.NO_TEST_TIME_AUGMENTATION));
             out.printf(Locale.ROOT, "ONNX Runtime: accuracy %.4f (%s) on the %d test images of %s%n", r.accuracy(),
                     kind, r.images(), dataset);
             if (r.recorded().isEmpty()) {

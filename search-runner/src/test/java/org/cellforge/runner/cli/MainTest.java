@@ -188,4 +188,15 @@ class MainTest {
             assertTrue(r.out().contains("\n  " + mode + " "), "help lacks mode " + mode + ":\n" + r.out());
         }
     }
+
+    @Test
+    void verifyTellsHowAnExportedGraphPredictsAndNamesATestTimeAugmentationItDoesNotKnow() {
+        assertEquals("", Main.inGraph("none"));
+        assertEquals("; in its graph, each image averaged with its mirror image", Main.inGraph("flip"));
+        assertEquals("; in its graph, each image averaged over 10 mirrored and shifted views",
+                Main.inGraph("flip-shift"));
+        // A file from a later version, say: its own graph still ran, and the reader is told what it recorded.
+        assertEquals("; its graph records test-time augmentation 'five-crop', unknown to this version",
+                Main.inGraph("five-crop"));
+    }
 }

@@ -15,7 +15,8 @@ import org.cellforge.persistence.SearchEntity;
  * @param accuracyKind always {@value #KIND}
  * @param testTimeAugmentation how the test images were predicted: {@code none}; {@code flip} for the mean of
  *     the logits of each image and its mirror image (twice the multiply-accumulates of {@code flops});
- *     {@code flip-shift} for the mean over those two each as they are and shifted one pixel four ways (ten times)
+ *     {@code flip-shift} for the mean over those two each as they are and shifted one pixel four ways (ten
+ *     times the multiply-accumulates)
  * @param epochs epochs retrained
  * @param trainImages images retrained on
  * @param testImages images of the test split
