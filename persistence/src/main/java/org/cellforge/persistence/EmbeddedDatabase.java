@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.cellforge.engine.FileReasons;
+
 /**
  * A real PostgreSQL server run from bundled binaries, so Cellforge works with no database set up.
  * Its data directory persists between runs: a {@code server} started later shows the searches of
@@ -70,7 +72,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dataDirectory);
             dir = dataDirectory.toRealPath();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the database directory " + dataDirectory, e);
+            throw new IllegalStateException("cannot create the database directory " + dataDirectory + ": "
+                    + FileReasons.of(e), e);
         }
         Owner owner = Owner.claim(dir, dataDirectory);
         try {
@@ -96,8 +99,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             owner.release();
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dataDirectory + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof IOException io ? FileReasons.of(io) : e.getMessage();
     }
 
     /**
@@ -352,7 +359,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     throw refusal;
                 }
                 throw new IllegalStateException("cannot lock the database directory " + shown + " through "
-                        + file + ": " + e.getMessage(), e);
+                        + file + ": " + reason(e), e);
             }
         }
 

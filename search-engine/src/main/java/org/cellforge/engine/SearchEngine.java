@@ -234,6 +234,11 @@ public final class SearchEngine {
         List<Violation> v = new ArrayList<>();
         if (numbers == null || numbers.isEmpty()) {
             v.add(new Violation("trials", "name at least one trial"));
+        } else if (numbers.stream().anyMatch(java.util.Objects::isNull)) {
+            // Not contains(null) or indexOf(null): an immutable list throws on a null query.
+            int at = java.util.stream.IntStream.range(0, numbers.size()).filter(i -> numbers.get(i) == null)
+                    .findFirst().orElseThrow();
+            v.add(new Violation("trials[" + at + "]", "expected a trial number, got null"));
         } else {
             for (int n : new java.util.LinkedHashSet<>(numbers)) {
                 Optional<StoredTrial> t = search.trials().stream().filter(x -> x.number() == n).findFirst();

@@ -408,6 +408,11 @@ class SearchEngineTest {
         assertTrue(bad.getMessage().contains("trial 3 is FAILED") && bad.getMessage().contains("no trial 9"),
                 bad.getMessage());
         assertEquals(1, store.retrains.size(), "nothing stored for a refused pick");
+        InvalidRequestException nullPick = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
+                () -> engine.retrain(1, java.util.Arrays.asList(2, null), 4, SearchListener.none()));
+        assertEquals("trials[1]", nullPick.violations().get(0).field());
+        assertEquals("expected a trial number, got null", nullPick.violations().get(0).reason());
+        assertEquals(1, store.retrains.size(), "nothing stored for a refused pick");
 
         assertEquals(SearchStatus.SUCCEEDED, engine.retrain(1, List.of(2, 1, 2), 4, SearchListener.none()));
         assertEquals(List.of(1, 2, 1), store.retrains.stream().map(r -> r.trialNumber).toList());

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -92,6 +93,9 @@ class HostileInputTest {
                 post("{\"augmentation\": \"${jndi:ldap://x/a}\"}", "augmentation"),
                 post("{\"controller\": \"evolution\", \"options\": {\"population\": \"many\"}}", "options.population"),
                 post("{\"options\": []}", "options"),
+                post("{\"trials\": 5, \"trials\": 50000}", "trials"),
+                post("{\"controller\": \"evolution\", \"options\": {\"population\": 3, \"population\": 40}}",
+                        "options.population"),
                 post("{\"earlyStopping\": {\"rule\": \"median\", \"minTrials\": -1}}", "earlyStopping.minTrials"),
                 post("{\"retraining\": {\"learningRate\": \"fast\"}}", "retraining.learningRate"),
                 post("{\"recipe\": {\"name\": \"../../etc/passwd\", \"version\": 1}}", "recipe.name"),
@@ -166,6 +170,27 @@ class HostileInputTest {
                 call("PATCH", "/api/searches/1", 405, null),
                 call("POST", "/api/catalog", 405, null)));
         return all.stream();
+    }
+
+    /** The reason beside the field: a quoted number is named as text, and a field given twice as such. */
+    @Test
+    void theReasonSaysWhatWasGivenAndWhatWasExpected() {
+        assertReason(given().contentType("application/json").body("{\"trials\": \"3\"}").post("/api/searches"),
+                "trials", "expected an integer, got text '3'");
+        assertReason(given().contentType("application/json").body("{\"learningRate\": \"0.1\"}")
+                .post("/api/searches"), "learningRate", "expected a number, got text '0.1'");
+        assertReason(given().contentType("application/json").body("{\"generatePassword\": \"true\"}")
+                .patch("/api/accounts/ann"), "generatePassword", "expected true or false, got text 'true'");
+        Response twice = given().contentType("application/json").body("{\"trials\": 5, \"trials\": 50000}")
+                .post("/api/searches");
+        assertReason(twice, "trials", "given twice");
+        assertTrue(twice.jsonPath().getString("error").contains("Duplicate field 'trials'"), twice.asString());
+    }
+
+    private static void assertReason(Response answer, String field, String reason) {
+        assertEquals(400, answer.statusCode(), answer.asString());
+        assertEquals(List.of(field), answer.jsonPath().getList("violations.field"), answer.asString());
+        assertEquals(List.of(reason), answer.jsonPath().getList("violations.reason"), answer.asString());
     }
 
     @Inject

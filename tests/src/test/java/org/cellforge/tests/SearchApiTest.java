@@ -204,6 +204,11 @@ class SearchApiTest {
                 .body("violations.field", hasItem("epochs"));
         given().contentType(ContentType.JSON).body(Map.of("trials", List.of(1)))
                 .post("/api/searches/{id}/retrain", id + 1_000_000).then().statusCode(404);
+        // A null among the numbers was unboxed into a 500.
+        given().contentType(ContentType.JSON).body("{\"trials\": [" + number + ", null]}")
+                .post("/api/searches/{id}/retrain", id).then().statusCode(400)
+                .body("violations.field", hasItem("trials[1]"))
+                .body("violations.reason", hasItem("expected a trial number, got null"));
 
         given().contentType(ContentType.JSON).body(Map.of("trials", List.of(number), "epochs", 1))
                 .post("/api/searches/{id}/retrain", id).then().statusCode(202)

@@ -293,7 +293,8 @@ public sealed interface CommandLine {
                                         supernet checkpoint (no other search flags)
                   --out FILE            where the best architecture is exported: FILE (JSON), and beside it the
                                         trained network as .onnx and a PyTorch module with weights as
-                                        -pytorch.zip [best-genotype.json]
+                                        -pytorch.zip [best-genotype.json]; checked writable
+                                        before the search starts
                   --data-dir DIR        where the embedded database keeps its files [~/.cellforge]
                   --keep-checkpoints N  when the search ends, keep the trained networks of its N best trials
                                         and its Pareto fronts' trials, and remove the others' (retrained
@@ -371,6 +372,12 @@ public sealed interface CommandLine {
             } else if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(mode, flag + ": a value is required");
+                }
+                // Otherwise "--out --verbose" wrote to a file named --verbose, and "--epochs --trials 5"
+                // blamed the 5; a value that does start with -- can still be given as FLAG=VALUE.
+                if (args[i + 1].startsWith("--")) {
+                    throw new UsageException(mode, flag + ": a value is required, got the flag " + args[i + 1]
+                            + " (write " + flag + "=VALUE for a value that starts with --)");
                 }
                 value = args[++i];
             }
@@ -561,7 +568,7 @@ public sealed interface CommandLine {
             try {
                 return raw == null ? null : Integer.valueOf(raw.strip());
             } catch (NumberFormatException e) {
-                throw new UsageException(mode, flag + ": expected an integer, got '" + raw + "'");
+                throw notAnInteger(flag, raw, Integer.MIN_VALUE, Integer.MAX_VALUE);
             }
         }
 
@@ -570,8 +577,16 @@ public sealed interface CommandLine {
             try {
                 return raw == null ? null : Long.valueOf(raw.strip());
             } catch (NumberFormatException e) {
-                throw new UsageException(mode, flag + ": expected an integer, got '" + raw + "'");
+                throw notAnInteger(flag, raw, Long.MIN_VALUE, Long.MAX_VALUE);
             }
+        }
+
+        /** An integer too large for its type is out of range, not "not an integer". */
+        private UsageException notAnInteger(String flag, String raw, long min, long max) {
+            if (raw.strip().matches("[+-]?\\d+")) {
+                return new UsageException(mode, flag + ": must be between " + min + " and " + max + ", got " + raw.strip());
+            }
+            return new UsageException(mode, flag + ": expected an integer, got '" + raw + "'");
         }
 
         Double optionalDouble(String flag) {
@@ -614,6 +629,10 @@ public sealed interface CommandLine {
                 return null;
             }
             String[] parts = raw.split(",");
+            if (parts.length == 0 || parts[0].isBlank()) {
+                throw new UsageException(mode, flag + ": expected RULE[,KEY=VALUE...] such as halving,minEpochs=3, got '"
+                        + raw + "'");
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("rule", parts[0].strip());
             for (int i = 1; i < parts.length; i++) {

@@ -28,6 +28,11 @@ final class Describe {
             err.println("cellforge: " + e.getMessage());
             return 2;
         }
+        if (d.imageSize() % 4 != 0) {
+            err.println("cellforge: --image-size: the networks of " + space.name() + " halve the image size twice, so "
+                    + "it must be a multiple of 4, got " + d.imageSize());
+            return 2;
+        }
         try {
             return print(space, d, out);
         } catch (ArchitectureFormatException e) {

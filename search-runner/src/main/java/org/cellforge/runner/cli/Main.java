@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.cellforge.engine.ConflictException;
+import org.cellforge.engine.FileReasons;
 import org.cellforge.evaluator.data.Dataset;
 import org.cellforge.evaluator.data.DatasetException;
 import org.cellforge.engine.InvalidRequestException;
@@ -94,7 +95,7 @@ public final class Main {
             model = Files.readAllBytes(v.model());
         } catch (IOException e) {
             err.println("cellforge: verify: " + v.model() + ": " + (e instanceof java.nio.file.NoSuchFileException
-                    ? "no such file" : "cannot be read (" + e.getClass().getSimpleName() + ")"));
+                    ? "" : "cannot be read: ") + FileReasons.of(e));
             return 2;
         }
         try {
@@ -131,6 +132,11 @@ public final class Main {
 
     private static int search(CommandLine.Search s, PrintStream out, PrintStream err) {
         Logs.configure(s.verbose());
+        Optional<String> unwritable = unwritable(s.out());
+        if (unwritable.isPresent()) {
+            err.println("cellforge: --out " + s.out() + ": " + unwritable.get());
+            return 2;
+        }
         EmbeddedDatabase embedded = null;
         String url = System.getenv(URL);
         try {
@@ -231,8 +237,29 @@ public final class Main {
             err.println("cellforge: nothing to export: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("cellforge: cannot write the export: " + e.getMessage());
+            err.println("cellforge: cannot write the exports to " + s.out().toAbsolutePath() + ": " + FileReasons.of(e)
+                    + "; search " + id + " is stored, and the server's dashboard and REST API export it");
             return 1;
+        }
+    }
+
+    /**
+     * Why the exports could not be written at {@code out}, found before the search rather than after
+     * it; empty if they can. The check writes and removes a file, since permissions alone do not tell
+     * (a read-only file system, or a user the permissions do not bind).
+     */
+    static Optional<String> unwritable(Path out) {
+        Path file = out.toAbsolutePath();
+        if (Files.isDirectory(file)) {
+            return Optional.of("is a directory; give the file to write, such as " + file.resolve("best-genotype.json"));
+        }
+        Path dir = file.getParent();
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".cellforge-", ".probe"));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("cannot write in " + dir + ": " + FileReasons.of(e));
         }
     }
 

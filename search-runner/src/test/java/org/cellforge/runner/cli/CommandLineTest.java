@@ -169,6 +169,12 @@ class CommandLineTest {
         assertMessage("--early-stopping: expected KEY=VALUE, got 'minTrials'", "search", "--early-stopping",
                 "median,minTrials");
         assertMessage("--verbose: takes no value", "search", "--verbose=yes");
+        assertMessage("--seed: must be between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE
+                + ", got 99999999999999999999", "search", "--seed", "99999999999999999999");
+        assertMessage("--trials: must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
+                + ", got 3000000000", "search", "--trials", "3000000000");
+        assertMessage("--early-stopping: expected RULE[,KEY=VALUE...]", "search", "--early-stopping", ",");
+        assertMessage("--early-stopping: expected RULE[,KEY=VALUE...]", "search", "--early-stopping", " ,minEpochs=3");
         assertMessage("unexpected argument 'extra'", "search", "extra");
     }
 
@@ -290,9 +296,24 @@ class CommandLineTest {
     }
 
     @Test
+    void aFlagMissingItsValueIsNamedInsteadOfTakingTheNextFlagAsItsValue() {
+        assertMessage("--epochs: a value is required, got the flag --trials", "search", "--epochs", "--trials", "5");
+        // Before, this wrote the exports to a file named --verbose.
+        assertMessage("--out: a value is required, got the flag --verbose", "search", "--out", "--verbose");
+        assertMessage("--data-dir: a value is required, got the flag --port", "server", "--data-dir", "--port", "80");
+        assertMessage("--image-size: a value is required, got the flag --json", "describe", ARCH, "--image-size",
+                "--json");
+        // A value that does start with -- is still given with '='.
+        CommandLine.Search s = assertInstanceOf(CommandLine.Search.class, CommandLine.parse("search",
+                "--out=--odd.json"));
+        assertEquals(Path.of("--odd.json"), s.out());
+    }
+
+    @Test
     void badRecipeFilesNameTheFileAndTheField(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("none.json");
         assertMessage("--recipe " + missing + ": no such file", "search", "--recipe", missing.toString());
+        assertMessage("--recipe " + dir + ": cannot be read: is a directory", "search", "--recipe", dir.toString());
         assertMessage(": body: not valid JSON at line 1, column", "search", "--recipe",
                 Files.writeString(dir.resolve("a.json"), "{\"trials\": 3,}").toString());
         assertMessage(": trails: unknown field", "search", "--recipe",

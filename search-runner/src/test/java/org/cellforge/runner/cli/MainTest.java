@@ -1,6 +1,7 @@
 package org.cellforge.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -149,6 +150,47 @@ class MainTest {
         Run neither = run("describe", "resnet18");
         assertEquals(2, neither.code());
         assertTrue(neither.err().contains("'resnet18'"), neither.err());
+    }
+
+    @Test
+    void describeRefusesAnImageSizeTheNetworksCannotHalveTwice() {
+        Run odd = run("describe", NB201, "--image-size", "30");
+        assertEquals(2, odd.code());
+        assertEquals("cellforge: --image-size: the networks of nas-bench-201 halve the image size twice, so it must be "
+                + "a multiple of 4, got 30\n", odd.err());
+        Run darts = run("describe", DARTS_V2, "--image-size", "2");
+        assertEquals(2, darts.code());
+        assertTrue(darts.err().contains("--image-size:") && darts.err().contains("got 2"), darts.err());
+        assertEquals(0, run("describe", NB201, "--image-size", "32").code());
+    }
+
+    @Test
+    void anOutThatCannotBeWrittenIsRefusedBeforeTheSearchStarts(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        // Refused before the database starts: the data directory given would fail otherwise, and nothing is made.
+        Path data = dir.resolve("data");
+        Run under = run("search", "--out", file.resolve("best.json").toString(), "--data-dir", data.toString());
+        assertEquals(2, under.code());
+        assertEquals("cellforge: --out " + file.resolve("best.json") + ": cannot write in " + file + ": a file of "
+                + "that name is in the way\n", under.err());
+        Run directory = run("search", "--out", dir.toString(), "--data-dir", data.toString());
+        assertEquals(2, directory.code());
+        assertTrue(directory.err().startsWith("cellforge: --out " + dir + ": is a directory; give the file to write"),
+                directory.err());
+        assertFalse(Files.exists(data));
+        assertEquals(java.util.Optional.empty(), Main.unwritable(dir.resolve("nested").resolve("best.json")));
+        try (var left = Files.list(dir.resolve("nested"))) {
+            assertEquals(0, left.count(), "the check leaves no file behind");
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsNamedWithTheReasonAndNoStackTrace(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Run run = run("search", "--data-dir", file.toString(), "--out", dir.resolve("best.json").toString());
+        assertEquals(1, run.code());
+        assertEquals("cellforge: cannot create the database directory " + file.resolve("postgres")
+                + ": not a directory\n", run.err());
     }
 
     @Test

@@ -1,0 +1,27 @@
+package org.cellforge.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileReasonsTest {
+
+    @Test
+    void theReasonsOfRealFailuresAreWordsNotThePathAgain(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        assertEquals("no such file", FileReasons.of(assertThrows(IOException.class,
+                () -> Files.readAllBytes(dir.resolve("missing")))));
+        assertEquals("is a directory", FileReasons.of(assertThrows(IOException.class, () -> Files.readAllBytes(dir))));
+        assertEquals("a file of that name is in the way", FileReasons.of(assertThrows(IOException.class,
+                () -> Files.createDirectories(file))));
+        assertEquals("not a directory", FileReasons.of(assertThrows(IOException.class,
+                () -> Files.createDirectories(file.resolve("sub")))));
+        assertEquals("IOException", FileReasons.of(new IOException()));
+    }
+}
