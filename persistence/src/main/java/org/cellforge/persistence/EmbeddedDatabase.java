@@ -73,7 +73,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             dir = dataDirectory.toRealPath();
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the database directory " + dataDirectory + ": "
-                    + FileReasons.of(e), e);
+                    + FileReasons.of(e, dataDirectory), e);
         }
         Owner owner = Owner.claim(dir, dataDirectory);
         try {
@@ -99,12 +99,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             owner.release();
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dataDirectory + ": "
-                    + reason(e), e);
+                    + reason(e, dataDirectory), e);
         }
     }
 
-    private static String reason(Exception e) {
-        return e instanceof IOException io ? FileReasons.of(io) : e.getMessage();
+    /** Why starting failed; the file an I/O failure was about is named when it is not {@code named}. */
+    private static String reason(Exception e, Path named) {
+        return e instanceof IOException io ? FileReasons.of(io, named) : e.getMessage();
     }
 
     /**
@@ -318,6 +319,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * drops when the process dies however it dies (so a killed owner is never taken for a live one,
      * whatever process later gets its pid), and a record of who holds it, for the refusal message.
      */
+    /** The data directory is another process's (or already open in this one): nothing is wrong with it. */
+    public static final class InUseException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        InUseException(String message) {
+            super(message);
+        }
+    }
+
     private static final class Owner {
 
         private final Path dir;
@@ -333,7 +343,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         static Owner claim(Path dir, Path shown) {
             Path file = ownerFile(dir);
             if (!OPEN_HERE.add(dir)) {
-                throw new IllegalStateException("the database directory " + shown + " is in use by this process ("
+                throw new InUseException("the database directory " + shown + " is in use by this process ("
                         + ProcessHandle.current().pid() + "); close the database it opened first");
             }
             FileChannel channel = null;
@@ -345,7 +355,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // The record is cleared on close, so one naming a live process with its start time means the
                 // lock did not hold (a file system that ignores locks): believe the record.
                 if (lock == null || recorded.isAnotherLiveProcess()) {
-                    throw new IllegalStateException("the database directory " + shown
+                    throw new InUseException("the database directory " + shown
                             + " is in use by another Cellforge process" + recorded.describe()
                             + "; stop that process, or choose another data directory");
                 }
@@ -359,7 +369,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     throw refusal;
                 }
                 throw new IllegalStateException("cannot lock the database directory " + shown + " through "
-                        + file + ": " + reason(e), e);
+                        + file + ": " + reason(e, file), e);
             }
         }
 

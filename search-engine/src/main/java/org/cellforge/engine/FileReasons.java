@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,27 @@ public final class FileReasons {
     private FileReasons() {
     }
 
-    /** The reason of {@code e}, without the path: the caller says which file it was about. */
+    /**
+     * The reason of {@code e} for a message that names {@code named} already: the file the failure was
+     * about is added only when it is another one (a parent directory, a file the operation needed).
+     */
+    public static String of(IOException e, Path named) {
+        String reason = of(e);
+        if (e instanceof FileSystemException f && f.getFile() != null && !sameFile(f.getFile(), named)) {
+            return reason + " (" + f.getFile() + ")";
+        }
+        return reason;
+    }
+
+    private static boolean sameFile(String file, Path named) {
+        try {
+            return Path.of(file).toAbsolutePath().normalize().equals(named.toAbsolutePath().normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** The reason of {@code e} alone, for a message that names the file the failure was about. */
     public static String of(IOException e) {
         return switch (e) {
             case NoSuchFileException n -> "no such file";

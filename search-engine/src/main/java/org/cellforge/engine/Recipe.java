@@ -79,11 +79,11 @@ public final class Recipe {
             // Strict decoding: a file in another encoding is reported, not read as replacement characters.
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(FileReasons.of(e), e);
+            throw new IllegalArgumentException(FileReasons.of(e, file), e);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not UTF-8 text", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot be read: " + FileReasons.of(e), e);
+            throw new IllegalArgumentException("cannot be read: " + FileReasons.of(e, file), e);
         }
         SearchRequest request;
         try {

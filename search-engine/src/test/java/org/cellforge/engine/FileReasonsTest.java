@@ -23,5 +23,12 @@ class FileReasonsTest {
         assertEquals("not a directory", FileReasons.of(assertThrows(IOException.class,
                 () -> Files.createDirectories(file.resolve("sub")))));
         assertEquals("IOException", FileReasons.of(new IOException()));
+        // The file is added when it is not the one the message names: here the parent in the way.
+        IOException parent = assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")));
+        assertEquals("not a directory", FileReasons.of(parent, file.resolve("sub")));
+        IOException deeper = assertThrows(IOException.class,
+                () -> Files.createDirectories(file.resolve("sub").resolve("deeper")));
+        assertEquals("not a directory (" + file.resolve("sub") + ")", FileReasons.of(deeper,
+                file.resolve("sub").resolve("deeper")));
     }
 }

@@ -94,6 +94,8 @@ class HostileInputTest {
                 post("{\"controller\": \"evolution\", \"options\": {\"population\": \"many\"}}", "options.population"),
                 post("{\"options\": []}", "options"),
                 post("{\"trials\": 5, \"trials\": 50000}", "trials"),
+                post("{\"trials\": \"\"}", "trials"),
+                post("{\"learningRate\": \"\"}", "learningRate"),
                 post("{\"controller\": \"evolution\", \"options\": {\"population\": 3, \"population\": 40}}",
                         "options.population"),
                 post("{\"earlyStopping\": {\"rule\": \"median\", \"minTrials\": -1}}", "earlyStopping.minTrials"),
@@ -181,6 +183,12 @@ class HostileInputTest {
                 .post("/api/searches"), "learningRate", "expected a number, got text '0.1'");
         assertReason(given().contentType("application/json").body("{\"generatePassword\": \"true\"}")
                 .patch("/api/accounts/ann"), "generatePassword", "expected true or false, got text 'true'");
+        // An empty text was taken as no value, and the default ran.
+        assertReason(given().contentType("application/json").body("{\"trials\": \"\"}").post("/api/searches"),
+                "trials", "expected an integer, got text ''");
+        Response nested = given().contentType("application/json").body("{\"controller\": \"evolution\", \"options\": "
+                + "{\"population\": 3, \"population\": 40}}").post("/api/searches");
+        assertReason(nested, "options.population", "given twice");
         Response twice = given().contentType("application/json").body("{\"trials\": 5, \"trials\": 50000}")
                 .post("/api/searches");
         assertReason(twice, "trials", "given twice");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,5 +85,17 @@ class UserCommandTest {
             assertEquals(1, held.getKey(), held.getValue());
             assertTrue(held.getValue().contains("Accounts page"), held.getValue());
         }
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsNamedWithItsReasonAndNoAdviceAboutAServer(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        var refused = user(file, "list");
+        assertEquals(1, refused.getKey(), refused.getValue());
+        assertTrue(refused.getValue().contains("cellforge: cannot create the database directory "
+                + file.resolve("postgres") + ": not a directory"), refused.getValue());
+        assertFalse(refused.getValue().contains("Accounts page"), refused.getValue());
+        assertFalse(refused.getValue().contains("\tat "), "no stack trace: " + refused.getValue());
     }
 }

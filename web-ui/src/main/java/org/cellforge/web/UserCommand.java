@@ -104,10 +104,14 @@ final class UserCommand {
             if (url == null || url.isBlank()) {
                 try {
                     embedded = EmbeddedDatabase.start(dir.resolve("postgres"));
-                } catch (IllegalStateException e) {
+                } catch (EmbeddedDatabase.InUseException e) {
                     err.println("cellforge: " + e.getMessage());
                     err.println("cellforge: while a server runs on it, manage accounts on the server's Accounts "
                             + "page or with /api/accounts");
+                    return 1;
+                } catch (IllegalStateException e) {
+                    // A directory that cannot be made or a server that cannot start: no server is to blame.
+                    err.println("cellforge: " + e.getMessage());
                     return 1;
                 }
                 url = embedded.jdbcUrl();

@@ -553,6 +553,10 @@ public sealed interface CommandLine {
         }
 
         int integer(String flag, int fallback, int min, int max) {
+            String raw = string(flag);
+            if (raw != null && raw.strip().matches("[+-]?\\d+") && !fitsAnInt(raw.strip())) {
+                throw new UsageException(mode, flag + ": must be between " + min + " and " + max + ", got " + raw.strip());
+            }
             Integer v = optionalInteger(flag);
             if (v == null) {
                 return fallback;
@@ -581,10 +585,24 @@ public sealed interface CommandLine {
             }
         }
 
-        /** An integer too large for its type is out of range, not "not an integer". */
+        private static boolean fitsAnInt(String digits) {
+            try {
+                Integer.parseInt(digits);
+                return true;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        /**
+         * An integer too large for its type is out of range, not "not an integer". The field's own range
+         * is checked later, with the rest of the request; this says only what no field takes.
+         */
         private UsageException notAnInteger(String flag, String raw, long min, long max) {
-            if (raw.strip().matches("[+-]?\\d+")) {
-                return new UsageException(mode, flag + ": must be between " + min + " and " + max + ", got " + raw.strip());
+            String digits = raw.strip();
+            if (digits.matches("[+-]?\\d+")) {
+                return new UsageException(mode, flag + ": " + digits + " is too " + (digits.startsWith("-")
+                        ? "small for an integer (at least " + min : "large for an integer (at most " + max) + ")");
             }
             return new UsageException(mode, flag + ": expected an integer, got '" + raw + "'");
         }

@@ -95,7 +95,7 @@ public final class Main {
             model = Files.readAllBytes(v.model());
         } catch (IOException e) {
             err.println("cellforge: verify: " + v.model() + ": " + (e instanceof java.nio.file.NoSuchFileException
-                    ? "" : "cannot be read: ") + FileReasons.of(e));
+                    ? "" : "cannot be read: ") + FileReasons.of(e, v.model()));
             return 2;
         }
         try {
@@ -237,8 +237,8 @@ public final class Main {
             err.println("cellforge: nothing to export: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("cellforge: cannot write the exports to " + s.out().toAbsolutePath() + ": " + FileReasons.of(e)
-                    + "; search " + id + " is stored, and the server's dashboard and REST API export it");
+            err.println("cellforge: cannot write the exports to " + s.out().toAbsolutePath() + ": "
+                    + FileReasons.of(e, s.out()) + "; search " + id + " is stored, and the server's dashboard and REST API export it");
             return 1;
         }
     }
@@ -253,13 +253,22 @@ public final class Main {
         if (Files.isDirectory(file)) {
             return Optional.of("is a directory; give the file to write, such as " + file.resolve("best-genotype.json"));
         }
+        // Probed in the nearest directory that exists: the missing ones are made only when the exports are
+        // written, so a search refused for another reason leaves none behind.
         Path dir = file.getParent();
+        Path existing = dir;
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!Files.isDirectory(existing)) {
+            return Optional.of("cannot write in " + dir + ": " + existing + " is a file, not a directory");
+        }
         try {
-            Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".cellforge-", ".probe"));
+            Files.delete(Files.createTempFile(existing, ".cellforge-", ".probe"));
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of("cannot write in " + dir + ": " + FileReasons.of(e));
+            // The failure names the probe's random file; the directory is what the user can act on.
+            return Optional.of("cannot write in " + existing + ": " + FileReasons.of(e));
         }
     }
 

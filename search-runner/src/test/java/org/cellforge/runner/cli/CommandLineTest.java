@@ -169,10 +169,12 @@ class CommandLineTest {
         assertMessage("--early-stopping: expected KEY=VALUE, got 'minTrials'", "search", "--early-stopping",
                 "median,minTrials");
         assertMessage("--verbose: takes no value", "search", "--verbose=yes");
-        assertMessage("--seed: must be between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE
-                + ", got 99999999999999999999", "search", "--seed", "99999999999999999999");
-        assertMessage("--trials: must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
-                + ", got 3000000000", "search", "--trials", "3000000000");
+        assertMessage("--seed: 99999999999999999999 is too large for an integer (at most " + Long.MAX_VALUE + ")",
+                "search", "--seed", "99999999999999999999");
+        assertMessage("--trials: 3000000000 is too large for an integer (at most " + Integer.MAX_VALUE + ")",
+                "search", "--trials", "3000000000");
+        assertMessage("--split-seed: -99999999999999999999 is too small for an integer (at least " + Long.MIN_VALUE
+                + ")", "search", "--split-seed", "-99999999999999999999");
         assertMessage("--early-stopping: expected RULE[,KEY=VALUE...]", "search", "--early-stopping", ",");
         assertMessage("--early-stopping: expected RULE[,KEY=VALUE...]", "search", "--early-stopping", " ,minEpochs=3");
         assertMessage("unexpected argument 'extra'", "search", "extra");
@@ -214,6 +216,8 @@ class CommandLineTest {
                 CommandLine.parse("server", "--port", "9090", "--data-dir", "srv", "--workers", "0"));
         assertEquals(new CommandLine.Server(8080, Optional.empty(), 1), CommandLine.parse("server"));
         assertMessage("--workers: must be between 0 and 256", "server", "--workers", "-1");
+        // A flag with a range of its own says it, also for a number no integer holds.
+        assertMessage("--port: must be between 1 and 65535, got 99999999999", "server", "--port", "99999999999");
         assertEquals(new CommandLine.Worker(4), CommandLine.parse("worker", "--slots", "4"));
         assertMessage("--slots: must be between 1 and 256", "worker", "--slots", "0");
         assertMessage("unknown flag '--port' for mode worker", "worker", "--port", "1");

@@ -152,15 +152,22 @@ public class ErrorMapper {
 
     private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '(.*)'");
 
-    /** The duplicated field with the objects it is in ({@code options.population}), as far as the parser tells. */
+    /**
+     * The duplicated field with the objects and arrays it is in ({@code options.population},
+     * {@code trials[0].x}), written as every other violation's field; its name alone if the parser does
+     * not tell.
+     */
     private static String duplicated(JsonProcessingException e, String name) {
-        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser) {
-            String pointer = parser.getParsingContext().pathAsPointer().toString();
-            if (pointer.endsWith("/" + name)) {
-                return pointer.substring(1).replace('/', '.');
-            }
+        if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)
+                || !name.equals(parser.getParsingContext().getCurrentName())) {
+            return name;
         }
-        return name;
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (var c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            parts.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static String path(JsonMappingException e) {
@@ -179,7 +186,7 @@ public class ErrorMapper {
     }
 
     private static final java.util.regex.Pattern REFUSED_COERCION = java.util.regex.Pattern.compile(
-            "Cannot coerce [\\w-]+ value \\((.*)\\) to .*", java.util.regex.Pattern.DOTALL);
+            "Cannot coerce (?:[\\w-]+ value|empty String) \\((.*)\\) to .*", java.util.regex.Pattern.DOTALL);
 
     /**
      * ", got ..." with the value a refused coercion ({@code "trials": "3"}) was given: the exception

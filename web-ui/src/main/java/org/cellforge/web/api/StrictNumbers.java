@@ -31,7 +31,9 @@ public class StrictNumbers implements ObjectMapperCustomizer {
         // A number, a flag or a text is what its field says, as in recipe files: "trials": "3" or
         // "name": 5 is a client's mistake to name, not to guess at.
         for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
-            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+            // An empty text too: by default it became null, so "trials": "" ran the default silently.
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
