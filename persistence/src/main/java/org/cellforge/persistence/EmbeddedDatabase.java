@@ -314,11 +314,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return true;
     }
 
-    /**
-     * This process's claim on a data directory: a lock on the owner file, which the operating system
-     * drops when the process dies however it dies (so a killed owner is never taken for a live one,
-     * whatever process later gets its pid), and a record of who holds it, for the refusal message.
-     */
     /** The data directory is another process's (or already open in this one): nothing is wrong with it. */
     public static final class InUseException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
@@ -328,6 +323,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * This process's claim on a data directory: a lock on the owner file, which the operating system
+     * drops when the process dies however it dies (so a killed owner is never taken for a live one,
+     * whatever process later gets its pid), and a record of who holds it, for the refusal message.
+     */
     private static final class Owner {
 
         private final Path dir;

@@ -232,13 +232,13 @@ public final class SearchEngine {
                     + "SUCCEEDED can retrain its trials");
         }
         List<Violation> v = new ArrayList<>();
+        // Not indexOf(null): an immutable list throws on a null query.
+        java.util.OptionalInt nullAt = numbers == null ? java.util.OptionalInt.empty()
+                : java.util.stream.IntStream.range(0, numbers.size()).filter(i -> numbers.get(i) == null).findFirst();
         if (numbers == null || numbers.isEmpty()) {
             v.add(new Violation("trials", "name at least one trial"));
-        } else if (numbers.stream().anyMatch(java.util.Objects::isNull)) {
-            // Not contains(null) or indexOf(null): an immutable list throws on a null query.
-            int at = java.util.stream.IntStream.range(0, numbers.size()).filter(i -> numbers.get(i) == null)
-                    .findFirst().orElseThrow();
-            v.add(new Violation("trials[" + at + "]", "expected a trial number, got null"));
+        } else if (nullAt.isPresent()) {
+            v.add(new Violation("trials[" + nullAt.getAsInt() + "]", "expected a trial number, got null"));
         } else {
             for (int n : new java.util.LinkedHashSet<>(numbers)) {
                 Optional<StoredTrial> t = search.trials().stream().filter(x -> x.number() == n).findFirst();

@@ -132,7 +132,11 @@ public final class SearchRequestJson {
         }
     }
 
-    private static String kind(Object raw) {
+    /**
+     * A refused value as an error names it: text quoted and cut at 40 characters ({@code text '3'}, so
+     * that a quoted number does not read as the number), an object, an array, or the value itself.
+     */
+    public static String kind(Object raw) {
         return switch (raw) {
             case null -> "null";
             case String s -> "text '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";

@@ -553,18 +553,15 @@ public sealed interface CommandLine {
         }
 
         int integer(String flag, int fallback, int min, int max) {
-            String raw = string(flag);
-            if (raw != null && raw.strip().matches("[+-]?\\d+") && !fitsAnInt(raw.strip())) {
-                throw new UsageException(mode, flag + ": must be between " + min + " and " + max + ", got " + raw.strip());
-            }
-            Integer v = optionalInteger(flag);
+            // Read as 64 bits, so that a number no int holds (--port 99999999999) gets this flag's range.
+            Long v = optionalLong(flag);
             if (v == null) {
                 return fallback;
             }
             if (v < min || v > max) {
                 throw new UsageException(mode, flag + ": must be between " + min + " and " + max + ", got " + v);
             }
-            return v;
+            return v.intValue();
         }
 
         Integer optionalInteger(String flag) {
@@ -582,15 +579,6 @@ public sealed interface CommandLine {
                 return raw == null ? null : Long.valueOf(raw.strip());
             } catch (NumberFormatException e) {
                 throw notAnInteger(flag, raw, Long.MIN_VALUE, Long.MAX_VALUE);
-            }
-        }
-
-        private static boolean fitsAnInt(String digits) {
-            try {
-                Integer.parseInt(digits);
-                return true;
-            } catch (NumberFormatException e) {
-                return false;
             }
         }
 

@@ -1,6 +1,8 @@
 package org.cellforge.web.api;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.cellforge.engine.ConflictException;
 import org.cellforge.engine.InvalidRequestException;
 import org.cellforge.engine.NotFoundException;
+import org.cellforge.engine.SearchRequestJson;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -101,7 +104,7 @@ public class ErrorMapper {
         }
         if (e instanceof InvalidFormatException f) {
             return respond(400, INVALID, List.of(new ApiError.Violation(path(f),
-                    "expected " + typeName(f.getTargetType()) + ", got " + given(f.getValue()))));
+                    "expected " + typeName(f.getTargetType()) + ", got " + SearchRequestJson.kind(f.getValue()))));
         }
         if (e instanceof JsonMappingException j && !j.getPath().isEmpty()
                 && j.getCause() instanceof InputCoercionException c) {
@@ -122,7 +125,7 @@ public class ErrorMapper {
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         // The parser's words, without the names of the classes it was reading into.
         String said = e.getOriginalMessage().replaceAll("`[\\w.$]+`", "the request");
-        java.util.regex.Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
+        Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
         if (duplicate.matches()) {
             // Jackson would keep the last of the two, so {"trials": 5, "trials": 50000} ran 50,000 trials.
             return respond(400, "malformed JSON" + where + ": " + said,
@@ -150,7 +153,7 @@ public class ErrorMapper {
         return respond(500, "internal error: " + e.getClass().getSimpleName() + "; see the server log", List.of());
     }
 
-    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '(.*)'");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
     /**
      * The duplicated field with the objects and arrays it is in ({@code options.population},
@@ -177,29 +180,22 @@ public class ErrorMapper {
         return p.isEmpty() ? "body" : p;
     }
 
-    /** A quoted value is named as text, as recipe files do: "got 3" for {@code "3"} contradicted itself. */
-    private static String given(Object value) {
-        if (value instanceof String text) {
-            return "text '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
-        }
-        return String.valueOf(value);
-    }
-
-    private static final java.util.regex.Pattern REFUSED_COERCION = java.util.regex.Pattern.compile(
-            "Cannot coerce (?:[\\w-]+ value|empty String) \\((.*)\\) to .*", java.util.regex.Pattern.DOTALL);
+    private static final Pattern REFUSED_COERCION = Pattern.compile(
+            "Cannot coerce (?:[\\w-]+ value|empty String) \\((.*)\\) to .*", Pattern.DOTALL);
 
     /**
-     * ", got ..." with the value a refused coercion ({@code "trials": "3"}) was given: the exception
-     * carries it only in its message, and the parser it names is closed by then. Empty for other mismatches.
+     * ", got ..." with the value a refused coercion ({@code "trials": "3"}) was given, named as recipe
+     * files name it: the exception carries it only in its message, and the parser it names is closed by
+     * then. Empty for other mismatches.
      */
     private static String given(MismatchedInputException e) {
-        java.util.regex.Matcher m = REFUSED_COERCION.matcher(e.getOriginalMessage());
+        Matcher m = REFUSED_COERCION.matcher(e.getOriginalMessage());
         if (!m.matches()) {
             return "";
         }
         String value = m.group(1);
         return ", got " + (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? given(value.substring(1, value.length() - 1)) : value);
+                ? SearchRequestJson.kind(value.substring(1, value.length() - 1)) : value);
     }
 
     private static String typeName(Class<?> type) {
